@@ -1,0 +1,100 @@
+"""Settings read from the environment (prefix ``ENGAGE_``) and an optional ``.env`` file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+Locale = Literal["zh", "en"]
+LOCALES: tuple[Locale, ...] = ("zh", "en")
+
+
+class Settings(BaseSettings):
+    """Every knob of the bot in one place; built once by the CLI or a test, never at import."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ENGAGE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    bot_token: SecretStr | None = None
+    bot_api_url: str = "https://api.telegram.org"
+    database_url: str = "sqlite+aiosqlite:///./data/engage.db"
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    timezone: str = "Asia/Shanghai"
+    default_locale: Locale = "zh"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    content_dir: Path = Path("content")
+    sandbox_host: str = "127.0.0.1"
+    sandbox_port: int = Field(default=8080, ge=0, le=65535)
+    max_concurrent_updates: int = Field(default=256, ge=1)
+    per_chat_rate: float = Field(default=1.0, gt=0)
+    per_chat_burst: int = Field(default=3, ge=1)
+    global_rate: float = Field(default=30.0, gt=0)
+    max_retries: int = Field(default=5, ge=0)
+    ideas_per_day: int = Field(default=5, ge=1)
+    reminder_grace_minutes: int = Field(default=60, ge=0)
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """Accept ``"1, 2,3"`` as well as a list."""
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        if isinstance(value, int):
+            return [value]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        """Fail early on a timezone name the system does not know."""
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown timezone {value!r}") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        """Only the async drivers work with the async engine."""
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("use sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db")
+        return value
+
+    @field_validator("bot_api_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        """Accept the URL with or without a trailing slash."""
+        return value.rstrip("/")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The campaign's default timezone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def token(self) -> str | None:
+        """The bot token, unwrapped only where it is needed."""
+        return self.bot_token.get_secret_value() if self.bot_token else None
+
+
+class ConfigError(Exception):
+    """A setting is invalid; the message names the variable and the problem."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning pydantic's report into one readable line per problem."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "?"
+            message = str(error["msg"]).removeprefix("Value error, ")
+            problems.append(f"ENGAGE_{field.upper()}: {message}")
+        raise ConfigError("; ".join(problems)) from None

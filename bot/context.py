@@ -1,0 +1,51 @@
+"""The typed callback context every handler and job receives."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.i18n import Translator
+from bot.services.users import UserView
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+SERVICES_KEY = "services"
+
+
+class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """PTB's context plus the services, the current user and a translator in their language."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ):
+        super().__init__(application, chat_id, user_id)
+        self.user: UserView | None = None
+        self._t: Translator | None = None
+
+    @property
+    def services(self) -> Services:
+        """The domain services of this process."""
+        services: Services = self.application.bot_data[SERVICES_KEY]
+        return services
+
+    @property
+    def t(self) -> Translator:
+        """Translator in the current user's language (the default language before they are known)."""
+        if self._t is None:
+            locale = self.user.locale if self.user else self.services.settings.default_locale
+            self._t = self.services.i18n.translator(locale)
+        return self._t
+
+    def use_locale(self, locale: str) -> None:
+        """Speak another language from now on in this update (after /language)."""
+        self._t = self.services.i18n.translator(locale)
+
+    def translator_for(self, locale: str | None) -> Translator:
+        """A translator for someone else, e.g. the author of a proposal being reviewed."""
+        return self.services.i18n.translator(locale)

@@ -1,0 +1,76 @@
+"""People and where they work: users, enterprises and role grants."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, ForeignKey
+from sqlmodel import Field, SQLModel
+
+from bot.clock import utcnow
+from bot.models.base import TelegramId, UTCDateTime
+
+
+class Role(StrEnum):
+    """What a person may do; a user holds any number of roles besides the implied worker."""
+
+    WORKER = "worker"
+    MODEL_WORKER = "model_worker"
+    CRAFTSMAN = "craftsman"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+
+
+REVIEWING_ROLES = frozenset({Role.REVIEWER, Role.MODEL_WORKER, Role.CRAFTSMAN, Role.ADMIN})
+
+
+class OnboardingStep(StrEnum):
+    """The question onboarding asks next; stored on the user so a restart resumes there."""
+
+    ENTERPRISE = "enterprise"
+    DEPARTMENT = "department"
+    OCCUPATION = "occupation"
+
+
+class Enterprise(SQLModel, table=True):
+    """A workplace users belong to; typed in by users or imported by staff."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80, unique=True, index=True)
+    org_unit_id: int | None = Field(
+        default=None, sa_column=Column(ForeignKey("orgunit.id", ondelete="SET NULL"), index=True)
+    )
+    region: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class User(SQLModel, table=True):
+    """A person who has talked to the bot; the primary key is their Telegram user id."""
+
+    id: int = Field(sa_column=Column(TelegramId, primary_key=True, autoincrement=False))
+    name: str = Field(max_length=128)
+    username: str | None = Field(default=None, max_length=64)
+    locale: str = Field(default="zh", max_length=8)
+    timezone: str | None = Field(default=None, max_length=64)
+    enterprise_id: int | None = Field(
+        default=None, sa_column=Column(ForeignKey("enterprise.id", ondelete="SET NULL"), index=True)
+    )
+    department: str | None = Field(default=None, max_length=64)
+    occupation: str | None = Field(default=None, max_length=64)
+    onboarding_step: str | None = Field(default=OnboardingStep.ENTERPRISE, max_length=16)
+    is_active: bool = Field(default=True)
+    blocked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_seen_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class RoleGrant(SQLModel, table=True):
+    """One role held by one user, with who granted it."""
+
+    user_id: int = Field(
+        sa_column=Column(TelegramId, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    )
+    role: str = Field(primary_key=True, max_length=16)
+    granted_by: int | None = Field(default=None, sa_type=TelegramId)
+    granted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,220 @@
+"""The one way messages leave the bot: HTML, split to Telegram's limits, blocks noticed.
+
+Every handler and job sends through these functions, so the limits Telegram enforces
+(4096 characters of text, 1024 of caption, 64 bytes of callback data) are kept in one place.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.constants import MessageLimit, ParseMode
+from telegram.error import BadRequest, Forbidden
+
+from bot.i18n import Html, escape
+
+if TYPE_CHECKING:
+    from bot.context import Context
+
+__all__ = ["Button", "Html", "escape", "inline", "reply_keyboard", "send", "reply", "edit"]
+
+TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH
+CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH
+DATA_LIMIT = 64
+log = logging.getLogger(__name__)
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+Photo = str | bytes | InputFile
+_TAG = re.compile(r"<[^>]*>")
+_OPEN = re.compile(r"<([a-z][a-z0-9-]*)[^>]*>")
+_CLOSE = re.compile(r"</([a-z][a-z0-9-]*)>")
+_SENTENCE = re.compile(r"(?<=[。！？!?；;.])\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """An inline button: callback data for actions, a URL for links."""
+
+    text: str
+    data: str | None = None
+    url: str | None = None
+
+
+def visible_length(text: str) -> int:
+    """Length as Telegram counts it: after entity parsing, in UTF-16 code units."""
+    plain = html.unescape(_TAG.sub("", text))
+    return len(plain.encode("utf-16-le")) // 2
+
+
+def _balanced(chunk: str) -> bool:
+    return len(_OPEN.findall(chunk)) == len(_CLOSE.findall(chunk))
+
+
+def _pieces(block: str, limit: int) -> list[str]:
+    """Break one over-long paragraph at lines, then sentences, then (last resort) characters."""
+    for pattern in ("\n", _SENTENCE):
+        parts = block.split(pattern) if isinstance(pattern, str) else pattern.split(block)
+        parts = [p for p in parts if p]
+        if len(parts) > 1 and all(_balanced(p) for p in parts):
+            joiner = "\n" if pattern == "\n" else ""
+            return _pack(parts, limit, joiner)
+    plain = escape(html.unescape(_TAG.sub("", block)))
+    out, current = [], ""
+    for char in html.unescape(plain):
+        if visible_length(current + char) > limit:
+            out.append(current)
+            current = ""
+        current += char
+    return [*out, current] if current else out
+
+
+def _pack(parts: Sequence[str], limit: int, joiner: str) -> list[str]:
+    chunks: list[str] = []
+    current = ""
+    for part in parts:
+        candidate = f"{current}{joiner}{part}" if current else part
+        if visible_length(candidate) <= limit and _balanced(candidate) == _balanced(part):
+            current = candidate
+            continue
+        if current:
+            chunks.append(current)
+        if visible_length(part) > limit:
+            chunks.extend(_pieces(part, limit))
+            current = ""
+        else:
+            current = part
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Split HTML text into messages at paragraph boundaries, each within ``limit``."""
+    if visible_length(text) <= limit:
+        return [text]
+    return _pack([p for p in text.split("\n\n") if p.strip()], limit, "\n\n")
+
+
+def inline(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
+    """Build an inline keyboard, refusing callback data Telegram would reject."""
+    keyboard = []
+    for row in rows:
+        buttons = []
+        for button in row:
+            if button.url:
+                buttons.append(InlineKeyboardButton(button.text, url=button.url))
+                continue
+            data = button.data or ""
+            if not 1 <= len(data.encode()) <= DATA_LIMIT:
+                raise ValueError(f"callback data must be 1-{DATA_LIMIT} bytes: {data!r}")
+            buttons.append(InlineKeyboardButton(button.text, callback_data=data))
+        if buttons:
+            keyboard.append(buttons)
+    return InlineKeyboardMarkup(keyboard)
+
+
+def reply_keyboard(
+    rows: Sequence[Sequence[str]], *, placeholder: str | None = None
+) -> ReplyKeyboardMarkup:
+    """A persistent reply keyboard of plain-text buttons."""
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(text) for text in row] for row in rows],
+        resize_keyboard=True,
+        is_persistent=True,
+        input_field_placeholder=placeholder,
+    )
+
+
+async def send(
+    context: Context,
+    chat_id: int,
+    text: str,
+    keyboard: Markup = None,
+    *,
+    photo: Photo | None = None,
+    protect: bool = False,
+) -> Message | None:
+    """Send HTML text (and an optional photo) to a chat; ``None`` if the user blocked the bot."""
+    try:
+        if photo is not None:
+            return await _send_photo(context, chat_id, text, keyboard, photo)
+        chunks = split_text(text)
+        message = None
+        for index, chunk in enumerate(chunks):
+            last = index == len(chunks) - 1
+            message = await context.bot.send_message(
+                chat_id,
+                chunk,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard if last else None,
+                protect_content=protect,
+                link_preview_options=None,
+            )
+        return message
+    except Forbidden:
+        await context.services.users.deactivate(user_id=chat_id)
+        log.info("user %s blocked the bot; marked inactive", chat_id)
+        return None
+
+
+async def _send_photo(
+    context: Context, chat_id: int, text: str, keyboard: Markup, photo: Photo
+) -> Message | None:
+    if visible_length(text) <= CAPTION_LIMIT:
+        return await context.bot.send_photo(
+            chat_id, photo, caption=text or None, parse_mode=ParseMode.HTML, reply_markup=keyboard
+        )
+    await context.bot.send_photo(chat_id, photo)
+    return await send(context, chat_id, text, keyboard)
+
+
+async def reply(
+    update: Update, context: Context, text: str, keyboard: Markup = None, **kwargs: object
+) -> Message | None:
+    """Answer the chat an update came from."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    return await send(context, chat.id, text, keyboard, **kwargs)  # type: ignore[arg-type]
+
+
+async def edit(
+    update: Update, context: Context, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> None:
+    """Replace the message a button was pressed on; send anew when it cannot be edited."""
+    query = update.callback_query
+    message = query.message if query else None
+    if not isinstance(message, Message) or message.photo or visible_length(text) > TEXT_LIMIT:
+        await reply(update, context, text, keyboard)
+        return
+    if message.text_html == text and message.reply_markup == keyboard:
+        return
+    try:
+        await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+    except BadRequest as exc:
+        if "not modified" in str(exc):
+            return
+        if "not found" in str(exc) or "can't be edited" in str(exc):
+            await reply(update, context, text, keyboard)
+            return
+        raise
+
+
+async def answer(update: Update, text: str | None = None, *, alert: bool = False) -> None:
+    """Answer a callback query (every one must be answered, or the button spins)."""
+    if update.callback_query:
+        await update.callback_query.answer(text, show_alert=alert)

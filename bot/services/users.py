@@ -1,0 +1,220 @@
+"""Who people are, which language they read and what they may do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from sqlalchemy import delete, func, update
+from sqlmodel import select
+
+from bot.clock import utcnow
+from bot.config import Locale, Settings
+from bot.db import Database
+from bot.i18n import locale_from_language_code
+from bot.models.users import Enterprise, Role, RoleGrant, User
+
+SEEN_WRITE_INTERVAL = timedelta(minutes=5)
+
+
+class PermissionDenied(Exception):
+    """The user lacks every role the action needs."""
+
+
+@dataclass(frozen=True, slots=True)
+class UserView:
+    """What handlers need of a user on every update, cheap to cache."""
+
+    id: int
+    name: str
+    locale: Locale
+    timezone: str
+    is_new: bool
+    onboarding_step: str | None
+    is_active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A user's profile as shown in /profile."""
+
+    id: int
+    name: str
+    locale: Locale
+    enterprise: str | None
+    department: str | None
+    occupation: str | None
+    roles: frozenset[Role]
+
+
+class UserService:
+    """Registration, language, activity and roles."""
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self._db = db
+        self._settings = settings
+        self._cache: dict[int, tuple[UserView, object]] = {}
+
+    def _view(self, user: User, *, is_new: bool = False) -> UserView:
+        return UserView(
+            id=user.id,
+            name=user.name,
+            locale="en" if user.locale == "en" else "zh",
+            timezone=user.timezone or self._settings.timezone,
+            is_new=is_new,
+            onboarding_step=user.onboarding_step,
+            is_active=user.is_active,
+        )
+
+    async def seen(
+        self,
+        *,
+        user_id: int,
+        name: str,
+        username: str | None = None,
+        language_code: str | None = None,
+    ) -> UserView:
+        """Register a first-time user or note activity; a returning blocked user is active again."""
+        now = utcnow()
+        cached = self._cache.get(user_id)
+        if cached and cached[0].is_active and now - cached[1] < SEEN_WRITE_INTERVAL:  # type: ignore[operator]
+            return replace(cached[0], is_new=False)
+        async with self._db.session() as session:
+            user = await session.get(User, user_id)
+            is_new = user is None or user.last_seen_at is None
+            if user is None:
+                user = User(id=user_id, name=name[:128])
+            if is_new:
+                user.locale = locale_from_language_code(
+                    language_code, self._settings.default_locale
+                )
+            user.name, user.username = name[:128], username
+            user.last_seen_at, user.is_active, user.blocked_at = now, True, None
+            session.add(user)
+            view = self._view(user, is_new=is_new)
+        self._cache[user_id] = (view, now)
+        return view
+
+    async def find(self, *, user_id: int) -> UserView | None:
+        """The user's view, or ``None`` for someone who never wrote to the bot."""
+        async with self._db.reader() as session:
+            user = await session.get(User, user_id)
+            return self._view(user) if user else None
+
+    def forget(self, user_id: int) -> None:
+        """Drop the cached view after a change made elsewhere."""
+        self._cache.pop(user_id, None)
+
+    async def set_locale(self, *, user_id: int, locale: Locale) -> None:
+        """Switch the language the bot speaks to this user."""
+        async with self._db.session() as session:
+            await session.exec(update(User).where(User.id == user_id).values(locale=locale))  # type: ignore[arg-type]
+        self.forget(user_id)
+
+    async def deactivate(self, *, user_id: int) -> None:
+        """Mark a user who blocked the bot, so that nothing more is sent to them."""
+        async with self._db.session() as session:
+            await session.exec(
+                update(User)
+                .where(User.id == user_id, User.is_active)
+                .values(is_active=False, blocked_at=utcnow())  # type: ignore[arg-type]
+            )
+        self.forget(user_id)
+
+    async def reactivate(self, *, user_id: int) -> None:
+        """Mark a user who unblocked the bot as reachable again."""
+        async with self._db.session() as session:
+            await session.exec(
+                update(User).where(User.id == user_id).values(is_active=True, blocked_at=None)  # type: ignore[arg-type]
+            )
+        self.forget(user_id)
+
+    async def profile(self, *, user_id: int) -> Profile | None:
+        """Everything /profile shows."""
+        async with self._db.reader() as session:
+            user = await session.get(User, user_id)
+            if user is None:
+                return None
+            enterprise = (
+                await session.get(Enterprise, user.enterprise_id) if user.enterprise_id else None
+            )
+            roles = await self._roles(session, user_id)
+            return Profile(
+                id=user.id,
+                name=user.name,
+                locale=self._view(user).locale,
+                enterprise=enterprise.name if enterprise else None,
+                department=user.department,
+                occupation=user.occupation,
+                roles=roles,
+            )
+
+    async def _roles(self, session: object, user_id: int) -> frozenset[Role]:
+        rows = await session.exec(select(RoleGrant.role).where(RoleGrant.user_id == user_id))  # type: ignore[attr-defined]
+        return frozenset({Role.WORKER, *(Role(r) for r in rows.all())})
+
+    async def roles(self, *, user_id: int) -> frozenset[Role]:
+        """Every role the user holds, read from the database each time (never cached)."""
+        async with self._db.reader() as session:
+            return await self._roles(session, user_id)
+
+    async def require(
+        self, *, user_id: int, any_of: frozenset[Role] | set[Role]
+    ) -> frozenset[Role]:
+        """The user's roles, or :class:`PermissionDenied` when none of ``any_of`` is among them."""
+        roles = await self.roles(user_id=user_id)
+        if Role.ADMIN not in roles and not roles & set(any_of):
+            raise PermissionDenied(user_id)
+        return roles
+
+    async def grant(self, *, user_id: int, role: Role, by: int | None = None) -> bool:
+        """Give a role (creating a placeholder user for an id not seen yet); False if already held."""
+        async with self._db.session() as session:
+            if await session.get(User, user_id) is None:
+                session.add(
+                    User(id=user_id, name=str(user_id), locale=self._settings.default_locale)
+                )
+                await session.flush()
+            if role == Role.WORKER or await session.get(RoleGrant, (user_id, role.value)):
+                return False
+            session.add(RoleGrant(user_id=user_id, role=role.value, granted_by=by))
+        return True
+
+    async def revoke(self, *, user_id: int, role: Role) -> bool:
+        """Take a role away; False if the user did not hold it."""
+        async with self._db.session() as session:
+            result = await session.exec(
+                delete(RoleGrant).where(RoleGrant.user_id == user_id, RoleGrant.role == role.value)  # type: ignore[arg-type]
+            )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def privileged(self) -> list[tuple[int, Locale, frozenset[Role]]]:
+        """Active users holding any role beyond worker, with their language (for their command menu)."""
+        async with self._db.reader() as session:
+            rows = await session.exec(
+                select(User.id, User.locale, RoleGrant.role).join(RoleGrant).where(User.is_active)  # type: ignore[arg-type]
+            )
+            found: dict[int, tuple[Locale, set[Role]]] = {}
+            for user_id, locale, role in rows.all():
+                found.setdefault(user_id, ("en" if locale == "en" else "zh", set()))[1].add(
+                    Role(role)
+                )
+        return [(uid, loc, frozenset({Role.WORKER, *roles})) for uid, (loc, roles) in found.items()]
+
+    async def holders(self, *, role: Role) -> list[int]:
+        """Ids of active users holding ``role``."""
+        async with self._db.reader() as session:
+            rows = await session.exec(
+                select(RoleGrant.user_id)
+                .join(User)
+                .where(RoleGrant.role == role.value, User.is_active)  # type: ignore[arg-type]
+            )
+            return list(rows.all())
+
+    async def count(self, *, active_only: bool = True) -> int:
+        """How many users there are."""
+        async with self._db.reader() as session:
+            query = select(func.count()).select_from(User)
+            if active_only:
+                query = query.where(User.is_active)  # type: ignore[arg-type]
+            return int((await session.exec(query)).one())

@@ -1,0 +1,89 @@
+"""Commands each feature offers, the command menu Telegram shows, and reply-keyboard buttons."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Message
+from telegram.error import TelegramError
+from telegram.ext import Application, filters
+
+from bot.config import LOCALES
+from bot.i18n import Catalogs, Translator
+from bot.models.users import Role
+
+
+@dataclass(frozen=True)
+class Command:
+    """A slash command: its name, the catalog key of its description, who may use it."""
+
+    name: str
+    description: str
+    roles: frozenset[Role] = field(default=frozenset({Role.WORKER}))
+    in_menu: bool = True
+
+    def allowed(self, roles: Iterable[Role]) -> bool:
+        """Whether someone holding ``roles`` may use this command."""
+        held = set(roles)
+        return Role.ADMIN in held or bool(held & self.roles)
+
+
+@functools.cache
+def _catalogs() -> Catalogs:
+    return Catalogs()
+
+
+class MenuButton(filters.MessageFilter):
+    """Matches the text of a reply-keyboard button in any language (read lazily, not at import)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(name=f"MenuButton({key})")
+        self.key = key
+
+    def filter(self, message: Message) -> bool:
+        """Whether the message is a press of this button."""
+        return bool(message.text) and message.text in _catalogs().label_variants(self.key)
+
+
+def visible(commands: Iterable[Command], roles: Iterable[Role]) -> list[Command]:
+    """The commands someone with ``roles`` can use, in order."""
+    held = set(roles)
+    return [c for c in commands if c.allowed(held)]
+
+
+def as_bot_commands(commands: Iterable[Command], t: Translator) -> list[BotCommand]:
+    """The command menu in one language."""
+    return [BotCommand(c.name, t(c.description)[:256]) for c in commands if c.in_menu]
+
+
+async def publish(app: Application, commands: list[Command], catalogs: Catalogs) -> None:  # type: ignore[type-arg]
+    """Set the worker's command menu per language (English as the default for other languages)."""
+    everyone = visible(commands, {Role.WORKER})
+    for locale in LOCALES:
+        await app.bot.set_my_commands(
+            as_bot_commands(everyone, catalogs.translator(locale)),
+            scope=BotCommandScopeDefault(),
+            language_code=locale,
+        )
+    await app.bot.set_my_commands(as_bot_commands(everyone, catalogs.translator("en")))
+
+
+async def publish_for(
+    app: Application,
+    commands: list[Command],
+    catalogs: Catalogs,
+    *,
+    user_id: int,
+    roles: Iterable[Role],
+    locale: str,
+) -> None:  # type: ignore[type-arg]
+    """Give a user with extra roles a menu that includes their privileged commands."""
+    own = visible(commands, roles)
+    try:
+        await app.bot.set_my_commands(
+            as_bot_commands(own, catalogs.translator(locale)), scope=BotCommandScopeChat(user_id)
+        )
+    except TelegramError:
+        return

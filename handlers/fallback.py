@@ -1,0 +1,33 @@
+"""Anything no feature understood gets a short, friendly hint instead of silence."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+
+from bot import render
+from bot.context import Context
+
+
+async def msg_unknown_command(update: Update, context: Context) -> None:
+    """A command the bot does not have."""
+    await render.reply(update, context, context.t("fallback.unknown_command"))
+
+
+async def msg_not_understood(update: Update, context: Context) -> None:
+    """Text or media outside any conversation."""
+    await render.reply(update, context, context.t("fallback.not_understood"))
+
+
+async def btn_stale(update: Update, context: Context) -> None:
+    """A button nobody handles (an old message, or forged data): answer it so it stops spinning."""
+    await render.answer(update, context.t("fallback.stale_button"), alert=False)
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """Catch-alls; registered last."""
+    return [
+        MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, msg_unknown_command),
+        MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, msg_not_understood),
+        CallbackQueryHandler(btn_stale),
+    ]

@@ -1,0 +1,62 @@
+"""/language: switch between Chinese and English at any time."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot import render
+from bot.config import LOCALES
+from bot.context import Context
+from bot.render import Button
+from handlers import keyboards
+from handlers.callbacks import BadCallback, Callback
+from handlers.commands import Command
+
+MENU = Callback("lang", "menu")
+SET = Callback("lang", "set", str)
+
+
+def _choices(context: Context) -> render.InlineKeyboardMarkup:
+    t = context.t
+    return render.inline(
+        [[Button(t(f"language.name.{code}"), SET.build(code)) for code in LOCALES]]
+    )
+
+
+async def cmd_language(update: Update, context: Context) -> None:
+    """Offer the languages."""
+    await render.reply(update, context, context.t("language.choose"), _choices(context))
+
+
+async def btn_language_menu(update: Update, context: Context) -> None:
+    """Offer the languages (from the profile card)."""
+    await render.answer(update)
+    await cmd_language(update, context)
+
+
+async def btn_language_set(update: Update, context: Context) -> None:
+    """Switch the user's language and show the menu in it."""
+    await render.answer(update)
+    try:
+        locale = SET.one(update.callback_query.data)
+    except BadCallback:
+        return
+    if locale not in LOCALES:
+        return
+    await context.services.users.set_locale(user_id=update.effective_user.id, locale=locale)
+    context.use_locale(locale)
+    await render.edit(update, context, context.t("language.changed"))
+    await render.reply(update, context, context.t("menu.ready"), keyboards.main_menu(context.t))
+
+
+COMMANDS = [Command("language", "language.command")]
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """/language and its buttons."""
+    return [
+        CommandHandler("language", cmd_language),
+        CallbackQueryHandler(btn_language_menu, pattern=MENU.pattern),
+        CallbackQueryHandler(btn_language_set, pattern=SET.pattern),
+    ]

@@ -1,0 +1,137 @@
+"""A new worker meets the bot: /start, three questions, /profile, /language; in both languages."""
+
+from __future__ import annotations
+
+from bot.sandbox import Emulator
+from bot.services import Services
+from tests.conftest import BotRunner
+
+
+async def test_start_onboarding_and_profile_in_chinese(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """A Chinese-speaking worker registers, answers the three questions and sees them in /profile."""
+    worker = emulator.user("王师傅", lang="zh-hans")
+    await worker.send("/start")
+    welcome = await worker.reply()
+    assert "王师傅" in welcome.text
+    question = await worker.reply()
+    assert "哪家企业" in question.text
+    await worker.send("宝鸡石油机械有限责任公司")
+    assert "车间" in (await worker.reply()).text
+    await worker.send("焊接车间")
+    assert "工种" in (await worker.reply()).text
+    await worker.send("焊工")
+    done = await worker.reply()
+    assert "设置完成" in done.text
+    assert done.reply_keyboard and "📚 学习" in done.reply_keyboard[0]
+
+    await worker.send("/profile")
+    card = await worker.reply()
+    assert (
+        "宝鸡石油机械有限责任公司" in card.text and "焊接车间" in card.text and "焊工" in card.text
+    )
+    profile = await services.users.profile(user_id=worker.id)
+    assert profile is not None and profile.occupation == "焊工"
+
+
+async def test_onboarding_in_english_with_picking_and_skipping(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """An English speaker picks an existing enterprise from the list and skips the rest."""
+    await services.enterprises.named(name="Baoji Topda Titanium")
+    worker = emulator.user("Li Wei", lang="en")
+    await worker.send("/start")
+    await worker.reply()
+    question = await worker.reply()
+    assert "which enterprise" in question.text
+    await worker.press("Baoji Topda Titanium")
+    assert "Saved" in (await worker.reply()).text
+    assert "workshop" in (await worker.reply()).text
+    await worker.press("Skip")
+    await worker.reply()
+    assert "trade" in (await worker.reply()).text
+    await worker.press("Skip")
+    await worker.reply()
+    assert "All set" in (await worker.reply()).text
+    profile = await services.users.profile(user_id=worker.id)
+    assert profile is not None and profile.enterprise == "Baoji Topda Titanium"
+    assert profile.department is None
+
+
+async def test_bad_answer_keeps_earlier_answers(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """A sticker and an over-long answer are explained, the question repeats, nothing is lost."""
+    worker = emulator.user("赵工", lang="zh")
+    await worker.send("/start")
+    await worker.replies(2)
+    await worker.send("西安航天动力")
+    await worker.reply()
+    await worker.send_sticker()
+    assert "需要输入文字" in (await worker.reply()).text
+    assert "车间" in (await worker.reply()).text
+    await worker.send("车" * 65)
+    assert "最多 64" in (await worker.reply()).text
+    assert "车间" in (await worker.reply()).text
+    profile = await services.users.profile(user_id=worker.id)
+    assert profile is not None and profile.enterprise == "西安航天动力"
+
+
+async def test_restart_mid_onboarding_resumes_at_next_question(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """The bot restarts between two answers; the next answer lands on the right question."""
+    worker = emulator.user("陈师傅", lang="zh")
+    await worker.send("/start")
+    await worker.replies(2)
+    await worker.send("陕西法士特")
+    assert "车间" in (await worker.reply()).text
+    await bot.restart()
+    await worker.send("装配车间")
+    assert "工种" in (await worker.reply()).text
+    profile = await services.users.profile(user_id=worker.id)
+    assert profile is not None
+    assert (profile.enterprise, profile.department) == ("陕西法士特", "装配车间")
+
+
+async def test_language_switch_changes_replies_and_menu(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """/language switches to English; the next replies and the menu are in English."""
+    worker = emulator.user("周师傅", lang="zh")
+    await worker.send("/start")
+    await worker.replies(2)
+    await worker.send("/cancel")
+    await worker.reply()
+    await worker.send("/language")
+    await worker.reply()
+    await worker.press("English（英文）")
+    assert "Switched to English" in (await worker.reply()).text
+    menu = await worker.reply()
+    assert menu.reply_keyboard and "📚 Learn" in menu.reply_keyboard[0]
+    await worker.send("/help")
+    assert "What you can do" in (await worker.reply()).text
+    found = await services.users.find(user_id=worker.id)
+    assert found is not None and found.locale == "en"
+
+
+async def test_html_in_a_name_is_shown_literally(emulator: Emulator, bot: BotRunner) -> None:
+    """A name full of HTML-special characters is escaped, never parsed."""
+    worker = emulator.user("<b>A&B</b>", lang="en")
+    await worker.send("/start")
+    welcome = await worker.reply()
+    assert "<b>A&B</b>" in welcome.text
+
+
+async def test_unknown_text_and_command_get_a_hint(emulator: Emulator, bot: BotRunner) -> None:
+    """Text and commands the bot does not understand are answered with a pointer to /help."""
+    worker = emulator.user("Sam", lang="en")
+    await worker.send("/start")
+    await worker.replies(2)
+    await worker.send("/cancel")
+    await worker.reply()
+    await worker.send("/nonsense")
+    assert "no such command" in (await worker.reply()).text
+    await worker.send("hello?")
+    assert "/help" in (await worker.reply()).text

@@ -1,0 +1,69 @@
+"""The outgoing limiter paces sends like Telegram requires and waits out 429s."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+from telegram.error import RetryAfter
+
+from bot.ratelimit import Bucket, TelegramRateLimiter
+
+
+def test_bucket_allows_a_burst_then_paces() -> None:
+    """Three messages go at once, the fourth waits about a second."""
+    bucket = Bucket(rate=1.0, capacity=3)
+    waits = [bucket.reserve() for _ in range(4)]
+    assert waits[:3] == [0.0, 0.0, 0.0]
+    assert 0.9 < waits[3] <= 1.0
+
+
+async def test_limiter_paces_one_chat_but_not_calls_without_chat() -> None:
+    """Five sends to one chat take about two seconds; getMe is never held back."""
+    limiter = TelegramRateLimiter(chat_rate=1.0, chat_burst=3)
+    calls: list[float] = []
+
+    async def call() -> dict[str, Any]:
+        calls.append(time.monotonic())
+        return {}
+
+    start = time.monotonic()
+    await asyncio.gather(
+        *(
+            limiter.process_request(call, (), {}, "sendMessage", {"chat_id": 7}, None)
+            for _ in range(5)
+        )
+    )
+    assert 1.8 < time.monotonic() - start < 3.0
+    start = time.monotonic()
+    await limiter.process_request(call, (), {}, "getMe", {}, None)
+    assert time.monotonic() - start < 0.1
+
+
+async def test_limiter_waits_out_retry_after_and_retries() -> None:
+    """A 429 pauses sending for retry_after, then the call is made again."""
+    limiter = TelegramRateLimiter(max_retries=2)
+    attempts: list[float] = []
+
+    async def flaky() -> dict[str, Any]:
+        attempts.append(time.monotonic())
+        if len(attempts) == 1:
+            raise RetryAfter(1)
+        return {"ok": True}
+
+    result = await limiter.process_request(flaky, (), {}, "sendMessage", {"chat_id": 1}, None)
+    assert result == {"ok": True}
+    assert attempts[1] - attempts[0] >= 1.0
+
+
+async def test_limiter_gives_up_after_max_retries() -> None:
+    """A chat that keeps answering 429 raises after the configured retries."""
+    limiter = TelegramRateLimiter(max_retries=0)
+
+    async def always() -> dict[str, Any]:
+        raise RetryAfter(1)
+
+    with pytest.raises(RetryAfter):
+        await limiter.process_request(always, (), {}, "sendMessage", {"chat_id": 1}, None)

@@ -1,0 +1,47 @@
+"""The rendering layer keeps Telegram's limits so no handler has to."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.render import Button, inline, split_text, visible_length
+
+
+def test_short_text_is_one_message() -> None:
+    """Text under the limit is sent as it is."""
+    assert split_text("<b>hello</b>") == ["<b>hello</b>"]
+
+
+def test_long_text_splits_at_paragraphs_within_the_limit() -> None:
+    """Paragraphs are kept whole and every part fits."""
+    paragraphs = [f"<b>第{i}段</b> " + "字" * 900 for i in range(10)]
+    parts = split_text("\n\n".join(paragraphs))
+    assert len(parts) > 1
+    assert all(visible_length(part) <= 4096 for part in parts)
+    assert "\n\n".join(parts) == "\n\n".join(paragraphs)
+
+
+def test_one_huge_paragraph_splits_at_sentences() -> None:
+    """A paragraph longer than a message is cut after a sentence, never mid-sentence."""
+    sentence = "这是一句完整的话。"
+    parts = split_text(sentence * 1000)
+    assert all(visible_length(part) <= 4096 for part in parts)
+    assert all(part.endswith("。") for part in parts)
+    assert "".join(parts) == sentence * 1000
+
+
+def test_entities_count_as_one_character() -> None:
+    """Telegram counts text after entity parsing: &lt; is one character, tags none."""
+    assert visible_length("<b>&lt;&amp;</b>") == 2
+
+
+def test_emoji_count_as_two_utf16_units() -> None:
+    """Limits are in UTF-16 code units, as Telegram counts them."""
+    assert visible_length("👍") == 2
+
+
+def test_callback_data_over_64_bytes_is_refused() -> None:
+    """A button whose data Telegram would reject is refused before sending."""
+    with pytest.raises(ValueError, match="1-64 bytes"):
+        inline([[Button("x", "x" * 65)]])
+    assert inline([[Button("x", "x" * 64)]]).inline_keyboard[0][0].callback_data == "x" * 64

@@ -1,0 +1,43 @@
+"""Write a feature's .po files for both locales from one table: ``python tools/po.py FEATURE < table.py``.
+
+The table is a Python dict literal ``{key: (zh, en)}``; existing keys in the .po files are
+kept unless the table gives them again. The .po files remain the source of truth.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parents[1] / "bot" / "locales"
+
+
+def update(feature: str, table: dict[str, tuple[str, str]]) -> None:
+    """Merge ``table`` into ``<locale>/LC_MESSAGES/<feature>.po`` for zh_CN and en."""
+    for index, folder in enumerate(("zh_CN", "en")):
+        path = ROOT / folder / "LC_MESSAGES" / f"{feature}.po"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            with path.open("rb") as handle:
+                catalog = read_po(handle, locale=folder)
+        else:
+            catalog = Catalog(
+                locale=folder,
+                project="employee-engagement-bot",
+                domain=feature,
+                fuzzy=False,
+                copyright_holder="employee-engagement-bot contributors",
+            )
+        for key, texts in table.items():
+            catalog.delete(key)
+            catalog.add(key, texts[index])
+        with path.open("wb") as handle:
+            write_po(handle, catalog, width=0, omit_header=False, sort_output=True)
+
+
+if __name__ == "__main__":
+    update(sys.argv[1], ast.literal_eval(sys.stdin.read()))
