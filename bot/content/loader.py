@@ -1,0 +1,156 @@
+"""Read a content folder into a :class:`Catalogue`, reporting every problem as ``file:line``.
+
+Reading never stops at the first problem: an author fixing a course wants the whole list.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bot.config import LOCALES, Locale
+from bot.content.files import Report, YamlDoc, read_text, read_yaml, validate
+from bot.content.lessons import lesson_files, load_lessons
+from bot.content.models import (
+    MIN_QUESTIONS,
+    SLUG,
+    Catalogue,
+    Course,
+    CourseFile,
+    Question,
+    QuestionFile,
+    QuizFile,
+)
+
+COURSE_FOLDER = re.compile(rf"^(\d{{2}})-({SLUG})$")
+MULTIPLE_HINTS: dict[Locale, str] = {"zh": "多选", "en": "all that apply"}
+
+
+def _check_question(
+    question: QuestionFile, doc: YamlDoc, index: int, keys: set[str], report: Report
+) -> None:
+    if question.lesson not in keys:
+        line = doc.line(("questions", index, "lesson"))
+        report.error(
+            doc.path,
+            line,
+            f"questions[{index}].lesson: no lesson {question.lesson!r} in this course",
+        )
+    if question.kind == "multiple":
+        for locale, hint in MULTIPLE_HINTS.items():
+            if hint not in question.text.text(locale):
+                line = doc.line(("questions", index, "text"))
+                report.warn(
+                    doc.path, line, f"a multiple-choice question says “{hint}” in its {locale} text"
+                )
+    for locale in LOCALES:
+        texts = [option.text(locale) for option in question.options]
+        if len(set(texts)) < len(texts):
+            line = doc.line(("questions", index, "options"))
+            report.warn(doc.path, line, f"two options read the same in {locale}")
+
+
+def _load_quiz(folder: Path, keys: set[str], report: Report) -> tuple[Question, ...]:
+    path = folder / "quiz.yaml"
+    if not path.is_file():
+        report.error(
+            path, 1, "missing quiz.yaml: every course needs a quiz of at least 5 questions"
+        )
+        return ()
+    text = read_text(path, report)
+    doc = read_yaml(path, text, report) if text is not None else None
+    quiz = validate(QuizFile, doc, report) if doc else None
+    if quiz is None or doc is None:
+        return ()
+    if len(quiz.questions) < MIN_QUESTIONS:
+        count = len(quiz.questions)
+        report.error(
+            path,
+            doc.line(("questions",)),
+            f"a quiz needs at least {MIN_QUESTIONS} questions, not {count}",
+        )
+    seen: set[str] = set()
+    questions = []
+    for index, data in enumerate(quiz.questions):
+        entry = validate(QuestionFile, doc, report, data, ("questions", index))
+        if entry is None:
+            continue
+        if entry.id in seen:
+            report.error(
+                path,
+                doc.line(("questions", index, "id")),
+                f"question id {entry.id!r} is used twice",
+            )
+            continue
+        seen.add(entry.id)
+        _check_question(entry, doc, index, keys, report)
+        questions.append(
+            Question(
+                key=entry.id,
+                position=index + 1,
+                kind=entry.kind,
+                lesson=entry.lesson,
+                text=entry.text,
+                options=tuple(entry.options),
+                explanation=entry.explanation,
+            )
+        )
+    return tuple(questions)
+
+
+def _load_course(folder: Path, report: Report, slugs: dict[str, Path]) -> Course | None:
+    path = folder / "course.yaml"
+    match = COURSE_FOLDER.match(folder.name)
+    if match is None:
+        report.error(path, 1, f"a course folder is named like 01-course-slug, not {folder.name!r}")
+    if not path.is_file():
+        report.error(path, 1, "missing course.yaml")
+        return None
+    text = read_text(path, report)
+    doc = read_yaml(path, text, report) if text is not None else None
+    meta = validate(CourseFile, doc, report) if doc else None
+    files = lesson_files(folder, report)
+    lessons = load_lessons(folder, files, report)
+    questions = _load_quiz(folder, set(files), report)
+    if meta is None or doc is None or match is None:
+        return None
+    if meta.slug in slugs:
+        report.error(
+            path, doc.line(("slug",)), f"slug {meta.slug!r} is already used by {slugs[meta.slug]}"
+        )
+        return None
+    slugs[meta.slug] = path
+    if meta.slug != match.group(2):
+        report.warn(path, doc.line(("slug",)), f"slug {meta.slug!r} differs from the folder name")
+    return Course(
+        slug=meta.slug,
+        position=int(match.group(1)),
+        folder=folder.name,
+        theme=meta.theme,
+        audience=tuple(meta.audience),
+        title=meta.title,
+        description=meta.description,
+        sources=tuple(meta.sources),
+        lessons=lessons,
+        questions=questions,
+    )
+
+
+def load(root: Path) -> Catalogue:
+    """Read every course under ``root``; problems are collected, never raised."""
+    report = Report()
+    courses: list[Course] = []
+    if not root.is_dir():
+        report.error(root, 1, "no such content folder")
+        return Catalogue(root=root, courses=(), problems=tuple(report.problems))
+    slugs: dict[str, Path] = {}
+    for folder in sorted(
+        p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
+    ):
+        course = _load_course(folder, report, slugs)
+        if course is not None:
+            courses.append(course)
+    if not courses and not report.problems:
+        report.error(root, 1, "no course folders found")
+    problems = tuple(sorted(report.problems, key=lambda p: (str(p.path), p.line)))
+    return Catalogue(root=root, courses=tuple(courses), problems=problems)

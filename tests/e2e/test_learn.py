@@ -1,0 +1,410 @@
+"""Learners in chat: courses, lessons, quizzes, practice and progress, in Chinese and English."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from sqlmodel import col, select
+
+from bot.clock import utcnow
+from bot.config import Settings
+from bot.content import Question, load
+from bot.models.learning import Lesson
+from bot.qr import qr_png
+from bot.sandbox import BotMessage, CallbackAnswer, Emulator, SimUser
+from bot.services import Services
+from tests.conftest import CONTENT, BotRunner, make_settings
+
+CATALOGUE = load(CONTENT)
+QUESTIONS: dict[str, Question] = {
+    question.text.text(locale): question
+    for course in CATALOGUE.courses
+    for question in course.questions
+    for locale in ("zh", "en")
+}
+SUBMIT = {"zh": "✔️ 提交", "en": "✔️ Submit"}
+
+
+@pytest.fixture
+def settings(database_url: str, emulator: Emulator) -> Settings:
+    """The bot with an admin, sending as fast as the emulator's per-chat flood limit allows."""
+    return make_settings(database_url, emulator, admin_ids=[900001])
+
+
+async def read_lesson(worker: SimUser) -> list[BotMessage]:
+    """The messages of a lesson, up to the last one, which carries the buttons."""
+    messages = [await worker.reply()]
+    while not messages[-1].buttons:
+        messages.append(await worker.reply())
+    return messages
+
+
+async def registered(emulator: Emulator, name: str, lang: str) -> SimUser:
+    """A user who sent /start and skipped onboarding."""
+    worker = emulator.user(name, lang=lang)
+    await worker.send("/start")
+    await worker.replies(2)
+    await worker.send("/cancel")
+    await worker.reply()
+    return worker
+
+
+async def toast(worker: SimUser, query_id: str | None) -> CallbackAnswer:
+    """The bot's answer to one button press (what the spinner turns into)."""
+    for _ in range(500):
+        found = [answer for answer in worker.callback_answers if answer.query_id == query_id]
+        if found:
+            return found[0]
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"callback query {query_id} was not answered")
+
+
+def question_of(message: BotMessage) -> Question:
+    """The content question a quiz message shows."""
+    return next(q for text, q in QUESTIONS.items() if text in message.text)
+
+
+async def answer(worker: SimUser, message: BotMessage, lang: str, *, right: bool) -> None:
+    """Answer the question in ``message`` rightly or wrongly, with the buttons."""
+    question = question_of(message)
+    correct = [i for i, option in enumerate(question.options) if option.correct]
+    chosen = (
+        correct if right else [next(i for i in range(len(question.options)) if i not in correct)]
+    )
+    if question.kind == "single":
+        await worker.press("ABCDEF"[chosen[0]])
+        return
+    for index in chosen:
+        await worker.press(f"☐ {'ABCDEF'[index]}")
+        assert any(f"☑ {'ABCDEF'[index]}" in text for text in (await worker.reply()).button_texts)
+    await worker.press(SUBMIT[lang])
+
+
+async def take_quiz(worker: SimUser, first: BotMessage, lang: str, wrong: int = 0) -> BotMessage:
+    """Answer every question (the first ``wrong`` ones wrongly); return the score message."""
+    message, index = first, 0
+    while True:
+        await answer(worker, message, lang, right=index >= wrong)
+        index += 1
+        verdict, following = await worker.replies(2)
+        assert verdict.edited
+        assert "💡" in verdict.text
+        if not following.buttons or "🔁" in following.text or "🏁" in following.text:
+            return following
+        message = following
+
+
+async def test_full_journey_in_chinese(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """A worker browses, reads two lessons, takes the quiz, and sees points and streak."""
+    worker = await registered(emulator, "王师傅", "zh-hans")
+    await worker.send("📚 学习")
+    courses = await worker.reply()
+    assert "课程" in courses.text
+    assert "✅ 0/4 劳模精神与工匠精神" in courses.button_texts
+
+    await worker.press("✅ 0/4 劳模精神与工匠精神")
+    course = await worker.reply()
+    assert course.edited
+    assert "已学完 0/4 课" in course.text
+    first_title = course.button_texts[0]
+    assert first_title.startswith("📖 1.")
+
+    await worker.press(first_title)
+    lesson = (await read_lesson(worker))[-1]
+    assert "第 1/4 课" in lesson.text or "第 1/4 课" in worker.history[-2].text
+    assert [text for text, _ in lesson.buttons[0]] == ["◀️ 返回课程", "下一课 ▶️"]
+
+    finished = await toast(worker, await worker.press("下一课 ▶️"))
+    second = (await read_lesson(worker))[-1]
+    assert finished.text == "✅ 学完一课，+10 积分"
+    assert "第 2/4 课" in "".join(m.text for m in worker.history[-3:])
+    assert "📝 测验" in second.button_texts
+
+    await worker.press("📝 测验")
+    first_question = await worker.reply()
+    assert "第 1/" in first_question.text
+    score = await take_quiz(worker, first_question, "zh", wrong=1)
+    total = len(CATALOGUE.courses[0].questions)
+    assert f"测验完成：{total - 1}/{total}" in score.text
+    assert "/practice" in score.text
+
+    await worker.send("/progress")
+    progress = await worker.reply()
+    assert "连续学习：1 天" in progress.text
+    assert "已学完：2/" in progress.text
+    assert "测验最好" in progress.text
+    points = await services.points.total(user_id=worker.id, reasons=("lesson", "quiz"))
+    assert points == 2 * 10 + (total - 1) * 2
+    assert f"学习积分：{points}" in progress.text
+
+
+async def test_full_journey_in_english_with_retry_and_practice(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """A miss, a retry to full marks, and the missed question practised a day later."""
+    worker = await registered(emulator, "Li Wei", "en")
+    await worker.send("/learn")
+    await worker.reply()
+    await worker.press("✅ 0/4 Everyday safety and quality routines")
+    course = await worker.reply()
+    assert "Finished 0/4 lessons" in course.text
+    quiz_button = next(text for text in course.button_texts if text.startswith("📝"))
+    await worker.press(quiz_button)
+    score = await take_quiz(worker, await worker.reply(), "en", wrong=1)
+    n = len(CATALOGUE.courses[4].questions)
+    assert f"Quiz finished: {n - 1}/{n}" in score.text
+    assert f"Your best score: {n - 1}/{n}" in score.text
+
+    await worker.press("🔁 Try again")
+    retry = await take_quiz(worker, await worker.reply(), "en")
+    assert f"Quiz finished: {n}/{n}" in retry.text
+    assert f"Your best score: {n}/{n}" in retry.text
+    assert "points earned" in retry.text
+
+    await worker.send("/practice")
+    assert "Nothing to practise" in (await worker.reply()).text
+    with time_machine.travel(utcnow() + timedelta(days=1, minutes=1), tick=True):
+        await worker.send("/practice")
+        practice = await worker.reply()
+        assert "Practice" in practice.text
+        assert "1 due today" in practice.text
+        await answer(worker, practice, "en", right=True)
+        verdict, done = await worker.replies(2)
+        assert "Right!" in verdict.text
+        assert "practice done" in done.text
+        await worker.send("/practice")
+        assert "Nothing to practise" in (await worker.reply()).text
+
+
+async def test_quiz_edge_cases_are_answered_politely(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """Double answers, forged options and empty submits never crash or count twice."""
+    worker = await registered(emulator, "Sam", "en")
+    course_id = (await services.learning.courses(user_id=worker.id, locale="en"))[0][0].id
+    await worker.send("/learn")
+    await worker.reply()
+    await worker.press_data(f"quiz:start:{course_id}")
+    question = await worker.reply()
+    question_id = int(str(question.buttons[0][0][1]).split(":")[2])
+
+    forged = await worker.press_data(f"quiz:ans:{question_id}:9", message_id=question.message_id)
+    assert "no longer available" in ((await toast(worker, forged)).text or "")
+    empty = await worker.press_data(f"quiz:sub:{question_id}:0", message_id=question.message_id)
+    assert "tick at least one" in ((await toast(worker, empty)).text or "")
+
+    await answer(worker, question, "en", right=True)
+    await worker.replies(2)
+    again = await worker.press_data(f"quiz:ans:{question_id}:0", message_id=question.message_id)
+    assert "already answered" in ((await toast(worker, again)).text or "")
+
+    missing = await worker.press_data("quiz:start:99999")
+    assert "no longer available" in ((await toast(worker, missing)).text or "")
+    best = await services.quizzes.best(user_id=worker.id, course_id=course_id)
+    assert best is None
+
+
+async def test_forged_callbacks_for_missing_lessons_are_answered_politely(
+    emulator: Emulator, bot: BotRunner
+) -> None:
+    """A lesson, course or next button that does not exist gets a polite alert."""
+    worker = await registered(emulator, "赵工", "zh")
+    await worker.send("/learn")
+    await worker.reply()
+    for data in (
+        "learn:lesson:99999",
+        "learn:course:99999",
+        "learn:next:99999",
+        "learn:lesson:abc",
+        "learn:later:0",
+    ):
+        answered = await toast(worker, await worker.press_data(data))
+        assert answered.show_alert
+        assert "不存在" in (answered.text or "")
+    assert worker.pending_replies() == []
+
+
+async def read_course(worker: SimUser, lesson_ids: list[int]) -> list[BotMessage]:
+    """Open each lesson in turn, as a learner working through a course; every message received."""
+    await worker.send("/learn")
+    received = [await worker.reply()]
+    for lesson_id in lesson_ids:
+        await worker.press_data(f"learn:lesson:{lesson_id}")
+        received += await read_lesson(worker)
+    return received
+
+
+async def test_every_shipped_lesson_fits_telegram_in_both_languages(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """Each lesson, zh and en, goes through the real bot within Telegram's limits."""
+    async with services.db.reader() as session:
+        rows = await session.exec(
+            select(Lesson.course_id, Lesson.id).where(col(Lesson.retired_at).is_(None))
+        )
+        courses: dict[int, list[int]] = {}
+        for course_id, lesson_id in rows.all():
+            courses.setdefault(course_id, []).append(lesson_id or 0)
+    assert sum(map(len, courses.values())) == CATALOGUE.lesson_count
+    for course_id, lesson_ids in courses.items():
+        pair = [emulator.user(f"reader{course_id}{lang}", lang=lang) for lang in ("zh", "en")]
+        for received in await asyncio.gather(*(read_course(r, lesson_ids) for r in pair)):
+            lessons = [m for m in received if m.buttons and "learn:back" in str(m.buttons[0][0][1])]
+            assert len(lessons) == len(lesson_ids)
+            assert all(len(m.text) <= 4096 for m in received)
+    emulator.assert_no_violations()
+
+
+async def test_remind_me_later_brings_the_lesson_back(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """Remind me later keeps one durable reminder; three hours on, the lesson comes back."""
+    worker = await registered(emulator, "陈师傅", "zh")
+    lesson_id = (await services.learning.next_unread(user_id=worker.id)) or 0
+    await worker.send("/learn")
+    await worker.reply()
+    await worker.press_data(f"learn:lesson:{lesson_id}")
+    await read_lesson(worker)
+    await toast(worker, await worker.press("⏰ 稍后提醒我"))
+    later = await toast(worker, await worker.press("⏰ 稍后提醒我"))
+    assert "提醒你接着学" in (later.text or "")
+    assert len(await services.scheduler.pending(prefix=f"lesson_remind:{worker.id}:")) == 1
+    with time_machine.travel(utcnow() + timedelta(hours=3, minutes=1), tick=True):
+        await bot.services.scheduler.run_due()
+        reminder = await worker.reply()
+    assert "该接着学习了" in reminder.text
+    await worker.press("📖 打开这一课")
+    assert (await read_lesson(worker))[-1].buttons
+
+
+async def test_lesson_of_the_day_arrives_at_the_chosen_time(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """At the chosen 07:00 (their timezone) the next unread lesson arrives; it can be stopped."""
+    worker = await registered(emulator, "Ann", "en")
+    await worker.send("/daily")
+    menu = await worker.reply()
+    assert "Now: off" in menu.text
+    await worker.press("07:00")
+    saved = await worker.reply()
+    assert "every day at 07:00" in saved.text
+    job = await services.scheduler.find(key=f"lesson_of_day:{worker.id}")
+    assert job is not None
+    assert job.due_at.astimezone(services.settings.zone).hour == 7
+    with time_machine.travel(job.due_at + timedelta(seconds=5), tick=True):
+        await bot.services.scheduler.run_due()
+        pushed = await read_lesson(worker)
+    assert "Lesson of the day" in pushed[0].text
+    assert pushed[-1].buttons
+    await worker.send("/daily")
+    await worker.reply()
+    await worker.press("🔕 Turn it off")
+    assert "off" in (await worker.reply()).text
+    assert await services.scheduler.pending(prefix=f"lesson_of_day:{worker.id}") == []
+
+
+async def test_leaderboards_per_enterprise_and_workshop_with_opt_out(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """Colleagues see each other on the enterprise and workshop boards, except who opts out."""
+    enterprise = await services.enterprises.named(name="宝鸡石油机械")
+    people = []
+    for name in ("甲师傅", "乙师傅"):
+        worker = emulator.user(name, lang="zh")
+        await worker.send("/start")
+        await worker.replies(2)
+        await worker.press("宝鸡石油机械")
+        await worker.replies(2)
+        await worker.send("焊接车间")
+        await worker.reply()
+        await worker.send("/cancel")
+        await worker.reply()
+        people.append(worker)
+    lesson_id = (await services.learning.next_unread(user_id=people[0].id)) or 0
+    await services.progress.complete(user_id=people[0].id, lesson_id=lesson_id)
+    await services.progress.complete(user_id=people[1].id, lesson_id=lesson_id)
+    assert enterprise is not None
+
+    first, second = people
+    await second.send("/progress")
+    board = await second.reply()
+    assert "宝鸡石油机械" in board.text
+    assert "焊接车间" in board.text
+    assert board.text.count("甲师傅") == 2
+    assert board.text.count("乙师傅") == 2
+    await first.send("/progress")
+    await first.reply()
+    await first.press("🙈 不在排行榜上显示我")
+    hidden = await first.reply()
+    assert "你已选择不在排行榜上显示" in hidden.text
+    await second.send("/progress")
+    board = await second.reply()
+    assert "甲师傅" not in board.text
+    assert board.text.count("乙师傅") == 2
+
+
+async def test_content_stats_for_admins_only(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """An admin sees completion and right-answer rates, hardest first; a worker is refused."""
+    worker = await registered(emulator, "Bo", "en")
+    course_id = (await services.learning.courses(user_id=worker.id, locale="en"))[0][0].id
+    await worker.press_data(f"quiz:start:{course_id}")
+    await take_quiz(worker, await worker.reply(), "en", wrong=1)
+    await worker.send("/content_stats")
+    assert "not allowed" in (await worker.reply()).text
+
+    admin = emulator.user("Admin", lang="en", user_id=900001)
+    await admin.send("/content_stats")
+    stats = await admin.reply()
+    lines = stats.text.splitlines()
+    questions = [line for line in lines if line.startswith("• ") and "(" in line and "/1)" in line]
+    assert questions[0].startswith("• 0% (0/1)")
+    assert questions[-1].startswith("• 100% (1/1)")
+    assert "Completion" in stats.text
+
+
+async def test_course_list_pages_and_lesson_pictures(
+    emulator: Emulator, database_url: str, tmp_path: Path
+) -> None:
+    """Six courses take two pages; a lesson with a picture arrives as a captioned photo first."""
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT, root)
+    course = root / CATALOGUE.courses[0].folder
+    (course / "images").mkdir()
+    (course / "images" / "studio.png").write_bytes(qr_png("https://example.org/studio"))
+    for language in ("zh", "en"):
+        path = course / "lessons" / f"{CATALOGUE.courses[0].lessons[0].key}.{language}.md"
+        path.write_text(
+            path.read_text(encoding="utf-8").replace(
+                "minutes:", "image: images/studio.png\nminutes:", 1
+            ),
+            encoding="utf-8",
+        )
+    runner = await BotRunner(make_settings(database_url, emulator, content_dir=root)).start()
+    try:
+        worker = await registered(emulator, "Kim", "en")
+        await worker.send("/learn")
+        first_page = await worker.reply()
+        assert CATALOGUE.courses[5].title.en not in "".join(first_page.button_texts)
+        await worker.press("Next ▶️")
+        second_page = await worker.reply()
+        assert any(CATALOGUE.courses[5].title.en in text for text in second_page.button_texts)
+        await worker.press("◀️ Previous")
+        await worker.reply()
+        await worker.press(f"✅ 0/4 {CATALOGUE.courses[0].title.en}")
+        await worker.reply()
+        await worker.press(f"📖 1. {CATALOGUE.courses[0].lessons[0].en.title}")
+        photo, *text = await read_lesson(worker)
+        assert photo.photo is not None
+        assert photo.text == f"📖 {CATALOGUE.courses[0].lessons[0].en.title}"
+        assert text[-1].buttons
+    finally:
+        await runner.stop()
