@@ -1,0 +1,252 @@
+"""Personal reminders: drafted from a phrase, confirmed once, listed, cancelled, fired or missed."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+
+from bot.models.scheduling import JobStatus
+from bot.services import Services
+from bot.services.reminders import (
+    MAX_PENDING,
+    AlreadySet,
+    ReminderNotFound,
+    TooManyReminders,
+    job_key,
+)
+from bot.services.scheduler import JobView
+from bot.timeparse import Problem, TimeParseError
+
+NOW = datetime(2026, 11, 23, 10, 30, tzinfo=UTC)  # 18:30 in Shanghai
+SHANGHAI = "Asia/Shanghai"
+
+
+@pytest.fixture
+async def worker(services: Services) -> int:
+    """A registered worker."""
+    await services.users.seen(user_id=501, name="王师傅", language_code="zh")
+    return 501
+
+
+async def test_a_phrase_becomes_a_draft_and_confirming_sets_it_once(
+    services: Services, worker: int
+) -> None:
+    """'明天9点 学习第三课' is drafted for 09:00 tomorrow; a second confirmation changes nothing."""
+    with time_machine.travel(NOW, tick=False):
+        draft = await services.reminders.understand(
+            user_id=worker, text="明天9点 学习第三课", timezone=SHANGHAI
+        )
+        assert draft.status == "draft"
+        assert (draft.subject, draft.due_at) == (
+            "学习第三课",
+            datetime(2026, 11, 24, 1, 0, tzinfo=UTC),
+        )
+        assert await services.reminders.upcoming(user_id=worker) == []
+
+        confirmed = await services.reminders.confirm(user_id=worker, reminder_id=draft.id)
+        with pytest.raises(AlreadySet):
+            await services.reminders.confirm(user_id=worker, reminder_id=draft.id)
+
+    assert confirmed.status == JobStatus.PENDING
+    assert [r.id for r in await services.reminders.upcoming(user_id=worker)] == [draft.id]
+    assert await services.scheduler.report(prefix="reminder:") == {"pending": 1}
+
+
+async def test_someone_else_cannot_confirm_or_cancel_my_reminder(
+    services: Services, worker: int
+) -> None:
+    """A forged button with another user's reminder id finds nothing."""
+    await services.users.seen(user_id=502, name="Mallory")
+    with time_machine.travel(NOW, tick=False):
+        draft = await services.reminders.understand(
+            user_id=worker, text="in 2 hours stretch", timezone=SHANGHAI
+        )
+        with pytest.raises(ReminderNotFound):
+            await services.reminders.confirm(user_id=502, reminder_id=draft.id)
+        await services.reminders.confirm(user_id=worker, reminder_id=draft.id)
+    assert not await services.reminders.cancel(user_id=502, reminder_id=draft.id)
+    assert len(await services.reminders.upcoming(user_id=worker)) == 1
+
+
+async def test_unreadable_or_past_time_is_refused_and_nothing_is_saved(
+    services: Services, worker: int
+) -> None:
+    """Text with no time, or a time already past, raises with the reason and saves no draft."""
+    with time_machine.travel(NOW, tick=False):
+        with pytest.raises(TimeParseError) as unknown:
+            await services.reminders.understand(
+                user_id=worker, text="学习第三课", timezone=SHANGHAI
+            )
+        with pytest.raises(TimeParseError) as past:
+            await services.reminders.understand(user_id=worker, text="today 9am", timezone=SHANGHAI)
+    assert (unknown.value.problem, past.value.problem) == (Problem.UNKNOWN, Problem.PAST)
+
+
+async def test_confirming_after_the_time_has_passed_is_refused(
+    services: Services, worker: int
+) -> None:
+    """A draft confirmed only after its moment has gone is not set."""
+    with time_machine.travel(NOW, tick=False):
+        draft = await services.reminders.understand(
+            user_id=worker, text="10分钟后 喝水", timezone=SHANGHAI
+        )
+    with (
+        time_machine.travel(NOW + timedelta(minutes=11), tick=False),
+        pytest.raises(TimeParseError),
+    ):
+        await services.reminders.confirm(user_id=worker, reminder_id=draft.id)
+    assert await services.reminders.upcoming(user_id=worker) == []
+
+
+async def test_cancelled_reminder_is_gone_from_the_list_and_never_fires(
+    services: Services, worker: int
+) -> None:
+    """Cancelling removes the reminder from /reminders and from the scheduler."""
+    with time_machine.travel(NOW, tick=False):
+        draft = await services.reminders.understand(
+            user_id=worker, text="tomorrow 9am call the workshop", timezone=SHANGHAI
+        )
+        await services.reminders.confirm(user_id=worker, reminder_id=draft.id)
+
+    assert await services.reminders.cancel(user_id=worker, reminder_id=draft.id)
+    assert not await services.reminders.cancel(user_id=worker, reminder_id=draft.id)
+    assert await services.reminders.upcoming(user_id=worker) == []
+    job = await services.scheduler.find(key=job_key(draft.id))
+    assert job is not None
+    assert job.status == JobStatus.CANCELLED
+
+
+async def test_button_reminder_is_one_per_thing_however_often_pressed(
+    services: Services, worker: int
+) -> None:
+    """Pressing "Remind me" on the same event twice keeps one reminder, at the latest time."""
+    at = NOW + timedelta(days=1)
+    first = await services.reminders.remind(
+        user_id=worker, subject="安全培训", at=at, source="event", ref="7"
+    )
+    second = await services.reminders.remind(
+        user_id=worker, subject="安全培训", at=at + timedelta(hours=1), source="event", ref="7"
+    )
+    assert first.id == second.id
+    upcoming = await services.reminders.upcoming(user_id=worker)
+    assert [(r.id, r.due_at) for r in upcoming] == [(first.id, at + timedelta(hours=1))]
+
+
+async def test_restart_fires_pending_reminders_inside_grace_and_misses_older_ones(
+    services: Services, worker: int
+) -> None:
+    """After a restart, a reminder 30 min overdue fires; one 2 h overdue is listed as missed."""
+    with time_machine.travel(NOW, tick=False):
+        soon = await services.reminders.understand(
+            user_id=worker, text="10分钟后 关烘箱", timezone=SHANGHAI
+        )
+        await services.reminders.confirm(user_id=worker, reminder_id=soon.id)
+        later = await services.reminders.understand(
+            user_id=worker, text="今晚8点 交班记录", timezone=SHANGHAI
+        )
+        await services.reminders.confirm(user_id=worker, reminder_id=later.id)
+    fired: list[JobView] = []
+
+    async def send(job: JobView) -> None:
+        fired.append(job)
+
+    services.scheduler.handle("reminder", send)
+    assert await services.scheduler.run_due(NOW + timedelta(minutes=40)) == 1
+    assert await services.scheduler.run_due(NOW + timedelta(hours=4, minutes=30)) == 0
+
+    assert [job.payload["reminder_id"] for job in fired] == [soon.id]
+    with time_machine.travel(NOW + timedelta(hours=5), tick=False):
+        missed = await services.reminders.missed(user_id=worker)
+    assert [(r.id, r.status) for r in missed] == [(later.id, JobStatus.MISSED)]
+
+
+async def test_firing_finds_the_reader_and_skips_someone_who_blocked_the_bot(
+    services: Services, worker: int
+) -> None:
+    """The job learns whom to remind in which language; a blocked user is not reminded."""
+    reminder = await services.reminders.remind(
+        user_id=worker, subject="交报告", at=NOW + timedelta(days=1), source="lesson", ref="a/b"
+    )
+    firing = await services.reminders.firing(reminder_id=reminder.id)
+    assert firing is not None
+    assert (firing.user_id, firing.subject, firing.locale) == (worker, "交报告", "zh")
+
+    await services.users.deactivate(user_id=worker)
+    assert await services.reminders.firing(reminder_id=reminder.id) is None
+
+
+async def test_snooze_sets_the_same_reminder_again_later(services: Services, worker: int) -> None:
+    """'Snooze 10 min' makes a new reminder with the same subject ten minutes on."""
+    reminder = await services.reminders.remind(
+        user_id=worker, subject="喝水", at=NOW + timedelta(hours=1), source="lesson", ref="x"
+    )
+    with time_machine.travel(NOW, tick=False):
+        again = await services.reminders.snooze(
+            user_id=worker, reminder_id=reminder.id, delay=timedelta(minutes=10)
+        )
+    assert again.id != reminder.id
+    assert (again.subject, again.due_at) == ("喝水", NOW + timedelta(minutes=10))
+
+
+async def test_at_most_fifty_pending_reminders_per_person(services: Services, worker: int) -> None:
+    """The 51st pending reminder is refused."""
+    for number in range(MAX_PENDING):
+        await services.reminders.remind(
+            user_id=worker, subject="x", at=NOW + timedelta(days=1), source="test", ref=str(number)
+        )
+    with pytest.raises(TooManyReminders):
+        await services.reminders.remind(
+            user_id=worker, subject="x", at=NOW + timedelta(days=1), source="test", ref="last"
+        )
+
+
+async def test_waiting_for_a_phrase_survives_a_restart(services: Services, worker: int) -> None:
+    """/remind without text is remembered until the phrase arrives."""
+    await services.reminders.ask(user_id=worker)
+    assert await services.reminders.asking() == [worker]
+    with time_machine.travel(NOW, tick=False):
+        await services.reminders.understand(user_id=worker, text="明天9点", timezone=SHANGHAI)
+    assert await services.reminders.asking() == []
+
+
+async def test_reminders_falling_due_together_are_looked_up_together(services: Services) -> None:
+    """Thirty reminders preloaded at once each find their own person; a blocked one finds none."""
+    ids = list(range(601, 631))
+    made = []
+    for user_id in ids:
+        await services.users.seen(user_id=user_id, name=f"工人{user_id}", language_code="zh")
+        at = NOW + timedelta(days=1)
+        reminder = await services.reminders.remind(
+            user_id=user_id, subject=f"点检{user_id}", at=at, source="test", ref="x"
+        )
+        made.append(reminder)
+    await services.users.deactivate(user_id=ids[0])
+
+    await services.reminders.preload(reminder_ids=[r.id for r in made[:20]])
+    found = await asyncio.gather(*(services.reminders.firing(reminder_id=r.id) for r in made))
+
+    assert found[0] is None
+    assert [(f.user_id, f.subject) for f in found[1:] if f] == [(i, f"点检{i}") for i in ids[1:]]
+
+
+async def test_discarding_a_draft_removes_it_but_a_set_reminder_stays(
+    services: Services, worker: int
+) -> None:
+    """Cancel on the confirmation card drops a draft; once confirmed, it says it is set."""
+    with time_machine.travel(NOW, tick=False):
+        dropped = await services.reminders.understand(
+            user_id=worker, text="明天9点 开会", timezone=SHANGHAI
+        )
+        kept = await services.reminders.understand(
+            user_id=worker, text="明天10点 点检", timezone=SHANGHAI
+        )
+        await services.reminders.confirm(user_id=worker, reminder_id=kept.id)
+
+    assert await services.reminders.discard(user_id=worker, reminder_id=dropped.id)
+    assert not await services.reminders.discard(user_id=worker, reminder_id=dropped.id)
+    with pytest.raises(AlreadySet):
+        await services.reminders.discard(user_id=worker, reminder_id=kept.id)
+    assert [r.id for r in await services.reminders.upcoming(user_id=worker)] == [kept.id]
