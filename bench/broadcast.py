@@ -1,0 +1,237 @@
+"""Broadcast throughput: 10,000 recipients against the emulator, at Telegram's limit and far above.
+
+Two runs, each a fresh database and a fresh emulator:
+
+* the emulator enforces 30 messages/s (Telegram's limit) and the bot paces itself to it: the
+  floor is 10,000 / 30 = 333 s and the target is 1.05x;
+* the emulator accepts 1,000 messages/s (paid broadcasts) and so does the bot: the floor is
+  10 s and the target 1.5x, i.e. the bot's own cost per message (database writes included)
+  stays under 0.5 ms.
+
+The emulator runs in a child process (``--serve``) so that its work does not count against
+the bot's: the bot's CPU time per message is measured on its own process. At the end the
+child reports how many messages each simulated user received: every one must have exactly one.
+
+    python bench/broadcast.py [--users 10000] [--only 30|1000] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import sqlite3
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import insert
+
+from bench.common import header, scratch_database
+from bot.app import build_application, running
+from bot.broadcast import sender_of
+from bot.config import load_settings
+from bot.db import Database
+from bot.models.users import User
+from bot.services.audience import Audience
+from bot.services.outbox import Status
+
+FIRST_ID = 7_000_000_000
+TEXT_ZH = "<b>通知</b>：本周五 15:00 在一号车间举行焊接技能比武，欢迎报名。"
+TEXT_EN = "<b>Notice</b>: welding skills contest, Friday 15:00, Workshop 1. Sign up now."
+
+
+@dataclass
+class Run:
+    """One measured broadcast."""
+
+    rate: float
+    users: int
+    seconds: float
+    cpu: float
+    emulator_cpu: float
+    sent: int
+    exactly_once: int
+    duplicates: int
+    missing: int
+    violations: int
+
+    @property
+    def floor(self) -> float:
+        """The time Telegram's limit alone imposes."""
+        return self.users / self.rate
+
+    def row(self, target: float) -> str:
+        """A markdown table row."""
+        ratio = self.seconds / self.floor
+        verdict = "✅" if ratio <= target and self.exactly_once == self.users else "❌"
+        return (
+            f"| {self.rate:,.0f}/s | {self.users:,} | {self.floor:.1f} s | {self.seconds:.1f} s | "
+            f"{ratio:.3f}x (≤ {target}x) {verdict} | {self.cpu * 1000 / self.users:.3f} ms | "
+            f"{self.emulator_cpu * 1000 / self.users:.3f} ms | "
+            f"{self.exactly_once:,} / {self.duplicates} / {self.missing} | {self.violations} |"
+        )
+
+
+async def serve(rate: float, users: int) -> None:
+    """Child process: an emulator with ``users`` who started the bot, until told to report."""
+    from bot.sandbox import Emulator
+
+    emulator = Emulator(global_rate=rate, global_burst=30, chat_rate=1.0, chat_burst=3)
+    people = [emulator.user(f"u{i}", lang="zh", user_id=FIRST_ID + i) for i in range(users)]
+    for person in people:
+        person.started = True
+    await emulator.start()
+    print(json.dumps({"url": emulator.base_url, "token": emulator.bot_token}), flush=True)
+    cpu = _cpu()
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    cpu = _cpu() - cpu
+    counts = [len(person.history) for person in people]
+    violations = [v for v in emulator.violations if v.kind != "conflict"]
+    print(
+        json.dumps(
+            {
+                "exactly_once": counts.count(1),
+                "duplicates": sum(1 for c in counts if c > 1),
+                "missing": counts.count(0),
+                "violations": len(violations),
+                "examples": [str(v) for v in violations[:3]],
+                "cpu": cpu,
+            }
+        ),
+        flush=True,
+    )
+    await emulator.stop()
+
+
+async def measure(rate: float, users: int, database_url: str | None) -> Run:
+    """Start an emulator child, broadcast to everyone, and time it until the last row is done."""
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        __file__,
+        "--serve",
+        "--rate",
+        str(rate),
+        "--users",
+        str(users),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert child.stdin is not None
+    assert child.stdout is not None
+    endpoint = json.loads(await child.stdout.readline())
+    url = database_url or await scratch_database()
+    await _register(url, users)
+    settings = load_settings(
+        database_url=url,
+        bot_token=endpoint["token"],
+        bot_api_url=endpoint["url"],
+        global_rate=rate,
+        log_level="WARNING",
+    )
+    app = build_application(settings)
+    async with running(app):
+        broadcasts = app.bot_data["services"].broadcasts
+        cpu, started = _cpu(), time.perf_counter()
+        broadcast_id = await broadcasts.create(
+            kind="announcement",
+            html_zh=TEXT_ZH,
+            html_en=TEXT_EN,
+            audience=Audience(everyone=True),
+            created_by=None,
+            urgent=True,
+        )
+        sender = sender_of(app)
+        while sender.delivered < users:  # noqa: ASYNC110 (a counter: watching costs nothing)
+            await asyncio.sleep(0.01)
+        while (  # noqa: ASYNC110
+            report := await broadcasts.reports.one(broadcast_id=broadcast_id)
+        ) and report.waiting:
+            await asyncio.sleep(0.01)
+        seconds, cpu = time.perf_counter() - started, _cpu() - cpu
+    child.stdin.write(b"report\n")
+    await child.stdin.drain()
+    received = json.loads(await child.stdout.readline())
+    await child.wait()
+    for example in received["examples"]:
+        print("violation:", example, file=sys.stderr)
+    assert report is not None
+    return Run(
+        rate,
+        users,
+        seconds,
+        cpu,
+        received["cpu"],
+        report.count(Status.SENT),
+        received["exactly_once"],
+        received["duplicates"],
+        received["missing"],
+        received["violations"],
+    )
+
+
+async def _register(url: str, users: int) -> None:
+    """The recipients, as if each had registered with the bot."""
+    db = Database(url)
+    rows = [
+        {
+            "id": FIRST_ID + i,
+            "name": f"u{i}",
+            "locale": "zh",
+            "onboarding_step": None,
+            "is_active": True,
+        }
+        for i in range(users)
+    ]
+    async with db.engine.begin() as connection:
+        await connection.execute(insert(User.__table__), rows)  # type: ignore[attr-defined]
+    await db.dispose()
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def main(arguments: argparse.Namespace) -> None:
+    """Run the chosen scenarios and print the table."""
+    scenarios = [(30.0, 1.05), (1000.0, 1.5)]
+    if arguments.only:
+        scenarios = [s for s in scenarios if s[0] == arguments.only]
+    runs = [
+        (await measure(rate, arguments.users, arguments.database_url), target)
+        for rate, target in scenarios
+    ]
+    backend = (
+        "PostgreSQL"
+        if (arguments.database_url or "").startswith("postgresql")
+        else f"SQLite {sqlite3.sqlite_version}"
+    )
+    print(header("Broadcast to 10,000 users", "python bench/broadcast.py"))
+    load = os.getloadavg()[0]
+    print(
+        f"Database: {backend}; emulator in a child process; load average at the end: {load:.2f}\n"
+    )
+    print(
+        "| limit | recipients | floor | time | ratio | bot CPU per message "
+        "| emulator CPU per message | exactly once / twice / never | API violations |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for run, target in runs:
+        print(run.row(target))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=10_000)
+    parser.add_argument("--only", type=float, choices=(30.0, 1000.0))
+    parser.add_argument("--database-url", help="default: a scratch SQLite file")
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--rate", type=float, default=30.0, help=argparse.SUPPRESS)
+    parsed = parser.parse_args()
+    asyncio.run(serve(parsed.rate, parsed.users) if parsed.serve else main(parsed))
