@@ -70,7 +70,9 @@ async def _echo_user(user: SimUser, messages: int, latencies: list[float]) -> No
         latencies.append(time.perf_counter() - start)
 
 
-async def _drive(name: str, emulator: Emulator, users: int, messages: int, talk: Conversation) -> Result:
+async def _drive(
+    name: str, emulator: Emulator, users: int, messages: int, talk: Conversation
+) -> Result:
     people = [emulator.user(f"工人{i}", lang="zh") for i in range(users)]
     latencies: list[float] = []
     start = time.perf_counter()
@@ -114,7 +116,9 @@ async def bench_echo(users: int, messages: int) -> Result:
             await app.start()
             await app.updater.start_polling(timeout=5, poll_interval=0)  # type: ignore[union-attr]
             try:
-                return await _drive("PTB echo bot (baseline)", emulator, users, messages, _echo_user)
+                return await _drive(
+                    "PTB echo bot (baseline)", emulator, users, messages, _echo_user
+                )
             finally:
                 await app.updater.stop()  # type: ignore[union-attr]
                 await app.stop()
@@ -127,14 +131,21 @@ async def main() -> None:
     args = parser.parse_args()
     echo = await bench_echo(args.users, args.messages)
     engage = await bench_engage(args.users, args.messages)
-    print(header("Update throughput and latency", f"python bench/updates.py --users {args.users} --messages {args.messages}"))
+    print(
+        header(
+            "Update throughput and latency",
+            f"python bench/updates.py --users {args.users} --messages {args.messages}",
+        )
+    )
     print("| bot | updates | updates/s | p50 ms | p95 ms | p99 ms |")
     print("|---|---:|---:|---:|---:|---:|")
     print(echo.row())
     print(engage.row())
     ratio = (engage.updates / engage.seconds) / (echo.updates / echo.seconds)
     p99 = percentile(engage.latencies, 99) / percentile(echo.latencies, 99)
-    print(f"\nThroughput {ratio:.0%} of the echo bot's (target ≥ 50%); p99 {p99:.2f}x the echo bot's (target ≤ 2x).")
+    print(
+        f"\nThroughput {ratio:.0%} of the echo bot's (target ≥ 50%); p99 {p99:.2f}x the echo bot's (target ≤ 2x)."
+    )
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     sandbox_port: int = Field(default=8080, ge=0, le=65535)
     max_concurrent_updates: int = Field(default=256, ge=1)
     per_chat_rate: float = Field(default=1.0, gt=0)
-    per_chat_burst: int = Field(default=3, ge=1)
+    per_chat_burst: int = Field(default=2, ge=1)
     global_rate: float = Field(default=30.0, gt=0)
     max_retries: int = Field(default=5, ge=0)
     ideas_per_day: int = Field(default=5, ge=1)

@@ -40,7 +40,7 @@ def escape(text: object) -> Html:
     return Html(html.escape(str(text), quote=False))
 
 
-def N_(key: str) -> str:  # noqa: N802  (gettext's conventional name)
+def N_(key: str) -> str:
     """Mark a key for extraction where it is translated later."""
     return key
 

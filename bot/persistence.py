@@ -53,7 +53,7 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
 
     async def get_callback_data(self) -> None:
         """Not stored: callback data are short strings, valid across restarts."""
-        return None
+        return
 
     async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
         """Not stored."""

@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from datetime import timedelta
 from collections.abc import Callable, Coroutine
+from datetime import timedelta
 from typing import Any
 
 from telegram.error import RetryAfter
@@ -58,9 +58,9 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         self,
         *,
         overall_rate: float = 30.0,
-        overall_burst: float = 30.0,
+        overall_burst: float = 10.0,
         chat_rate: float = 1.0,
-        chat_burst: float = 3.0,
+        chat_burst: float = 2.0,
         group_per_minute: float = 20.0,
         max_retries: int = 5,
     ) -> None:
@@ -70,12 +70,18 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         self._chats: dict[int | str, Bucket] = {}
         self._max_retries = max_retries
         self._paused_until = 0.0
+        self._resumed = asyncio.Event()
+        self._resumed.set()
+        self._resume: asyncio.TimerHandle | None = None
 
     async def initialize(self) -> None:
         """Nothing to set up."""
 
     async def shutdown(self) -> None:
-        """Nothing to tear down."""
+        """Release anyone still waiting out a pause."""
+        if self._resume is not None:
+            self._resume.cancel()
+        self._resumed.set()
 
     def _chat_bucket(self, chat_id: int | str) -> Bucket:
         bucket = self._chats.get(chat_id)
@@ -92,10 +98,31 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         return bucket
 
     async def _wait_for_slot(self, chat_id: int | str, cost: float) -> None:
+        """Take the chat's slot, then an overall slot outside any 429 pause.
+
+        The overall slot is reserved only after a pause ends, so requests queued during a
+        long pause leave at the overall rate instead of all at once; a pause that begins
+        while a request waits for its slot sends it back to wait again.
+        """
         await asyncio.sleep(self._chat_bucket(chat_id).reserve(cost))
-        while (pause := self._paused_until - time.monotonic()) > 0:
-            await asyncio.sleep(pause)
-        await asyncio.sleep(self._overall.reserve(cost))
+        while True:
+            await self._resumed.wait()
+            await asyncio.sleep(self._overall.reserve(cost))
+            if self._resumed.is_set():
+                return
+
+    def _pause(self, seconds: float) -> None:
+        """Hold every counted request until ``seconds`` (plus a margin) have passed."""
+        until = time.monotonic() + seconds + 0.1
+        if until <= self._paused_until:
+            return
+        self._paused_until = until
+        self._resumed.clear()
+        if self._resume is not None:
+            self._resume.cancel()
+        self._resume = asyncio.get_running_loop().call_later(
+            until - time.monotonic(), self._resumed.set
+        )
 
     async def process_request(
         self,
@@ -123,7 +150,7 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
             except RetryAfter as exc:
                 delay = exc.retry_after
                 seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
-                self._paused_until = max(self._paused_until, time.monotonic() + seconds + 0.1)
+                self._pause(seconds)
                 log.warning(
                     "429 on %s: waiting %.1f s (attempt %d)", endpoint, seconds, attempt + 1
                 )

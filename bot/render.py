@@ -31,7 +31,7 @@ from bot.i18n import Html, escape
 if TYPE_CHECKING:
     from bot.context import Context
 
-__all__ = ["Button", "Html", "escape", "inline", "reply_keyboard", "send", "reply", "edit"]
+__all__ = ["Button", "Html", "edit", "escape", "inline", "reply", "reply_keyboard", "send"]
 
 TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH
 CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH

@@ -20,25 +20,38 @@ from bot.services import Services
 from handlers import (
     admin,
     announcements,
+    asks,
+    asks_relay,
     broadcasts,
     content_stats,
     daily,
     deeplinks,
+    event_admin,
+    event_new,
+    events,
+    experts,
     fallback,
     help,
+    ideas,
+    ideas_admin,
+    ideas_browse,
     identity,
     language,
     learn,
+    myideas,
     onboarding,
+    pairings,
     profile,
     progress,
     quiz,
+    reminders,
+    reports,
+    review,
     revision,
     settings,
+    studios,
+    teams,
 )
-from handlers import asks, asks_relay, experts, pairings, reports, studios, teams
-from handlers import ideas, ideas_admin, ideas_browse, myideas, review
-from handlers import event_admin, event_new, events, reminders
 from handlers.commands import Command
 
 MODULES: list[ModuleType] = [

@@ -22,7 +22,7 @@ from bot import render
 from bot.context import Context
 from bot.render import Button
 from bot.services import Services
-from bot.services.onboarding import EDIT_PREFIX, InvalidAnswer, field_of
+from bot.services.onboarding import EDIT_PREFIX, NOT_STARTED, InvalidAnswer, field_of
 from handlers import deeplinks, keyboards, profile
 from handlers.callbacks import Callback
 from handlers.commands import Command
@@ -84,7 +84,10 @@ async def cmd_start(update: Update, context: Context) -> str | int | None:
             update, context, t("start.welcome_back", name=user.name), keyboards.main_menu(t)
         )
         return ConversationHandler.END
-    return await ask(update, context, user.onboarding_step)
+    step = user.onboarding_step
+    if step == NOT_STARTED:
+        step = await context.services.onboarding.begin(user_id=user.id)
+    return await ask(update, context, step)
 
 
 async def btn_profile_edit(update: Update, context: Context) -> str | int | None:

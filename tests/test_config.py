@@ -31,7 +31,8 @@ def test_defaults_are_sensible(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     monkeypatch.chdir(tmp_path)
     settings = load_settings()
     assert settings.database_url.startswith("sqlite+aiosqlite:///")
-    assert settings.timezone == "Asia/Shanghai" and settings.default_locale == "zh"
+    assert settings.timezone == "Asia/Shanghai"
+    assert settings.default_locale == "zh"
     assert settings.token is None
 
 
@@ -47,14 +48,16 @@ def test_invalid_values_name_the_variable(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("ENGAGE_DATABASE_URL", "mysql://x")
     with pytest.raises(ConfigError) as caught:
         load_settings()
-    assert "ENGAGE_TIMEZONE" in str(caught.value) and "ENGAGE_DATABASE_URL" in str(caught.value)
+    assert "ENGAGE_TIMEZONE" in str(caught.value)
+    assert "ENGAGE_DATABASE_URL" in str(caught.value)
 
 
 def test_token_is_masked_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
     """The token never appears when settings are printed or logged."""
     monkeypatch.setenv("ENGAGE_BOT_TOKEN", "123456:SECRET-token")
     settings = load_settings()
-    assert "SECRET" not in repr(settings) and "SECRET" not in str(settings)
+    assert "SECRET" not in repr(settings)
+    assert "SECRET" not in str(settings)
     assert settings.token == "123456:SECRET-token"
 
 
@@ -62,7 +65,8 @@ def test_cli_reports_bad_configuration_in_one_line_with_exit_code_2(tmp_path: Pa
     """`engage run` with a bad variable prints one line, no traceback, and exits 2."""
     result = _engage("run", env={"ENGAGE_TIMEZONE": "Nowhere/Land"}, cwd=tmp_path)
     assert result.returncode == 2
-    assert "ENGAGE_TIMEZONE" in result.stderr and "Traceback" not in result.stderr
+    assert "ENGAGE_TIMEZONE" in result.stderr
+    assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 
@@ -76,8 +80,10 @@ def test_cli_grants_and_revokes_roles(tmp_path: Path) -> None:
     """`engage admin grant` creates the database if needed and records the role once."""
     env = {"ENGAGE_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"}
     first = _engage("admin", "grant", "42", "reviewer", env=env)
-    assert first.returncode == 0 and "granted" in first.stdout
+    assert first.returncode == 0
+    assert "granted" in first.stdout
     assert "already held" in _engage("admin", "grant", "42", "reviewer", env=env).stdout
     assert "revoked" in _engage("admin", "revoke", "42", "reviewer", env=env).stdout
     bad = _engage("admin", "grant", "42", "emperor", env=env)
-    assert bad.returncode != 0 and "one of" in bad.stderr
+    assert bad.returncode != 0
+    assert "one of" in bad.stderr

@@ -43,4 +43,5 @@ async def test_locks_are_released_after_use() -> None:
         return None
 
     await asyncio.gather(*(processor.process_update(_update(i, i), nothing()) for i in range(100)))
-    assert not processor._locks and not processor._waiting
+    assert not processor._locks
+    assert not processor._waiting

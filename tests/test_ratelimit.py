@@ -67,3 +67,30 @@ async def test_limiter_gives_up_after_max_retries() -> None:
 
     with pytest.raises(RetryAfter):
         await limiter.process_request(always, (), {}, "sendMessage", {"chat_id": 1}, None)
+
+
+async def test_sends_held_by_a_429_leave_at_the_overall_rate_afterwards() -> None:
+    """Requests that queued up behind a 429 do not all fire the moment it ends."""
+    limiter = TelegramRateLimiter(overall_rate=10.0, overall_burst=2, max_retries=1)
+    sent: list[float] = []
+    refused = False
+
+    async def call() -> dict[str, Any]:
+        nonlocal refused
+        if not refused:
+            refused = True
+            raise RetryAfter(1)
+        sent.append(time.monotonic())
+        return {}
+
+    start = time.monotonic()
+    await asyncio.gather(
+        *(
+            limiter.process_request(call, (), {}, "sendMessage", {"chat_id": chat}, None)
+            for chat in range(1, 7)
+        )
+    )
+    assert min(sent) - start >= 1.0
+    gaps = [b - a for a, b in zip(sorted(sent), sorted(sent)[1:], strict=False)]
+    assert len(sent) == 6
+    assert sum(gaps) >= 0.3  # six sends with a burst of two need at least four intervals

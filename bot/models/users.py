@@ -28,6 +28,7 @@ REVIEWING_ROLES = frozenset({Role.REVIEWER, Role.MODEL_WORKER, Role.CRAFTSMAN, R
 class OnboardingStep(StrEnum):
     """The question onboarding asks next; stored on the user so a restart resumes there."""
 
+    NEW = "new"  # never asked yet: /start begins; nothing else is taken as an answer
     ENTERPRISE = "enterprise"
     DEPARTMENT = "department"
     OCCUPATION = "occupation"
@@ -58,7 +59,7 @@ class User(SQLModel, table=True):
     )
     department: str | None = Field(default=None, max_length=64)
     occupation: str | None = Field(default=None, max_length=64)
-    onboarding_step: str | None = Field(default=OnboardingStep.ENTERPRISE, max_length=16)
+    onboarding_step: str | None = Field(default=OnboardingStep.NEW, max_length=16)
     is_active: bool = Field(default=True)
     blocked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

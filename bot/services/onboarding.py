@@ -16,6 +16,8 @@ from bot.services.users import UserService
 FIELD_MAX = 64
 ORDER = [OnboardingStep.ENTERPRISE, OnboardingStep.DEPARTMENT, OnboardingStep.OCCUPATION]
 EDIT_PREFIX = "edit_"
+# The step of a user /start has not asked anything yet (never restored as a conversation).
+NOT_STARTED = OnboardingStep.NEW.value
 
 
 class InvalidAnswer(ValueError):
@@ -46,7 +48,10 @@ class OnboardingService:
         """Users in the middle of onboarding or an edit, with the step each is on."""
         async with self._db.reader() as session:
             rows = await session.exec(
-                select(User.id, User.onboarding_step).where(col(User.onboarding_step).is_not(None))
+                select(User.id, User.onboarding_step).where(
+                    col(User.onboarding_step).is_not(None),
+                    col(User.onboarding_step) != OnboardingStep.NEW,
+                )
             )
             return {user_id: step for user_id, step in rows.all() if step}
 

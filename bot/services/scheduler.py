@@ -223,10 +223,15 @@ class SchedulerService:
         )
         if not self._db.is_sqlite:
             due = due.with_for_update(skip_locked=True)
+        # Materialised once, as in the outbox: PostgreSQL may otherwise rescan an
+        # IN (… LIMIT n) subquery and lock more rows than it claims; the status check makes a
+        # row another worker took in between stay with that worker.
+        chosen = due.cte("due").prefix_with("MATERIALIZED", dialect="postgresql")
         claim = (
             update(ScheduledJob)
             .where(
-                col(ScheduledJob.id).in_(due.scalar_subquery()), col(ScheduledJob.status) == PENDING
+                col(ScheduledJob.id).in_(select(chosen.c.id)),
+                col(ScheduledJob.status) == PENDING,
             )
             .values(status=RUNNING, claimed_by=self.worker, claimed_at=now)
             .returning(ScheduledJob)

@@ -15,7 +15,9 @@ from bot.sandbox import Emulator
 pytestmark = pytest.mark.slow
 
 
-async def _start_bot(emulator: Emulator, database_url: str, cwd: Path) -> asyncio.subprocess.Process:
+async def _start_bot(
+    emulator: Emulator, database_url: str, cwd: Path
+) -> asyncio.subprocess.Process:
     env = {
         **os.environ,
         "ENGAGE_BOT_TOKEN": emulator.bot_token,
@@ -24,8 +26,14 @@ async def _start_bot(emulator: Emulator, database_url: str, cwd: Path) -> asynci
         "ENGAGE_LOG_LEVEL": "WARNING",
     }
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=env, cwd=cwd,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=env,
+        cwd=cwd,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
     )
 
 
@@ -64,8 +72,14 @@ async def test_ctrl_c_stops_cleanly(emulator: Emulator, database_url: str, tmp_p
         "ENGAGE_DATABASE_URL": database_url,
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=env, cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     worker = emulator.user("Ann", lang="en")
     await worker.send("/start")

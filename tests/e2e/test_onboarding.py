@@ -24,15 +24,17 @@ async def test_start_onboarding_and_profile_in_chinese(
     await worker.send("焊工")
     done = await worker.reply()
     assert "设置完成" in done.text
-    assert done.reply_keyboard and "📚 学习" in done.reply_keyboard[0]
+    assert done.reply_keyboard
+    assert "📚 学习" in done.reply_keyboard[0]
 
     await worker.send("/profile")
     card = await worker.reply()
-    assert (
-        "宝鸡石油机械有限责任公司" in card.text and "焊接车间" in card.text and "焊工" in card.text
-    )
+    assert "宝鸡石油机械有限责任公司" in card.text
+    assert "焊接车间" in card.text
+    assert "焊工" in card.text
     profile = await services.users.profile(user_id=worker.id)
-    assert profile is not None and profile.occupation == "焊工"
+    assert profile is not None
+    assert profile.occupation == "焊工"
 
 
 async def test_onboarding_in_english_with_picking_and_skipping(
@@ -55,7 +57,8 @@ async def test_onboarding_in_english_with_picking_and_skipping(
     await worker.reply()
     assert "All set" in (await worker.reply()).text
     profile = await services.users.profile(user_id=worker.id)
-    assert profile is not None and profile.enterprise == "Baoji Topda Titanium"
+    assert profile is not None
+    assert profile.enterprise == "Baoji Topda Titanium"
     assert profile.department is None
 
 
@@ -75,7 +78,8 @@ async def test_bad_answer_keeps_earlier_answers(
     assert "最多 64" in (await worker.reply()).text
     assert "车间" in (await worker.reply()).text
     profile = await services.users.profile(user_id=worker.id)
-    assert profile is not None and profile.enterprise == "西安航天动力"
+    assert profile is not None
+    assert profile.enterprise == "西安航天动力"
 
 
 async def test_restart_mid_onboarding_resumes_at_next_question(
@@ -109,11 +113,13 @@ async def test_language_switch_changes_replies_and_menu(
     await worker.press("English（英文）")
     assert "Switched to English" in (await worker.reply()).text
     menu = await worker.reply()
-    assert menu.reply_keyboard and "📚 Learn" in menu.reply_keyboard[0]
+    assert menu.reply_keyboard
+    assert "📚 Learn" in menu.reply_keyboard[0]
     await worker.send("/help")
     assert "What you can do" in (await worker.reply()).text
     found = await services.users.find(user_id=worker.id)
-    assert found is not None and found.locale == "en"
+    assert found is not None
+    assert found.locale == "en"
 
 
 async def test_html_in_a_name_is_shown_literally(emulator: Emulator, bot: BotRunner) -> None:
@@ -135,3 +141,22 @@ async def test_unknown_text_and_command_get_a_hint(emulator: Emulator, bot: BotR
     assert "no such command" in (await worker.reply()).text
     await worker.send("hello?")
     assert "/help" in (await worker.reply()).text
+
+
+async def test_a_restart_does_not_treat_a_newcomers_chat_as_onboarding_answers(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """Someone who wrote /help but never /start is not asked for an enterprise after a restart."""
+    worker = emulator.user("赵师傅", lang="zh-hans")
+    await worker.send("/help")
+    assert "/learn" in (await worker.reply()).text
+    await bot.restart()
+
+    await worker.send("车间的空压机太吵了")
+    assert "没太明白" in (await worker.reply()).text
+    profile = await services.users.profile(user_id=worker.id)
+    assert profile is not None
+    assert profile.enterprise is None
+
+    await worker.send("/start")
+    assert "哪家企业" in (await worker.reply()).text

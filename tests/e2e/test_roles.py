@@ -19,7 +19,8 @@ async def test_forged_admin_callback_is_refused_and_changes_nothing(
     await worker.replies(2)
     await worker.press_data(f"admin:grant:{worker.id}:admin")
     await worker.settle()
-    assert worker.callback_answers[-1].text and "not allowed" in worker.callback_answers[-1].text
+    assert worker.callback_answers[-1].text
+    assert "not allowed" in worker.callback_answers[-1].text
     assert Role.ADMIN not in await services.users.roles(user_id=worker.id)
 
 
@@ -56,9 +57,11 @@ async def test_blocking_marks_inactive_and_next_message_reactivates(
     worker.block()
     await worker.settle()
     found = await services.users.find(user_id=worker.id)
-    assert found is not None and not found.is_active
+    assert found is not None
+    assert not found.is_active
     worker.unblock()
     await worker.send("/help")
     await worker.reply()
     found = await services.users.find(user_id=worker.id)
-    assert found is not None and found.is_active
+    assert found is not None
+    assert found.is_active

@@ -75,8 +75,9 @@ async def test_two_processes_on_one_database_run_each_job_once(processes: list[P
     now = T0 + timedelta(seconds=1)
     ran = await asyncio.gather(first.scheduler.run_due(now), second.scheduler.run_due(now))
 
+    # Which process wins how many depends on timing (SQLite hands its write lock to either),
+    # so only the outcome is checked: every job ran, and ran once.
     assert sum(ran) == 600
-    assert all(ran), "both processes should have claimed some jobs"
     counts = Counter(job.key for job in first.ran + second.ran)
     assert len(counts) == 600
     assert set(counts.values()) == {1}
