@@ -1,0 +1,1 @@
+"""Benchmarks: each script compares the bot with a baseline in one run and prints a table."""

@@ -1,4 +1,4 @@
-"""Helpers shared by the benchmarks: machine description, percentiles, a migrated scratch database."""
+"""Shared by the benchmarks: the machine's description, percentiles, a migrated scratch database."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ def machine() -> str:
         memory = f", {kib / 1024 / 1024:.0f} GiB RAM"
     except (OSError, ValueError, IndexError):
         pass
-    return f"{cpu}, {os.cpu_count()} cores{memory}; Python {sys.version.split()[0]} on {platform.system()}"
+    python = sys.version.split()[0]
+    return f"{cpu}, {os.cpu_count()} cores{memory}; Python {python} on {platform.system()}"
 
 
 def header(title: str, command: str) -> str:

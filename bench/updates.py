@@ -144,7 +144,8 @@ async def main() -> None:
     ratio = (engage.updates / engage.seconds) / (echo.updates / echo.seconds)
     p99 = percentile(engage.latencies, 99) / percentile(echo.latencies, 99)
     print(
-        f"\nThroughput {ratio:.0%} of the echo bot's (target ≥ 50%); p99 {p99:.2f}x the echo bot's (target ≤ 2x)."
+        f"\nThroughput {ratio:.0%} of the echo bot's (target ≥ 50%); "
+        f"p99 {p99:.2f}x the echo bot's (target ≤ 2x)."
     )
 
 

@@ -1,4 +1,4 @@
-"""Employee-engagement bot: lessons, innovation proposals, events and reminders for a union campaign."""
+"""Employee-engagement bot: lessons, innovation proposals, events and reminders for workers."""
 
 import os
 

@@ -1,4 +1,4 @@
-"""The composition root: one function builds the bot for production, the sandbox, tests and benchmarks."""
+"""The composition root: one function builds the bot for production, sandbox, tests and benches."""
 
 from __future__ import annotations
 
@@ -41,13 +41,14 @@ async def running(app: App, *, poll_timeout: int = 30) -> AsyncIterator[App]:
         if app.post_init:
             await app.post_init(app)
         await app.start()
+        assert app.updater is not None  # built with a token, so PTB made one
         await app.updater.start_polling(
             allowed_updates=Update.ALL_TYPES, timeout=poll_timeout, poll_interval=0
-        )  # type: ignore[union-attr]
+        )
         try:
             yield app
         finally:
-            await app.updater.stop()  # type: ignore[union-attr]
+            await app.updater.stop()
             await app.stop()
     finally:
         await app.shutdown()
@@ -56,7 +57,7 @@ async def running(app: App, *, poll_timeout: int = 30) -> AsyncIterator[App]:
 
 
 def build_application(settings: Settings, *, services: Services | None = None) -> App:
-    """Wire PTB, the services and every feature's handlers for the API at ``settings.bot_api_url``."""
+    """Wire PTB, the services and every feature's handlers for ``settings.bot_api_url``."""
     if not settings.token:
         raise ValueError("a bot token is needed; `engage run` starts the sandbox without one")
     services = services or Services.build(settings)

@@ -18,7 +18,7 @@ admin_app = typer.Typer(no_args_is_help=True, help="Roles of users.")
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
 
-# Feature command groups: (name, module with a ``app: typer.Typer``), e.g. ("content", "bot.cli_content").
+# Feature command groups: (name, module with ``app: typer.Typer``): ("content", "bot.cli_content").
 FEATURE_CLIS: list[tuple[str, str]] = [
     ("import", "bot.cli_import"),
     ("report", "bot.cli_report"),

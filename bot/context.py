@@ -36,7 +36,7 @@ class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict
 
     @property
     def t(self) -> Translator:
-        """Translator in the current user's language (the default language before they are known)."""
+        """Translator in the current user's language (the default one before they are known)."""
         if self._t is None:
             locale = self.user.locale if self.user else self.services.settings.default_locale
             self._t = self.services.i18n.translator(locale)

@@ -1,4 +1,4 @@
-"""Async engine and sessions on SQLite (embedded) or PostgreSQL, and schema upgrades with Alembic."""
+"""Async engine and sessions on SQLite (embedded) or PostgreSQL; schema upgrades with Alembic."""
 
 from __future__ import annotations
 

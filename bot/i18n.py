@@ -111,7 +111,10 @@ class Catalogs:
 
     def translator(self, locale: str | None) -> Translator:
         """The translator for ``locale``, Chinese when unknown."""
-        return self._translators.get(locale, self._translators["zh"])  # type: ignore[call-overload]
+        for known in self._translators:
+            if known == locale:
+                return self._translators[known]
+        return self._translators["zh"]
 
     def label_variants(self, key: str) -> set[str]:
         """The text of ``key`` in every locale, for matching a reply-keyboard press."""

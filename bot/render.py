@@ -17,6 +17,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
+    InputMediaPhoto,
     KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
@@ -31,7 +32,21 @@ from bot.i18n import Html, escape
 if TYPE_CHECKING:
     from bot.context import Context
 
-__all__ = ["Button", "Html", "edit", "escape", "inline", "reply", "reply_keyboard", "send"]
+__all__ = [
+    "Button",
+    "Html",
+    "edit",
+    "edit_keyboard",
+    "escape",
+    "inline",
+    "label",
+    "reply",
+    "reply_keyboard",
+    "send",
+    "send_album",
+    "send_document",
+    "send_file",
+]
 
 TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH
 CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH
@@ -109,6 +124,15 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     return _pack([p for p in text.split("\n\n") if p.strip()], limit, "\n\n")
 
 
+def label(text: str) -> str:
+    """A button label: Telegram shows it as is, so catalog HTML (``&amp;``) is turned back.
+
+    Only :class:`Html` is unescaped; a plain ``str`` is taken literally, so a user's own
+    ``&lt;`` in a label stays as they typed it.
+    """
+    return html.unescape(text) if isinstance(text, Html) else text
+
+
 def inline(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
     """Build an inline keyboard, refusing callback data Telegram would reject."""
     keyboard = []
@@ -116,12 +140,12 @@ def inline(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
         buttons = []
         for button in row:
             if button.url:
-                buttons.append(InlineKeyboardButton(button.text, url=button.url))
+                buttons.append(InlineKeyboardButton(label(button.text), url=button.url))
                 continue
             data = button.data or ""
             if not 1 <= len(data.encode()) <= DATA_LIMIT:
                 raise ValueError(f"callback data must be 1-{DATA_LIMIT} bytes: {data!r}")
-            buttons.append(InlineKeyboardButton(button.text, callback_data=data))
+            buttons.append(InlineKeyboardButton(label(button.text), callback_data=data))
         if buttons:
             keyboard.append(buttons)
     return InlineKeyboardMarkup(keyboard)
@@ -132,7 +156,7 @@ def reply_keyboard(
 ) -> ReplyKeyboardMarkup:
     """A persistent reply keyboard of plain-text buttons."""
     return ReplyKeyboardMarkup(
-        [[KeyboardButton(text) for text in row] for row in rows],
+        [[KeyboardButton(label(text)) for text in row] for row in rows],
         resize_keyboard=True,
         is_persistent=True,
         input_field_placeholder=placeholder,
@@ -165,10 +189,80 @@ async def send(
                 link_preview_options=None,
             )
         return message
-    except Forbidden:
-        await context.services.users.deactivate(user_id=chat_id)
-        log.info("user %s blocked the bot; marked inactive", chat_id)
+    except (Forbidden, BadRequest) as exc:
+        await _unreachable(context, chat_id, exc)
         return None
+
+
+async def _unreachable(context: Context, chat_id: int, exc: Forbidden | BadRequest) -> None:
+    """A blocked bot (403) or a chat that is gone (400 chat not found): stop sending there."""
+    if isinstance(exc, BadRequest) and "chat not found" not in str(exc).lower():
+        raise exc
+    await context.services.users.deactivate(user_id=chat_id)
+    log.info("user %s cannot be reached (%s); marked inactive", chat_id, exc.message)
+
+
+async def send_file(
+    context: Context, chat_id: int, kind: str, file_id: str, caption: str = ""
+) -> Message | None:
+    """Send a photo, voice message or document by file id; a long caption goes as text first."""
+    if kind == "photo":
+        return await send(context, chat_id, caption, photo=file_id)
+    if visible_length(caption) > CAPTION_LIMIT:
+        await send(context, chat_id, caption)
+        caption = ""
+    sender = context.bot.send_voice if kind == "voice" else context.bot.send_document
+    try:
+        return await sender(chat_id, file_id, caption=caption or None, parse_mode=ParseMode.HTML)
+    except (Forbidden, BadRequest) as exc:
+        await _unreachable(context, chat_id, exc)
+        return None
+
+
+async def send_document(
+    context: Context, chat_id: int, data: bytes, filename: str, caption: str = ""
+) -> Message | None:
+    """Send a file the bot made (a spreadsheet, an .ics); ``None`` if the chat is unreachable."""
+    if visible_length(caption) > CAPTION_LIMIT:
+        await send(context, chat_id, caption)
+        caption = ""
+    try:
+        return await context.bot.send_document(
+            chat_id,
+            InputFile(data, filename=filename),
+            caption=caption or None,
+            parse_mode=ParseMode.HTML,
+        )
+    except (Forbidden, BadRequest) as exc:
+        await _unreachable(context, chat_id, exc)
+        return None
+
+
+async def send_album(context: Context, chat_id: int, photos: Sequence[str]) -> None:
+    """Photos by file id: one photo alone, two to ten as an album (Telegram's limits)."""
+    try:
+        if len(photos) == 1:
+            await context.bot.send_photo(chat_id, photos[0])
+        for start in range(0, len(photos) if len(photos) > 1 else 0, 10):
+            group = photos[start : start + 10]
+            if len(group) == 1:
+                await context.bot.send_photo(chat_id, group[0])
+            else:
+                await context.bot.send_media_group(chat_id, [InputMediaPhoto(p) for p in group])
+    except (Forbidden, BadRequest) as exc:
+        await _unreachable(context, chat_id, exc)
+
+
+async def edit_keyboard(update: Update, keyboard: InlineKeyboardMarkup | None) -> None:
+    """Change only the buttons under the message a button was pressed on."""
+    query = update.callback_query
+    if query is None or query.message is None:
+        return
+    try:
+        await query.edit_message_reply_markup(keyboard)
+    except BadRequest as exc:
+        if "not modified" not in str(exc) and "not found" not in str(exc):
+            raise
 
 
 async def _send_photo(

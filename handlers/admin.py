@@ -90,14 +90,14 @@ async def btn_admin_role(update: Update, context: Context) -> None:
         changed = await users.revoke(user_id=user_id, role=role)
     key = ("admin.granted" if granting else "admin.revoked") if changed else "admin.unchanged"
     if changed:
-        await _refresh_menu(context, user_id)
+        await refresh_menu(context, user_id)
     await render.edit(update, context, t(key, user=user_id, role=t(f"role.{role.value}")))
 
 
-async def _refresh_menu(context: Context, user_id: int) -> None:
+async def refresh_menu(context: Context, user_id: int) -> None:
     """Show the user the commands their roles now allow."""
-    found = await context.services.users.find(user_id=user_id)
     roles = await context.services.users.roles(user_id=user_id)
+    found = await context.services.users.find(user_id=user_id)
     await publish_for(
         context.application,
         context.bot_data.get(COMMANDS_KEY, []),

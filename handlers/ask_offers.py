@@ -25,7 +25,6 @@ from bot.services.scheduler import JobView
 from handlers.asks_relay import closing_keyboard
 from handlers.callbacks import BadCallback, Callback
 from handlers.experts import card_text
-from handlers.network_media import send_file
 
 ACCEPT = Callback("ask", "acc", int)
 DECLINE = Callback("ask", "dec", int)
@@ -59,7 +58,7 @@ async def deliver(context: Context, offered: Offered) -> int:
     for recipient in offered.recipients:
         t = context.translator_for(recipient.locale)
         for kind, file_id in request.media:
-            await send_file(context, recipient.user_id, kind, file_id)
+            await render.send_file(context, recipient.user_id, kind, file_id)
         keyboard = render.inline(
             [
                 [

@@ -18,7 +18,7 @@ from bot.services.relay import Relayed
 from handlers import fallback
 from handlers.callbacks import BadCallback, Callback
 from handlers.commands import Command, MenuButton
-from handlers.network_media import content_of, send_file
+from handlers.network_media import content_of
 
 TALK = Callback("ask", "talk", int)
 SOLVED = Callback("ask", "ok", int)
@@ -58,7 +58,7 @@ async def _pass_on(context: Context, relayed: Relayed) -> None:
         await render.send(context, relayed.to.user_id, text, keyboard)
         return
     caption = f"{heading}\n{render.escape(relayed.text)}" if relayed.text else heading
-    await send_file(context, relayed.to.user_id, relayed.kind, relayed.file_id, caption)
+    await render.send_file(context, relayed.to.user_id, relayed.kind, relayed.file_id, caption)
 
 
 async def msg_relay(update: Update, context: Context) -> None:

@@ -9,7 +9,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import broadcast, render
@@ -231,12 +230,8 @@ async def btn_broadcast_read(update: Update, context: Context) -> None:
     if result == "unknown" or markup is None:
         return
     rows = [[b for b in row if b.callback_data != query.data] for row in markup.inline_keyboard]
-    try:
-        kept = [row for row in rows if row]
-        await query.edit_message_reply_markup(InlineKeyboardMarkup(kept) if kept else None)
-    except BadRequest as exc:
-        if "not modified" not in str(exc):
-            raise
+    kept = [row for row in rows if row]
+    await render.edit_keyboard(update, InlineKeyboardMarkup(kept) if kept else None)
 
 
 async def start_sender(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

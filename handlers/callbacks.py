@@ -1,4 +1,4 @@
-"""Callback-data schemes: ``feature:action[:arg…]``, ASCII, at most 64 bytes, built and parsed in one place.
+"""Callback-data schemes: ``feature:action[:arg…]``, ASCII, at most 64 bytes, built and parsed here.
 
 A modified client can send any callback data, so parsing is strict and every handler still
 checks permissions and existence on the server.

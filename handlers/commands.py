@@ -71,14 +71,14 @@ async def publish(app: Application, commands: list[Command], catalogs: Catalogs)
 
 
 async def publish_for(
-    app: Application,
+    app: Application,  # type: ignore[type-arg]
     commands: list[Command],
     catalogs: Catalogs,
     *,
     user_id: int,
     roles: Iterable[Role],
     locale: str,
-) -> None:  # type: ignore[type-arg]
+) -> None:
     """Give a user with extra roles a menu that includes their privileged commands."""
     own = visible(commands, roles)
     try:

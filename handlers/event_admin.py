@@ -105,12 +105,12 @@ async def btn_event_export(update: Update, context: Context) -> None:
     data = export(rows, title=event.title, t=t, zone=ZoneInfo(context.user.timezone), fmt=fmt)
     stamp = utcnow().astimezone(ZoneInfo(context.user.timezone)).strftime("%Y%m%d-%H%M")
     checked_in = sum(1 for row in rows if row.checked_in_at)
-    await context.bot.send_document(
+    await render.send_document(
+        context,
         update.effective_chat.id,
         data,
-        filename=f"attendance-{event_id}-{stamp}.{fmt}",
-        caption=t("events.export_caption", title=event.title, rows=len(rows), came=checked_in),
-        parse_mode="HTML",
+        f"attendance-{event_id}-{stamp}.{fmt}",
+        t("events.export_caption", title=event.title, rows=len(rows), came=checked_in),
     )
 
 

@@ -194,12 +194,12 @@ async def btn_event_ics(update: Update, context: Context) -> None:
         description=event.description,
         stamp=utcnow(),
     )
-    await context.bot.send_document(
+    await render.send_document(
+        context,
         update.effective_chat.id,
         data,
-        filename=f"event-{event.id}.ics",
-        caption=context.t("events.ics_caption", title=event.title),
-        parse_mode="HTML",
+        f"event-{event.id}.ics",
+        context.t("events.ics_caption", title=event.title),
     )
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from telegram import InputFile, Update
-from telegram.constants import ParseMode
+from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot import qr, render
@@ -49,11 +48,8 @@ async def cmd_export_ideas(update: Update, context: Context) -> None:
     fmt = "csv" if (context.args or [""])[0].lower() == "csv" else "xlsx"
     data = await context.services.proposals.export(fmt=fmt, t=context.t)
     name = f"proposals-{utcnow().astimezone(context.services.settings.zone):%Y%m%d}.{fmt}"
-    await context.bot.send_document(
-        update.effective_chat.id,
-        InputFile(data, filename=name),
-        caption=context.t("ideas.export.caption"),
-        parse_mode=ParseMode.HTML,
+    await render.send_document(
+        context, update.effective_chat.id, data, name, context.t("ideas.export.caption")
     )
 
 

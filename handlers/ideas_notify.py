@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardMarkup, InputMediaPhoto
-from telegram.error import Forbidden
+from telegram import InlineKeyboardMarkup
 
 from bot import render
 from bot.context import Context
@@ -67,18 +66,8 @@ async def announce(context: Context, moved: Moved) -> None:
 
 async def send_media(context: Context, chat_id: int, card: ProposalCard) -> None:
     """The proposal's photos (as an album when several), voice notes and documents."""
-    bot = context.bot
-    try:
-        if len(card.photos) > 1:
-            await bot.send_media_group(
-                chat_id, [InputMediaPhoto(file_id) for file_id in card.photos]
-            )
-        elif card.photos:
-            await bot.send_photo(chat_id, card.photos[0])
-        for voice in card.voices:
-            await bot.send_voice(chat_id, voice)
-        for document in card.documents:
-            await bot.send_document(chat_id, document)
-    except Forbidden:
-        await context.services.users.deactivate(user_id=chat_id)
-        log.info("user %s blocked the bot; marked inactive", chat_id)
+    await render.send_album(context, chat_id, card.photos)
+    for voice in card.voices:
+        await render.send_file(context, chat_id, "voice", voice)
+    for document in card.documents:
+        await render.send_file(context, chat_id, "document", document)

@@ -8,6 +8,8 @@ from telegram import ChatMember, Update
 from telegram.ext import BaseHandler, ChatMemberHandler, TypeHandler
 
 from bot.context import Context
+from bot.models.users import Role
+from handlers import admin
 
 log = logging.getLogger("bot.updates")
 
@@ -33,6 +35,10 @@ async def identify(update: Update, context: Context) -> None:
         username=sender.username,
         language_code=sender.language_code,
     )
+    roles = await context.services.users.roles(user_id=sender.id) if context.user.is_new else None
+    if roles and roles - {Role.WORKER}:
+        # A reviewer or admin named before they ever wrote gets their menu on first contact.
+        await admin.refresh_menu(context, sender.id)
 
 
 async def on_my_chat_member(update: Update, context: Context) -> None:

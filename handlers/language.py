@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import render
@@ -17,7 +17,7 @@ MENU = Callback("lang", "menu")
 SET = Callback("lang", "set", str)
 
 
-def _choices(context: Context) -> render.InlineKeyboardMarkup:
+def _choices(context: Context) -> InlineKeyboardMarkup:
     t = context.t
     return render.inline(
         [[Button(t(f"language.name.{code}"), SET.build(code)) for code in LOCALES]]

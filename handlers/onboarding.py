@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -35,7 +35,7 @@ STEPS = ("enterprise", "department", "occupation")
 STATES = (*STEPS, *(EDIT_PREFIX + step for step in STEPS))
 
 
-async def _enterprise_keyboard(context: Context, page: int) -> render.InlineKeyboardMarkup:
+async def _enterprise_keyboard(context: Context, page: int) -> InlineKeyboardMarkup:
     t = context.t
     found, total = await context.services.enterprises.page(offset=page * PAGE_SIZE, limit=PAGE_SIZE)
     rows = keyboards.grid(found, lambda e: Button(e.name, PICK.build(e.id)))

@@ -23,7 +23,6 @@ from bot.services.reports import AreaReport, LevelReport
 from bot.services.users import PermissionDenied
 from handlers.callbacks import BadCallback, Callback
 from handlers.commands import Command
-from handlers.network_media import send_document
 
 UNIT = Callback("rep", "unit", int, str)
 PERSON = Callback("rep", "dos", int)
@@ -138,7 +137,7 @@ async def _send_dossier(update: Update, context: Context, user_id: int) -> None:
         return
     data = await asyncio.to_thread(dossier_xlsx, dossier, t, context.services.settings.zone)
     filename = f"dossier-{user_id}.xlsx"
-    await send_document(
+    await render.send_document(
         context,
         update.effective_chat.id,
         data,

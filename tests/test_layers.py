@@ -39,7 +39,7 @@ def _violations(folder: str, forbidden: tuple[str, ...]) -> list[str]:
     ],
 )
 def test_layer_does_not_import(folder: str, forbidden: tuple[str, ...]) -> None:
-    """Services are Telegram-free; models depend on nothing above them; handlers never touch the database."""
+    """Services are Telegram-free; models depend on nothing above; handlers never touch the DB."""
     assert not _violations(folder, forbidden)
 
 

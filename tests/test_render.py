@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.i18n import Html
 from bot.render import Button, inline, split_text, visible_length
 
 
@@ -45,3 +46,10 @@ def test_callback_data_over_64_bytes_is_refused() -> None:
     with pytest.raises(ValueError, match="1-64 bytes"):
         inline([[Button("x", "x" * 65)]])
     assert inline([[Button("x", "x" * 64)]]).inline_keyboard[0][0].callback_data == "x" * 64
+
+
+def test_button_labels_show_catalog_text_unescaped_and_user_text_as_typed() -> None:
+    """A team called “A&B” reads “A&B” on its button; a literal “&lt;” typed by a user stays."""
+    keyboard = inline([[Button(Html("A&amp;B 小组"), "team:1"), Button("&lt;3", "team:2")]])
+    labels = [button.text for button in keyboard.inline_keyboard[0]]
+    assert labels == ["A&B 小组", "&lt;3"]

@@ -1,4 +1,4 @@
-"""Write a feature's .po files for both locales from one table: ``python tools/po.py FEATURE < table.py``.
+"""Write a feature's .po files for both locales from one table: ``tools/po.py FEATURE < table.py``.
 
 The table is a Python dict literal ``{key: (zh, en)}``; existing keys in the .po files are
 kept unless the table gives them again. The .po files remain the source of truth.

@@ -29,9 +29,10 @@ class UTCDateTime(TypeDecorator[datetime]):
         """Attach UTC to what SQLite returns naive."""
         if value is None:
             return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        moment: datetime = value
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
 
 
 TelegramId = BigInteger

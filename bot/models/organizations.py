@@ -1,4 +1,4 @@
-"""The campaign's structure: an organisation tree (province → city → county → enterprise union) and studios."""
+"""The campaign's structure: the organisation tree (province → city → county → union), studios."""
 
 from __future__ import annotations
 

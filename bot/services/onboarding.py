@@ -63,7 +63,8 @@ class OnboardingService:
 
     async def begin(self, *, user_id: int, step: str = OnboardingStep.ENTERPRISE) -> str:
         """Start onboarding (or an edit of one field) at ``step``."""
-        return await self._store(user_id, step=step)
+        await self._store(user_id, step=step)
+        return step
 
     async def finish(self, *, user_id: int) -> None:
         """Stop asking; answers given so far stay."""
@@ -91,7 +92,7 @@ class OnboardingService:
         return await self._store(user_id, step=_next(step), enterprise_id=enterprise.id)
 
     async def answer(self, *, user_id: int, step: str, text: str | None) -> str | None:
-        """Record a department or occupation (``None`` skips, keeping any earlier one) and move on."""
+        """Record a department or occupation (``None`` skips, keeping an earlier one); move on."""
         if text is None:
             return await self._store(user_id, step=_next(step))
         value = " ".join(text.split())

@@ -40,7 +40,7 @@ class PointsService:
         )
         async with self._db.session() as session:
             result = await session.exec(statement)
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(result.rowcount)
 
     async def total(self, *, user_id: int, reasons: tuple[str, ...] | None = None) -> int:
         """A user's points, optionally only for some reasons."""
@@ -62,9 +62,11 @@ class PointsService:
         exclude: set[int] | None = None,
         limit: int = 10,
     ) -> list[BoardRow]:
-        """The top of a leaderboard, optionally for one enterprise, department, period or kind of points."""
+        """The top of a leaderboard, optionally of one enterprise, department, period or reason."""
         total = func.sum(PointsEntry.points).label("total")
-        query = select(User.id, User.name, total).join(User, User.id == PointsEntry.user_id)  # type: ignore[arg-type]
+        query = select(col(User.id), col(User.name), total).join(
+            User, col(User.id) == col(PointsEntry.user_id)
+        )
         if enterprise_id is not None:
             query = query.where(User.enterprise_id == enterprise_id)
         if department is not None:
@@ -75,7 +77,11 @@ class PointsService:
             query = query.where(PointsEntry.awarded_at >= since)
         if exclude:
             query = query.where(col(User.id).not_in(exclude))
-        query = query.group_by(User.id, User.name).order_by(total.desc(), User.id).limit(limit)
+        query = (
+            query.group_by(col(User.id), col(User.name))
+            .order_by(total.desc(), col(User.id))
+            .limit(limit)
+        )
         async with self._db.reader() as session:
             rows = await session.exec(query)
             return [BoardRow(user_id, name, int(points)) for user_id, name, points in rows.all()]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from sqlalchemy import delete, func, update
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.clock import utcnow
 from bot.config import Locale, Settings
@@ -116,8 +116,8 @@ class UserService:
         async with self._db.session() as session:
             await session.exec(
                 update(User)
-                .where(User.id == user_id, User.is_active)
-                .values(is_active=False, blocked_at=utcnow())  # type: ignore[arg-type]
+                .where(col(User.id) == user_id, col(User.is_active))
+                .values(is_active=False, blocked_at=utcnow())
             )
         self.forget(user_id)
 
@@ -168,14 +168,21 @@ class UserService:
         return roles
 
     async def grant(self, *, user_id: int, role: Role, by: int | None = None) -> bool:
-        """Give a role (creating a placeholder user for an id not seen yet); False if already held."""
+        """Give a role (making a placeholder user for an id not seen yet); False if already held."""
         async with self._db.session() as session:
             if await session.get(User, user_id) is None:
+                # Inactive until they write: nothing is sent to a chat that may not exist yet.
                 session.add(
-                    User(id=user_id, name=str(user_id), locale=self._settings.default_locale)
+                    User(
+                        id=user_id,
+                        name=str(user_id),
+                        locale=self._settings.default_locale,
+                        is_active=False,
+                    )
                 )
                 await session.flush()
-            if role == Role.WORKER or await session.get(RoleGrant, (user_id, role.value)):
+            held = await session.get(RoleGrant, (user_id, role.value))
+            if role == Role.WORKER or held is not None:
                 return False
             session.add(RoleGrant(user_id=user_id, role=role.value, granted_by=by))
         return True
@@ -184,15 +191,19 @@ class UserService:
         """Take a role away; False if the user did not hold it."""
         async with self._db.session() as session:
             result = await session.exec(
-                delete(RoleGrant).where(RoleGrant.user_id == user_id, RoleGrant.role == role.value)  # type: ignore[arg-type]
+                delete(RoleGrant).where(
+                    col(RoleGrant.user_id) == user_id, col(RoleGrant.role) == role.value
+                )
             )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(result.rowcount)
 
     async def privileged(self) -> list[tuple[int, Locale, frozenset[Role]]]:
-        """Active users holding any role beyond worker, with their language (for their command menu)."""
+        """Active users holding any role beyond worker, with their language (for their menus)."""
         async with self._db.reader() as session:
             rows = await session.exec(
-                select(User.id, User.locale, RoleGrant.role).join(RoleGrant).where(User.is_active)  # type: ignore[arg-type]
+                select(User.id, User.locale, RoleGrant.role)
+                .join(RoleGrant)
+                .where(col(User.is_active))
             )
             found: dict[int, tuple[Locale, set[Role]]] = {}
             for user_id, locale, role in rows.all():
@@ -207,7 +218,7 @@ class UserService:
             rows = await session.exec(
                 select(RoleGrant.user_id)
                 .join(User)
-                .where(RoleGrant.role == role.value, User.is_active)  # type: ignore[arg-type]
+                .where(RoleGrant.role == role.value, col(User.is_active))
             )
             return list(rows.all())
 
@@ -216,5 +227,5 @@ class UserService:
         async with self._db.reader() as session:
             query = select(func.count()).select_from(User)
             if active_only:
-                query = query.where(User.is_active)  # type: ignore[arg-type]
+                query = query.where(col(User.is_active))
             return int((await session.exec(query)).one())

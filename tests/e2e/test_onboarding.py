@@ -10,7 +10,7 @@ from tests.conftest import BotRunner
 async def test_start_onboarding_and_profile_in_chinese(
     emulator: Emulator, bot: BotRunner, services: Services
 ) -> None:
-    """A Chinese-speaking worker registers, answers the three questions and sees them in /profile."""
+    """A worker registers in Chinese, answers three questions and sees the answers in /profile."""
     worker = emulator.user("王师傅", lang="zh-hans")
     await worker.send("/start")
     welcome = await worker.reply()

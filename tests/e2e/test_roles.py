@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot import render
+from bot.context import Context
 from bot.models.users import Role
 from bot.sandbox import Emulator
 from bot.services import Services
@@ -65,3 +67,37 @@ async def test_blocking_marks_inactive_and_next_message_reactivates(
     found = await services.users.find(user_id=worker.id)
     assert found is not None
     assert found.is_active
+
+
+async def test_an_admin_named_in_settings_gets_the_admin_menu_on_first_contact(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """An admin who never wrote is kept inactive (nothing is sent to them) until they do."""
+    found = await services.users.find(user_id=ADMIN_ID)
+    assert found is not None
+    assert not found.is_active
+    assert emulator.visible_commands("en", chat_id=ADMIN_ID) == emulator.visible_commands("en")
+
+    admin = emulator.user("Admin", lang="en", user_id=ADMIN_ID)
+    await admin.send("/start")
+    await admin.settle()
+    commands = [item["command"] for item in emulator.visible_commands("en", chat_id=ADMIN_ID)]
+    assert "grant" in commands
+    assert "grant" not in [item["command"] for item in emulator.visible_commands("en")]
+
+
+async def test_a_chat_that_no_longer_exists_marks_its_user_inactive(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """Telegram answers 400 “chat not found” for a deleted account: stop sending there."""
+    await services.users.seen(user_id=4242, name="Gone")
+    assert bot.app is not None
+    context = Context(bot.app)
+
+    with emulator.expect_violation("chat not found"):
+        assert await render.send(context, 4242, "你好") is None
+    with emulator.expect_violation("chat not found"):
+        assert await render.send_document(context, 4242, b"a,b\n", "rows.csv") is None
+    found = await services.users.find(user_id=4242)
+    assert found is not None
+    assert not found.is_active

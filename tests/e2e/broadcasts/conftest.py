@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 from PIL import Image
@@ -19,6 +20,9 @@ from bot.services.broadcast_reports import DeliveryReport
 from tests.conftest import make_settings
 
 ADMIN_ID = 900001
+# Midnight UTC after today: tests travel forward from it, never back behind the running JobQueue,
+# whose next tick was planned on the real clock.
+TOMORROW = (utcnow() + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
 FAST = {"global_rate": 1000.0, "per_chat_rate": 100.0, "per_chat_burst": 10}
 
 
@@ -60,7 +64,7 @@ async def known(
         if found is None:
             found = User(id=user.id, name=name)
         found.name, found.locale, found.onboarding_step = name, lang[:2], None
-        found.last_seen_at = utcnow()
+        found.last_seen_at, found.is_active = utcnow(), True
         for field, value in profile.items():
             setattr(found, field, value)
         session.add(found)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -14,9 +14,9 @@ from bot.services import Services
 from bot.services.audience import Audience
 from bot.services.outbox import DELIVERY
 from tests.conftest import BotRunner
-from tests.e2e.broadcasts.conftest import ADMIN_ID, finished, known, png
+from tests.e2e.broadcasts.conftest import ADMIN_ID, TOMORROW, finished, known, png
 
-NOON = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)  # 12:00 in Shanghai, outside quiet hours
+NOON = TOMORROW + timedelta(hours=4)  # 12:00 in Shanghai, outside quiet hours
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -11,10 +11,10 @@ from bot.sandbox import Emulator
 from bot.services import Services
 from bot.services.audience import Audience
 from tests.conftest import BotRunner
-from tests.e2e.broadcasts.conftest import ADMIN_ID, known, received
+from tests.e2e.broadcasts.conftest import ADMIN_ID, TOMORROW, known, received
 
-NOON = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)  # 12:00 in Shanghai
-LATE_EVENING = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)  # 23:00 in Shanghai
+NOON = TOMORROW + timedelta(hours=4)  # 12:00 in Shanghai
+LATE_EVENING = TOMORROW + timedelta(hours=15)  # 23:00 in Shanghai
 
 
 async def announce(services: Services, text: str, **options: object) -> int:
@@ -69,7 +69,7 @@ async def test_quiet_hours_hold_ordinary_pushes_until_morning_but_not_urgent_one
         assert "暴雨停工" in (await worker.reply()).text
         await nothing_arrives(worker)
 
-        traveller.move_to(datetime(2026, 12, 1, 23, 0, 5, tzinfo=UTC))  # 07:00:05 in Shanghai
+        traveller.move_to(TOMORROW + timedelta(hours=23, seconds=5))  # 07:00:05 in Shanghai
         assert "例行检查" in (await worker.reply()).text
 
 
@@ -89,7 +89,7 @@ async def test_low_priority_pushes_come_as_one_daily_digest(
         assert "食堂" in (await other.reply()).text
         await nothing_arrives(worker)
 
-        traveller.move_to(datetime(2026, 12, 1, 10, 0, 30, tzinfo=UTC))  # 18:00:30 in Shanghai
+        traveller.move_to(TOMORROW + timedelta(hours=10, seconds=30))  # 18:00:30 in Shanghai
         digest = await worker.reply(timeout=10)
         assert "今日汇总" in digest.text
         assert "技能比武" in digest.text
