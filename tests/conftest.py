@@ -90,10 +90,18 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+# Telegram allows about one message a second per chat, so a lesson-by-lesson journey would take a
+# minute. Most tests run the emulator's per-chat limit ten times faster, and the bot paces itself
+# to whatever the emulator enforces (``make_settings``), so every test still fails on a flood;
+# tests marked ``telegram_limits`` use Telegram's own numbers.
+FAST_CHAT_LIMIT = {"chat_rate": 10.0, "chat_burst": 4}
+
+
 @pytest.fixture
-async def emulator() -> AsyncIterator[Emulator]:
+async def emulator(request: pytest.FixtureRequest) -> AsyncIterator[Emulator]:
     """The strict Bot API emulator; a test fails if the bot broke any of Telegram's rules."""
-    emu = Emulator()
+    real = request.node.get_closest_marker("telegram_limits") is not None
+    emu = Emulator() if real else Emulator(**FAST_CHAT_LIMIT)
     await emu.start()
     try:
         yield emu
@@ -105,7 +113,10 @@ async def emulator() -> AsyncIterator[Emulator]:
 def make_settings(
     database_url: str, emulator: Emulator | None = None, **overrides: Any
 ) -> Settings:
-    """Settings for a test: the emulator as the Bot API, the test database, fast rate limits."""
+    """Settings for a test: the emulator as the Bot API, paced to its limits; the test database.
+
+    The bot's bursts stay one below the emulator's, as they stay below Telegram's in production.
+    """
     values: dict[str, Any] = {
         "database_url": database_url,
         "content_dir": CONTENT,
@@ -113,6 +124,14 @@ def make_settings(
     }
     if emulator is not None:
         values |= {"bot_token": emulator.bot_token, "bot_api_url": emulator.base_url}
+        limits = emulator.limiter
+        if limits.chat_rate:
+            values |= {
+                "per_chat_rate": limits.chat_rate,
+                "per_chat_burst": max(1, limits.chat_burst - 1),
+            }
+        if limits.global_bucket:
+            values["global_rate"] = limits.global_bucket.rate
     return load_settings(**(values | overrides))
 
 

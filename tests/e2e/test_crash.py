@@ -37,6 +37,7 @@ async def _start_bot(
     )
 
 
+@pytest.mark.telegram_limits
 async def test_kill_minus_nine_mid_onboarding_then_restart_continues(
     emulator: Emulator, database_url: str, tmp_path: Path
 ) -> None:

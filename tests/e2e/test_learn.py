@@ -241,6 +241,7 @@ async def read_course(worker: SimUser, lesson_ids: list[int]) -> list[BotMessage
     return received
 
 
+@pytest.mark.telegram_limits
 async def test_every_shipped_lesson_fits_telegram_in_both_languages(
     emulator: Emulator, bot: BotRunner, services: Services
 ) -> None:
