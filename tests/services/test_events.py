@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
 
+from bot.clock import utcnow
 from bot.models.events import Answer
 from bot.models.users import Role
 from bot.services import Services
@@ -16,7 +17,8 @@ from bot.services.event_drafts import DraftStep, InvalidAnswer
 from bot.services.event_views import CheckInOutcome, EventClosed, InvalidEvent, reminder_key
 from bot.timeparse import TimeParseError
 
-NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
+# 10:00 in Shanghai tomorrow: events must start in the future of the real clock too.
+NOW = (utcnow() + timedelta(days=1)).replace(hour=2, minute=0, second=0, microsecond=0)
 START = NOW + timedelta(days=2)
 
 
@@ -220,7 +222,8 @@ async def test_guided_draft_walks_the_questions_and_publishes(services: Services
         event = await drafts.publish(user_id=organiser)
 
     assert (event.title, event.place, event.capacity) == ("数控车工技能培训", "培训中心301", 30)
-    assert event.starts_at == datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
-    assert event.ends_at == datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    day_after_tomorrow = NOW + timedelta(days=2)
+    assert event.starts_at == day_after_tomorrow.replace(hour=7)  # 15:00 in Shanghai
+    assert event.ends_at == day_after_tomorrow.replace(hour=9)
     assert await drafts.pending() == {}
     assert await services.events.find(event_id=event.id) is not None
