@@ -20,6 +20,7 @@ from bot.services.users import PermissionDenied
 from handlers import keyboards
 from handlers.ideas_buttons import ANONYMOUS, BENEFIT, EDIT, STUDIO, SUBMIT, SUPPORT_INSTEAD
 from handlers.ideas_cards import preview
+from handlers.ideas_notify import tell
 from handlers.ideas_steps import END, ask, lost, refuse
 
 Change = Callable[[int, str], Awaitable[DraftView]]
@@ -137,6 +138,8 @@ async def btn_idea_submit(update: Update, context: Context) -> str | int | None:
         context.t("ideas.submitted", number=moved.number, title=moved.title),
         keyboards.main_menu(context.t),
     )
+    if lead := moved.studio_lead:
+        await tell(context, lead, "ideas.notify.studio", number=moved.number, title=moved.title)
     return END
 
 

@@ -126,6 +126,7 @@ class Moved:
     author: Recipient
     supporters: tuple[Recipient, ...] = ()
     asked_by: Recipient | None = None
+    studio_lead: Recipient | None = None  # on submission to a studio, its leader
 
 
 @dataclass(frozen=True, slots=True)

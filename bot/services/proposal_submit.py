@@ -10,10 +10,11 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import utcnow
+from bot.models.organizations import Studio
 from bot.models.proposals import Proposal, ProposalStatus
 from bot.models.users import User
 from bot.services.proposal_answers import InvalidAnswer
-from bot.services.proposal_rules import Moved
+from bot.services.proposal_rules import Moved, Recipient
 from bot.services.proposal_steps import view_of
 from bot.services.proposals import apply_move, recipient
 
@@ -61,4 +62,16 @@ async def number_and_submit(session: AsyncSession, draft: Proposal, *, zone: Zon
         comment=None,
         actor_id=draft.author_id,
         author=await recipient(session, draft.author_id),
+        studio_lead=await _studio_lead(session, draft),
     )
+
+
+async def _studio_lead(session: AsyncSession, draft: Proposal) -> Recipient | None:
+    """The active leader of the studio a proposal is addressed to, unless it is the author."""
+    studio = await session.get(Studio, draft.studio_id) if draft.studio_id else None
+    if studio is None or studio.leader_id in (None, draft.author_id):
+        return None
+    leader = await session.get(User, studio.leader_id)
+    if leader is None or not leader.is_active:
+        return None
+    return Recipient(leader.id, leader.locale)

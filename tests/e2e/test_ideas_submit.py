@@ -183,3 +183,34 @@ async def test_duplicate_hint_offers_to_support_the_similar_proposal(
     assert await services.proposal_drafts.current(user_id=worker.id) is None
     assert await services.proposal_peers.supporters(proposal_id=similar.proposal_id) == 1
     assert Role.WORKER in await services.users.roles(user_id=worker.id)
+
+
+async def test_the_studio_leader_hears_of_a_proposal_addressed_to_the_studio(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """A worker sends a proposal to a studio; its leader is told in their own language."""
+    leader = await person(emulator, services, "刘工匠", lang="zh", role=Role.CRAFTSMAN)
+    async with services.db.session() as session:
+        session.add(Studio(name="Liu Craftsman Studio", leader_id=leader.id))
+    worker = await person(emulator, services, "Zhou Min", lang="en")
+    await worker.send("/idea")
+    assert "title" in (await worker.reply()).text
+    await answer(worker, "Coolant splashes on the floor", "What problem")
+    await answer(worker, "The lathe guard leaves a gap", "solution")
+    await answer(worker, "A brush seal on the guard closes it", "improve")
+    await worker.press("🦺 Safety")
+    await worker.reply()
+    for _ in range(3):
+        await worker.press("Skip")
+        await worker.reply()
+    await worker.press("Liu Craftsman Studio")
+    await worker.reply()
+    await worker.press("🙋 With my name")
+    await worker.reply()
+    await worker.press("📨 Submit")
+    await until(worker, "Submitted!")
+
+    told = await leader.reply()
+    assert "工作室" in told.text
+    assert "Coolant splashes on the floor" in told.text
+    assert "/review" in told.text
