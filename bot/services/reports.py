@@ -16,6 +16,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db import Database
+from bot.models.events import Event, Rsvp
 from bot.models.network import (
     Activity,
     ActivityKind,
@@ -32,7 +33,18 @@ from bot.services.orgtree import OrgTree, UnitView
 from bot.services.studios import CoverageRow, StudioService
 
 COUNTED = ("visit", "training", "solved", "help", "studios", "proposals")
-DOSSIER = ("proposals", "visit", "training", "solved", "help", "pairs", "checkins", "studios")
+DOSSIER = (
+    "proposals",
+    "visit",
+    "training",
+    "solved",
+    "help",
+    "pairs",
+    "checkins",
+    "studios",
+    "mentees",
+    "events",
+)
 ACCEPTED = (ProposalStatus.ACCEPTED.value, ProposalStatus.IMPLEMENTED.value)
 
 
@@ -155,6 +167,7 @@ class ReportService:
                 *await _activities(session, user_id),
                 *await _help(session, user_id),
                 *await _proposals(session, user_id),
+                *await _events(session, user_id),
             ]
             counts: Counter[str] = Counter(entry.kind for entry in entries)
             counts["pairs"] = await _count(
@@ -175,6 +188,7 @@ class ReportService:
                 .select_from(StudioMember)
                 .where(StudioMember.user_id == user_id),
             )
+            counts["mentees"] = len(await _mentees(session, user_id))
             rating = (
                 await session.exec(
                     select(func.avg(HelpRequest.rating)).where(
@@ -273,6 +287,40 @@ async def _proposals(session: AsyncSession, user_id: int) -> list[RecordEntry]:
         )
         for p in rows.all()
     ]
+
+
+async def _events(session: AsyncSession, user_id: int) -> list[RecordEntry]:
+    """Events the person checked in at (an answer alone is not attendance)."""
+    rows = await session.exec(
+        select(Rsvp.checked_in_at, Event.title, Event.place)
+        .join(Event, col(Event.id) == Rsvp.event_id)
+        .where(Rsvp.user_id == user_id, col(Rsvp.checked_in_at).is_not(None))
+    )
+    return [RecordEntry(when, "events", title, place) for when, title, place in rows.all() if when]
+
+
+async def _mentees(session: AsyncSession, user_id: int) -> set[int]:
+    """Everyone the person mentored, each counted once.
+
+    That is whom they solved a help request for, the members of the studios they lead, and the
+    contacts of the enterprises they are paired with.
+    """
+    helped = select(HelpRequest.requester_id).where(
+        HelpRequest.expert_id == user_id, HelpRequest.status == HelpStatus.SOLVED.value
+    )
+    members = (
+        select(StudioMember.user_id)
+        .join(Studio, col(Studio.id) == StudioMember.studio_id)
+        .where(Studio.leader_id == user_id)
+    )
+    contacts = select(Pairing.contact_id).where(
+        Pairing.expert_id == user_id, col(Pairing.active), col(Pairing.contact_id).is_not(None)
+    )
+    found: set[int] = set()
+    for query in (helped, members, contacts):
+        found.update(person for person in (await session.exec(query)).all() if person)
+    found.discard(user_id)
+    return found
 
 
 async def _count(session: AsyncSession, query: object) -> int:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 from openpyxl import load_workbook
 
+from bot.clock import utcnow
+from bot.models.events import Rsvp
 from bot.models.users import Role
 from bot.sandbox import Emulator
 from bot.services import Services
@@ -98,6 +101,11 @@ async def test_expert_exports_own_dossier_and_admin_finds_one_by_name(
     await services.network.teams.start_activity(team_id=team.id, user_id=LI, kind="training")
     await services.network.teams.add(user_id=LI, text="数控编程培训 30 人")
     await services.network.teams.save(user_id=LI)
+    talk = await services.events.create(
+        title="劳模工匠宣讲会", starts_at=utcnow() + timedelta(hours=1), place="职工之家"
+    )
+    async with services.db.session() as session:
+        session.add(Rsvp(event_id=talk.id, user_id=LI, answer="going", checked_in_at=utcnow()))
     await li.send("/dossier")
     document = await li.reply()
     assert document.document is not None
@@ -108,8 +116,11 @@ async def test_expert_exports_own_dossier_and_admin_finds_one_by_name(
     summary = {row[0]: row[1] for row in book["概况"].iter_rows(min_row=2, values_only=True)}
     assert summary["开展培训（次）"] == 1
     assert summary["荣誉"] == "省级劳动模范"
+    assert summary["带徒与指导（人）"] == 1  # the member of his studio
+    assert summary["参加活动（次）"] == 1
     record = list(book["事迹明细"].iter_rows(min_row=2, values_only=True))
-    assert record[0][1:3] == ("培训", "数控编程培训 30 人")
+    assert ("培训", "数控编程培训 30 人") in [row[1:3] for row in record]
+    assert ("参加活动", "劳模工匠宣讲会", "职工之家") in [row[1:4] for row in record]
 
     admin = await started(emulator, "Ann", lang="en")
     await services.users.grant(user_id=admin.id, role=Role.ADMIN)
