@@ -21,7 +21,7 @@ from bot.services.broadcast_followups import MAX_REMINDERS
 from bot.services.broadcast_reports import excerpt
 from bot.services.outbox import Claimed, Content, Outbox
 
-ICONS = {"announcement": "📣", "event": "📅", "reminder": "⏰"}
+ICONS = {"announcement": "📣", "event": "📅", "reminder": "⏰", "proposal": "💡"}
 
 
 class Messenger:

@@ -100,6 +100,9 @@ async def job_lesson_of_day(app: Application, job: JobView) -> None:  # type: ig
     user = await services.users.find(user_id=user_id)
     if user is None or not user.is_active:
         return
+    # "Lesson of the day: off" in /settings silences it without losing the chosen time.
+    if await services.broadcasts.preferences.mode(user_id=user_id, topic="lessons") == "off":
+        return
     t = context.translator_for(user.locale)
     lesson_id = await services.learning.next_unread(user_id=user_id)
     view = (

@@ -12,12 +12,16 @@ import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from bot.app import build_application, running
+from bot.clock import utcnow
 from bot.config import Settings, load_settings
 from bot.db import Database
 from bot.sandbox import Emulator
@@ -196,3 +200,19 @@ async def bot(settings: Settings) -> AsyncIterator[BotRunner]:
         yield runner
     finally:
         await runner.stop()
+
+
+@pytest.fixture
+def daytime() -> Iterator[None]:
+    """Ten in the morning in Beijing, outside everyone's quiet hours, with the clock running.
+
+    Pushes wait out the default quiet hours (22:00-07:00), so a test that expects one at once
+    must not depend on the hour it happens to run at. The clock only moves forward.
+    """
+    shanghai = ZoneInfo("Asia/Shanghai")
+    now = utcnow().astimezone(shanghai)
+    morning = now.replace(hour=10, minute=0, second=0, microsecond=0)
+    if morning < now:
+        morning += timedelta(days=1)
+    with time_machine.travel(morning, tick=True):
+        yield

@@ -27,11 +27,14 @@ class Audience:
     departments: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     event_id: int | None = None
+    user_ids: tuple[int, ...] = ()  # named people, e.g. the one a proposal update is for
 
     @property
     def is_empty(self) -> bool:
         """Whether nobody can match (no criteria at all and not everyone)."""
-        narrowed = self.enterprise_ids or self.departments or self.roles or self.event_id
+        narrowed = (
+            self.enterprise_ids or self.departments or self.roles or self.event_id or self.user_ids
+        )
         return not self.everyone and not narrowed
 
     def to_json(self) -> dict[str, Any]:
@@ -47,6 +50,7 @@ class Audience:
             departments=tuple(str(d) for d in data.get("departments", ())),
             roles=tuple(str(r) for r in data.get("roles", ())),
             event_id=data.get("event_id"),
+            user_ids=tuple(int(i) for i in data.get("user_ids", ())),
         )
 
 
@@ -76,6 +80,8 @@ class AudienceService:
         if audience.roles and Role.WORKER.value not in audience.roles:
             holders = select(col(RoleGrant.user_id)).where(col(RoleGrant.role).in_(audience.roles))
             query = query.where(col(User.id).in_(holders))
+        if audience.user_ids:
+            query = query.where(col(User.id).in_(audience.user_ids))
         if audience.event_id is not None:
             going = select(col(Rsvp.user_id)).where(
                 col(Rsvp.event_id) == audience.event_id, col(Rsvp.answer) == Answer.GOING.value

@@ -15,6 +15,9 @@ from bot.db import Database
 from bot.models.broadcasts import Broadcast, BroadcastStatus, DeliveryStatus
 from bot.services.outbox import BROADCAST, DELIVERY
 
+# Kinds staff send, listed in /broadcasts; proposal updates are pushes to one person each.
+ANNOUNCED = ("announcement", "event", "reminder")
+
 TEXT_LIMIT = 4096
 _TAG = re.compile(r"<[^>]*>")
 Status = DeliveryStatus
@@ -138,7 +141,12 @@ class BroadcastReports:
     async def recent(self, *, limit: int = 8) -> list[DeliveryReport]:
         """The newest broadcasts with their counts, newest first."""
         async with self._db.reader() as session:
-            newest = select_rows(Broadcast).order_by(BROADCAST.c.id.desc()).limit(limit)
+            newest = (
+                select_rows(Broadcast)
+                .where(BROADCAST.c.kind.in_(ANNOUNCED))
+                .order_by(BROADCAST.c.id.desc())
+                .limit(limit)
+            )
             found = list((await session.exec(newest)).all())
         ids = [b.id for b in found]
         async with self._db.engine.connect() as connection:

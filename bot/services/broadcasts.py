@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Literal
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -33,8 +34,8 @@ from bot.services.preferences import (
 from bot.services.scheduler import SchedulerService, next_cron
 from bot.services.users import UserService
 
-KINDS = ("announcement", "event", "reminder")
-TOPIC_OF_KIND = {"announcement": "announcements", "event": "events"}
+KINDS = ("announcement", "event", "reminder", "proposal")
+TOPIC_OF_KIND = {"announcement": "announcements", "event": "events", "proposal": "proposals"}
 START_JOB = "announcement"
 INSERT_CHUNK = 2000
 Status = DeliveryStatus
@@ -169,6 +170,39 @@ class BroadcastService:
             await self._expand(await session.connection(), broadcast, recipients, now)
         await self._after_start(broadcast)
         return broadcast.id or 0
+
+    async def timing(self, *, user_id: int, kind: str) -> Literal["now", "held", "off"]:
+        """Whether a push of ``kind`` to one person may go now, must wait, or is not wanted.
+
+        "held" means quiet hours or the daily digest: :meth:`push` hands it to the engine,
+        which sends it at the right moment.
+        """
+        push = await self.preferences.of(user_id=user_id)
+        now = utcnow()
+        decision = route(kind=kind, urgent=False, must_read=False, push=push, now=now)
+        if decision is None:
+            return "off"
+        status, when = decision
+        return "now" if status == Status.PENDING and when <= now else "held"
+
+    async def push(
+        self,
+        *,
+        user_id: int,
+        kind: str,
+        html_zh: str,
+        html_en: str,
+        buttons: list[tuple[str, str, str]] | None = None,
+    ) -> int:
+        """A push to one person, timed by their settings like any broadcast; its id."""
+        return await self.create(
+            kind=kind,
+            html_zh=html_zh,
+            html_en=html_en,
+            audience=Audience(user_ids=(user_id,)),
+            created_by=None,
+            buttons=buttons,
+        )
 
     async def _schedule(self, broadcast: Broadcast) -> int:
         async with self._db.session() as session:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from openpyxl import load_workbook
 
 from bot.clock import utcnow
@@ -23,17 +21,6 @@ from tests.e2e.events_helpers import answered, expect, file_of, registered, stop
 
 ADMIN_ID = 900001
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-def daytime() -> Iterator[None]:
-    """Ten in the morning in Beijing, outside everyone's quiet hours, with the clock running."""
-    now = utcnow().astimezone(SHANGHAI)
-    morning = now.replace(hour=10, minute=0, second=0, microsecond=0)
-    if morning < now:
-        morning += timedelta(days=1)
-    with time_machine.travel(morning, tick=True):
-        yield
 
 
 async def published(services: Services, **values: object) -> EventView:

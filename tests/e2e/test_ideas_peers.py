@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from openpyxl import load_workbook
 
 from bot.models.proposals import ProposalStatus
@@ -14,6 +15,9 @@ from bot.services import Services
 from tests.conftest import BotRunner
 from tests.e2e.ideas_helpers import answer, download, person, until
 from tests.services.proposal_helpers import submit
+
+# Proposal updates are pushes, held during quiet hours: run at ten in the morning.
+pytestmark = pytest.mark.usefixtures("daytime")
 
 ADMIN_ID = 900001
 TITLE = "<b>焊接</b> & 返工 🔥"

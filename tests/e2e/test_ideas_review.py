@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 
+from bot.clock import utcnow
 from bot.models.proposals import ProposalStatus
 from bot.models.users import Role
 from bot.sandbox import Emulator
@@ -13,6 +16,9 @@ from bot.services import Services
 from tests.conftest import BotRunner
 from tests.e2e.ideas_helpers import OGG, PNG, answer, person, until
 from tests.services.proposal_helpers import submit
+
+# Proposal updates are pushes, held during quiet hours: run at ten in the morning.
+pytestmark = pytest.mark.usefixtures("daytime")
 
 ADMIN_ID = 900001
 LABELS = {
@@ -232,3 +238,35 @@ async def test_second_reviewer_is_told_the_proposal_was_already_decided(
     await second.press("❌ 不采纳")
     await second.settle()
     assert "已采纳" in (second.callback_answers[-1].text or "")
+
+
+async def test_proposal_updates_follow_each_authors_push_settings(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """Updates turned off are not pushed; one decided at 23:00 reaches the author at 07:00."""
+    muted = await person(emulator, services, "Muted", lang="en")
+    await services.broadcasts.preferences.set_mode(user_id=muted.id, topic="proposals", mode="off")
+    sleeper = await person(emulator, services, "Sleeper", lang="en")
+    reviewer = await person(emulator, services, "Rita", lang="en", role=Role.REVIEWER)
+
+    await submit(services, muted.id, title="Label the gauges")
+    await reviewer.send("/review")
+    await until(reviewer, "Label the gauges")
+    await reviewer.press("✅ Accept")
+    await until(reviewer, "Accepted")
+    await muted.settle()
+    assert muted.pending_replies() == []
+
+    late_evening = (utcnow() + timedelta(days=1)).replace(hour=15, minute=0, second=0)  # 23:00
+    with time_machine.travel(late_evening, tick=True) as traveller:
+        await submit(services, sleeper.id, title="Oil the hinges")
+        await reviewer.send("/review")
+        await until(reviewer, "Oil the hinges")
+        await reviewer.press("✅ Accept")
+        await until(reviewer, "Accepted")
+        await sleeper.settle(quiet=1.0)
+        assert sleeper.pending_replies() == []
+
+        traveller.move_to(late_evening + timedelta(hours=8, seconds=5))  # 07:00:05 in Shanghai
+        news = await sleeper.reply(timeout=10)
+        assert "“Oil the hinges” has been accepted" in news.text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.models.organizations import Studio
 from bot.models.users import Role
 from bot.sandbox import Emulator
@@ -9,6 +11,9 @@ from bot.services import Services
 from tests.conftest import BotRunner
 from tests.e2e.ideas_helpers import PNG, answer, person, until
 from tests.services.proposal_helpers import submit
+
+# Proposal updates are pushes, held during quiet hours: run at ten in the morning.
+pytestmark = pytest.mark.usefixtures("daytime")
 
 ADMIN_ID = 900001
 

@@ -409,3 +409,21 @@ async def test_course_list_pages_and_lesson_pictures(
         assert text[-1].buttons
     finally:
         await runner.stop()
+
+
+async def test_lessons_turned_off_in_settings_silence_the_lesson_of_the_day(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """With “lesson of the day” off in /settings, the chosen 07:00 passes without a push."""
+    worker = await registered(emulator, "Ben", "en")
+    await worker.send("/daily")
+    await worker.reply()
+    await worker.press("07:00")
+    await worker.reply()
+    await services.broadcasts.preferences.set_mode(user_id=worker.id, topic="lessons", mode="off")
+    job = await services.scheduler.find(key=f"lesson_of_day:{worker.id}")
+    assert job is not None
+    with time_machine.travel(job.due_at + timedelta(seconds=5), tick=True):
+        await bot.services.scheduler.run_due()
+        await worker.settle()
+    assert worker.pending_replies() == []
