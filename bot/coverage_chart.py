@@ -42,8 +42,18 @@ def cjk_font() -> str | None:
     """The family name of an installed font that can draw Chinese, if any."""
     from matplotlib import font_manager
 
-    installed = {font.name for font in font_manager.fontManager.ttflist}
-    return next((family for family in CJK_FAMILIES if family in installed), None)
+    def pick() -> str | None:
+        installed = {font.name for font in font_manager.fontManager.ttflist}
+        return next((family for family in CJK_FAMILIES if family in installed), None)
+
+    found = pick()
+    if found is None:
+        # Matplotlib caches the font list once; a CJK font installed later is not in it.
+        for path in font_manager.findSystemFonts():
+            if "CJK" in path:
+                font_manager.fontManager.addfont(path)
+        found = pick()
+    return found
 
 
 def _ascii_label(label: str, index: int) -> str:
