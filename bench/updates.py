@@ -53,7 +53,7 @@ Conversation = Callable[[SimUser, int, list[float]], Awaitable[None]]
 async def _engage_user(user: SimUser, messages: int, latencies: list[float]) -> None:
     start = time.perf_counter()
     await user.send("/start")
-    await user.replies(2)  # welcome and the first onboarding question
+    await user.replies(2, timeout=60)  # welcome and the first onboarding question
     latencies.append(time.perf_counter() - start)
     for _ in range(messages - 1):
         start = time.perf_counter()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -12,6 +13,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.warnings import PTBUserWarning
 
 import handlers
 from bot import scheduler
@@ -23,6 +25,11 @@ from bot.processor import PerUserUpdateProcessor
 from bot.ratelimit import TelegramRateLimiter
 from bot.services import Services
 from handlers.commands import publish, publish_for
+
+# Conversations are tracked per user and chat, not per message, on purpose: their steps mix
+# text answers with buttons, and a button pressed on an older message of the flow must still
+# reach it. PTB warns about exactly that combination when each ConversationHandler is built.
+warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
 
 log = logging.getLogger(__name__)
 HOOKS_KEY = "start_hooks"

@@ -29,6 +29,21 @@ def job_context(app: Application[Any, Any, Any, Any, Any, Any]) -> Context:
     return Context(app)
 
 
+class _SkippedTick(logging.Filter):
+    """Drop APScheduler's warning for a tick skipped while the previous one still runs.
+
+    A tick that takes longer than a second (a burst of thousands of due jobs) is meant to be
+    skipped (``max_instances=1``): the running tick keeps claiming until nothing is due.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (JOB_NAME in message and "maximum number of running instances" in message)
+
+
+_SKIPPED_TICK = _SkippedTick()
+
+
 async def start(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Recover jobs interrupted by a crash and start the tick."""
     services: Services = app.bot_data["services"]
@@ -36,6 +51,7 @@ async def start(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     if app.job_queue is None:
         raise RuntimeError("install python-telegram-bot[job-queue]")
     app.bot_data[_TICKS_KEY] = 0
+    logging.getLogger("apscheduler.scheduler").addFilter(_SKIPPED_TICK)
     app.job_queue.run_repeating(
         _tick,
         interval=TICK_SECONDS,
