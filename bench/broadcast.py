@@ -212,7 +212,8 @@ async def main(arguments: argparse.Namespace) -> None:
         if (arguments.database_url or "").startswith("postgresql")
         else f"SQLite {sqlite3.sqlite_version}"
     )
-    print(header("Broadcast to 10,000 users", "python bench/broadcast.py"))
+    command = " ".join(["python bench/broadcast.py", *sys.argv[1:]])
+    print(header(f"Broadcast to {arguments.users:,} users", command))
     load = os.getloadavg()[0]
     print(
         f"Database: {backend}; emulator in a child process; load average at the end: {load:.2f}\n"

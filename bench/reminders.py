@@ -310,7 +310,7 @@ async def main(arguments: argparse.Namespace) -> None:
         tables.append(startup_table(arguments.pending, started))
     url = arguments.database_url or ""
     backend = "PostgreSQL" if url.startswith("postgresql") else f"SQLite {sqlite3.sqlite_version}"
-    print(header("Reminders", "python bench/reminders.py"))
+    print(header("Reminders", " ".join(["python bench/reminders.py", *sys.argv[1:]])))
     print(f"Database: {backend}; emulator in a child process; load average before: {load:.2f}\n")
     print("\n".join(tables))
 
