@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from bot import markdown
 from bot.cli_content import app as content_cli
-from bot.content import load
+from bot.content import content_root, load
 from bot.models.learning import Lesson, QuizQuestion
 from bot.services import Services
 from tests.conftest import CONTENT, make_settings
@@ -271,3 +271,9 @@ async def test_sync_refuses_content_with_errors(services: Services, tmp_path: Pa
     (course / "quiz.yaml").unlink()
     with pytest.raises(ValueError, match="content errors"):
         await services.learning.sync(catalogue=load(tmp_path))
+
+
+def test_a_missing_content_folder_falls_back_to_the_shipped_content(tmp_path: Path) -> None:
+    """`engage run` started outside the checkout still finds the courses it came with."""
+    found = content_root(tmp_path / "no-such-folder")
+    assert (found / "01-model-worker-spirit").is_dir()

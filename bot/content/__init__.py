@@ -40,8 +40,15 @@ __all__ = [
 
 
 def content_root(configured: Path) -> Path:
-    """The configured folder, or the copy shipped inside the wheel when it does not exist."""
+    """The configured folder; when it does not exist, the content the code came with.
+
+    That is the copy shipped inside the wheel, or for a source checkout installed in editable
+    mode its ``content/``, so ``engage run`` works from any directory.
+    """
     if configured.is_dir():
         return configured
-    packaged = Path(bot.__file__).parent / "_content"
-    return packaged if packaged.is_dir() else configured
+    home = Path(bot.__file__).parent
+    for shipped in (home / "_content", home.parent / "content"):
+        if shipped.is_dir():
+            return shipped
+    return configured
