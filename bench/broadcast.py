@@ -21,7 +21,6 @@ import argparse
 import asyncio
 import json
 import os
-import resource
 import sqlite3
 import sys
 import time
@@ -32,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert
 
-from bench.common import header, scratch_database
+from bench.common import FIRST_ID, cpu_seconds, header, scratch_database, serve_emulator
 from bot.app import build_application, running
 from bot.broadcast import sender_of
 from bot.config import load_settings
@@ -41,7 +40,6 @@ from bot.models.users import User
 from bot.services.audience import Audience
 from bot.services.outbox import Status
 
-FIRST_ID = 7_000_000_000
 TEXT_ZH = "<b>通知</b>：本周五 15:00 在一号车间举行焊接技能比武，欢迎报名。"
 TEXT_EN = "<b>Notice</b>: welding skills contest, Friday 15:00, Workshop 1. Sign up now."
 
@@ -78,37 +76,6 @@ class Run:
         )
 
 
-async def serve(rate: float, users: int) -> None:
-    """Child process: an emulator with ``users`` who started the bot, until told to report."""
-    from bot.sandbox import Emulator
-
-    emulator = Emulator(global_rate=rate, global_burst=30, chat_rate=1.0, chat_burst=3)
-    people = [emulator.user(f"u{i}", lang="zh", user_id=FIRST_ID + i) for i in range(users)]
-    for person in people:
-        person.started = True
-    await emulator.start()
-    print(json.dumps({"url": emulator.base_url, "token": emulator.bot_token}), flush=True)
-    cpu = _cpu()
-    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
-    cpu = _cpu() - cpu
-    counts = [len(person.history) for person in people]
-    violations = [v for v in emulator.violations if v.kind != "conflict"]
-    print(
-        json.dumps(
-            {
-                "exactly_once": counts.count(1),
-                "duplicates": sum(1 for c in counts if c > 1),
-                "missing": counts.count(0),
-                "violations": len(violations),
-                "examples": [str(v) for v in violations[:3]],
-                "cpu": cpu,
-            }
-        ),
-        flush=True,
-    )
-    await emulator.stop()
-
-
 async def measure(rate: float, users: int, database_url: str | None) -> Run:
     """Start an emulator child, broadcast to everyone, and time it until the last row is done."""
     child = await asyncio.create_subprocess_exec(
@@ -137,7 +104,7 @@ async def measure(rate: float, users: int, database_url: str | None) -> Run:
     app = build_application(settings)
     async with running(app):
         broadcasts = app.bot_data["services"].broadcasts
-        cpu, started = _cpu(), time.perf_counter()
+        cpu, started = cpu_seconds(), time.perf_counter()
         broadcast_id = await broadcasts.create(
             kind="announcement",
             html_zh=TEXT_ZH,
@@ -153,7 +120,7 @@ async def measure(rate: float, users: int, database_url: str | None) -> Run:
             report := await broadcasts.reports.one(broadcast_id=broadcast_id)
         ) and report.waiting:
             await asyncio.sleep(0.01)
-        seconds, cpu = time.perf_counter() - started, _cpu() - cpu
+        seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     child.stdin.write(b"report\n")
     await child.stdin.drain()
     received = json.loads(await child.stdout.readline())
@@ -193,11 +160,6 @@ async def _register(url: str, users: int) -> None:
     await db.dispose()
 
 
-def _cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
 async def main(arguments: argparse.Namespace) -> None:
     """Run the chosen scenarios and print the table."""
     scenarios = [(30.0, 1.05), (1000.0, 1.5)]
@@ -235,4 +197,4 @@ if __name__ == "__main__":
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--rate", type=float, default=30.0, help=argparse.SUPPRESS)
     parsed = parser.parse_args()
-    asyncio.run(serve(parsed.rate, parsed.users) if parsed.serve else main(parsed))
+    asyncio.run(serve_emulator(parsed.rate, parsed.users, len) if parsed.serve else main(parsed))

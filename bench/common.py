@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import json
 import os
 import platform
+import resource
 import statistics
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.db import Database
+
+if TYPE_CHECKING:
+    from bot.sandbox.models import BotMessage
+
+# Simulated users of the emulator children get ids from here on.
+FIRST_ID = 7_000_000_000
 
 
 def machine() -> str:
@@ -56,3 +67,43 @@ async def scratch_database() -> str:
     await db.upgrade()
     await db.dispose()
     return url
+
+
+def cpu_seconds() -> float:
+    """CPU time (user and system) this process has used so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def serve_emulator(
+    rate: float, users: int, received: Callable[[list[BotMessage]], int]
+) -> None:
+    """Child process: an emulator with ``users`` who started the bot, until told to report.
+
+    Prints the emulator's address as one JSON line, waits for a line on stdin, then prints
+    how many users ``received`` the message once, twice or more, or never, the violations and
+    its own CPU time, so the bot's process is measured alone.
+    """
+    from bot.sandbox import Emulator
+
+    emulator = Emulator(global_rate=rate, global_burst=30, chat_rate=1.0, chat_burst=3)
+    people = [emulator.user(f"u{i}", lang="zh", user_id=FIRST_ID + i) for i in range(users)]
+    for person in people:
+        person.started = True
+    await emulator.start()
+    print(json.dumps({"url": emulator.base_url, "token": emulator.bot_token}), flush=True)
+    cpu = cpu_seconds()
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    cpu = cpu_seconds() - cpu
+    counts = [received(person.history) for person in people]
+    violations = [v for v in emulator.violations if v.kind != "conflict"]
+    report = {
+        "exactly_once": counts.count(1),
+        "duplicates": sum(1 for c in counts if c > 1),
+        "missing": counts.count(0),
+        "violations": len(violations),
+        "examples": [str(v) for v in violations[:3]],
+        "cpu": cpu,
+    }
+    print(json.dumps(report), flush=True)
+    await emulator.stop()

@@ -23,7 +23,6 @@ import argparse
 import asyncio
 import json
 import os
-import resource
 import sqlite3
 import sys
 import time
@@ -37,16 +36,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert, select
 
-from bench.common import header, scratch_database
+from bench.common import FIRST_ID, cpu_seconds, header, scratch_database, serve_emulator
 from bot.app import build_application, running
 from bot.config import load_settings
 from bot.db import Database
 from bot.models.reminders import Reminder, ReminderStatus
 from bot.models.scheduling import JobStatus, ScheduledJob
 from bot.models.users import User
+from bot.sandbox.models import BotMessage
 from bot.services.reminders import KIND, job_key
 
-FIRST_ID = 7_000_000_000
 CHUNK = 5_000
 
 
@@ -76,28 +75,9 @@ class Burst:
         )
 
 
-async def serve(rate: float, users: int) -> None:
-    """Child process: an emulator with ``users`` who started the bot, until told to report."""
-    from bot.sandbox import Emulator
-
-    emulator = Emulator(global_rate=rate, global_burst=30, chat_rate=1.0, chat_burst=3)
-    people = [emulator.user(f"u{i}", lang="zh", user_id=FIRST_ID + i) for i in range(users)]
-    for person in people:
-        person.started = True
-    await emulator.start()
-    print(json.dumps({"url": emulator.base_url, "token": emulator.bot_token}), flush=True)
-    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
-    counts = [sum("⏰" in m.text for m in person.history) for person in people]
-    violations = [v for v in emulator.violations if v.kind != "conflict"]
-    report = {
-        "exactly_once": counts.count(1),
-        "duplicates": sum(1 for c in counts if c > 1),
-        "missing": counts.count(0),
-        "violations": len(violations),
-        "examples": [str(v) for v in violations[:3]],
-    }
-    print(json.dumps(report), flush=True)
-    await emulator.stop()
+def _reminders_received(history: list[BotMessage]) -> int:
+    """How many reminders (⏰ messages) a simulated user got."""
+    return sum("⏰" in message.text for message in history)
 
 
 async def _rows(url: str, table: Any, rows: list[dict[str, Any]]) -> None:
@@ -165,12 +145,12 @@ async def burst(rate: float, users: int, database_url: str | None) -> Burst:
         due = datetime.now(UTC) + timedelta(seconds=5)
         await _reminders_due(url, users, due)
         await asyncio.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()))
-        cpu = _cpu()
+        cpu = cpu_seconds()
         while (report := await scheduler.report(prefix="reminder:")).get("done", 0) < users:
             if report.get("missed") or report.get("failed"):
                 break
             await asyncio.sleep(0.25)
-        seconds, cpu = (datetime.now(UTC) - due).total_seconds(), _cpu() - cpu
+        seconds, cpu = (datetime.now(UTC) - due).total_seconds(), cpu_seconds() - cpu
     child.stdin.write(b"report\n")
     await child.stdin.drain()
     received = json.loads(await child.stdout.readline())
@@ -181,11 +161,6 @@ async def burst(rate: float, users: int, database_url: str | None) -> Burst:
         rate, users, seconds, cpu, report.get("done", 0), received["exactly_once"],
         received["duplicates"], received["missing"], received["violations"],
     )  # fmt: skip
-
-
-def _cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 def _rss_kib() -> int:
@@ -329,7 +304,7 @@ if __name__ == "__main__":
     parser.add_argument("--traced", action="store_true", help=argparse.SUPPRESS)
     parsed = parser.parse_args()
     if parsed.serve:
-        asyncio.run(serve(parsed.rate[0], parsed.users))
+        asyncio.run(serve_emulator(parsed.rate[0], parsed.users, _reminders_received))
     elif parsed.startup:
         measured = startup(parsed.startup, parsed.database_url, traced=parsed.traced)
         print(json.dumps(asyncio.run(measured)))

@@ -23,7 +23,6 @@ ADMIN_ID = 900001
 # Midnight UTC after today: tests travel forward from it, never back behind the running JobQueue,
 # whose next tick was planned on the real clock.
 TOMORROW = (utcnow() + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-FAST = {"global_rate": 1000.0, "per_chat_rate": 100.0, "per_chat_burst": 10}
 
 
 @pytest.fixture
@@ -41,8 +40,8 @@ async def emulator() -> AsyncIterator[Emulator]:
 
 @pytest.fixture
 def settings(database_url: str, emulator: Emulator) -> Settings:
-    """A bot allowed to send as fast as the emulator accepts."""
-    return make_settings(database_url, emulator, admin_ids=[ADMIN_ID], **FAST)
+    """A bot allowed to send as fast as the emulator accepts (``make_settings`` reads it)."""
+    return make_settings(database_url, emulator, admin_ids=[ADMIN_ID])
 
 
 async def known(
