@@ -13,6 +13,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
 import handlers
@@ -24,6 +25,7 @@ from bot.persistence import DatabasePersistence
 from bot.processor import PerUserUpdateProcessor
 from bot.ratelimit import TelegramRateLimiter
 from bot.services import Services
+from bot.transport import build_request
 from handlers.commands import publish, publish_for
 
 # Conversations are tracked per user and chat, not per message, on purpose: their steps mix
@@ -84,8 +86,8 @@ def build_application(settings: Settings, *, services: Services | None = None) -
                 max_retries=settings.max_retries,
             )
         )
-        .connection_pool_size(64)
-        .pool_timeout(30)
+        .request(_request(settings, pool_size=64, pool_timeout=30))
+        .get_updates_request(_request(settings, pool_size=1, pool_timeout=1))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
@@ -94,6 +96,15 @@ def build_application(settings: Settings, *, services: Services | None = None) -
     app.bot_data[HOOKS_KEY] = handlers.register(app, services)
     app.add_error_handler(on_error)
     return app
+
+
+def _request(settings: Settings, *, pool_size: int, pool_timeout: float) -> BaseRequest:
+    return build_request(
+        settings.bot_api_url,
+        pool_size=pool_size,
+        pool_timeout=pool_timeout,
+        client=settings.http_client,
+    )
 
 
 async def _post_init(app: App) -> None:

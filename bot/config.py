@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     per_chat_burst: int = Field(default=2, ge=1)
     global_rate: float = Field(default=30.0, gt=0)
     max_retries: int = Field(default=5, ge=0)
+    http_client: Literal["keepalive", "httpx"] = "keepalive"
     ideas_per_day: int = Field(default=5, ge=1)
     reminder_grace_minutes: int = Field(default=60, ge=0)
 
