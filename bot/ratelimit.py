@@ -2,8 +2,11 @@
 
 PTB's ``AIORateLimiter`` knows the overall and group limits but not the limit of about one
 message a second per private chat, and retries nothing on 429 by default. This limiter uses
-token buckets with reservations: each request is given the earliest slot it may use, so a
-broadcast to thousands paces itself exactly at the overall rate without polling.
+token buckets with reservations for each chat: each request is given the earliest slot it may
+use. The overall limit is kept by a ``Pacer``, which judges the bucket when a request actually
+leaves: after the event loop was held up for a moment, the requests that fell behind leave at
+the overall rate, not all together (at 1,000 messages/s a 30 ms hiccup would otherwise put 30
+requests on the wire at once).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
@@ -50,6 +54,56 @@ class Bucket:
         """Whether the bucket has refilled completely (and can be forgotten)."""
         return self.tokens + (time.monotonic() - self.updated) * self.rate >= self.capacity
 
+    def take(self, cost: float) -> float:
+        """Take ``cost`` tokens if they are there now (0.0); else how long until they are."""
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens >= cost - 1e-6:
+            self.tokens -= cost
+            return 0.0
+        return (cost - self.tokens) / self.rate
+
+
+class Pacer:
+    """Lets requests go at ``rate``, at most ``capacity`` at once, first come first served."""
+
+    def __init__(self, rate: float, capacity: float) -> None:
+        self._bucket = Bucket(rate, capacity)
+        self._queue: deque[tuple[float, asyncio.Future[None]]] = deque()
+        self._timer: asyncio.TimerHandle | None = None
+
+    async def wait(self, cost: float = 1.0) -> None:
+        """Return when this request may leave."""
+        cost = min(cost, self._bucket.capacity)
+        if not self._queue and not self._bucket.take(cost):
+            return
+        turn = asyncio.get_running_loop().create_future()
+        self._queue.append((cost, turn))
+        if self._timer is None:
+            self._release()
+        try:
+            await turn
+        except asyncio.CancelledError:
+            if not turn.done():
+                turn.cancel()  # skipped by ``_release``
+            raise
+
+    def _release(self) -> None:
+        """Let through whoever the bucket has tokens for now, and come back for the rest."""
+        self._timer = None
+        while self._queue:
+            cost, turn = self._queue[0]
+            if turn.done():
+                self._queue.popleft()
+                continue
+            wait = self._bucket.take(cost)
+            if wait:
+                self._timer = asyncio.get_running_loop().call_later(wait, self._release)
+                return
+            self._queue.popleft()
+            turn.set_result(None)
+
 
 class TelegramRateLimiter(BaseRateLimiter[int]):
     """About 30 messages/s overall, about 1/s per private chat, 20/min per group; 429s honoured."""
@@ -64,7 +118,7 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         group_per_minute: float = 20.0,
         max_retries: int = 5,
     ) -> None:
-        self._overall = Bucket(overall_rate * SAFETY, overall_burst)
+        self._overall = Pacer(overall_rate * SAFETY, overall_burst)
         self._chat_rate, self._chat_burst = chat_rate * SAFETY, chat_burst
         self._group_rate = group_per_minute / 60 * SAFETY
         self._chats: dict[int | str, Bucket] = {}
@@ -100,14 +154,14 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
     async def _wait_for_slot(self, chat_id: int | str, cost: float) -> None:
         """Take the chat's slot, then an overall slot outside any 429 pause.
 
-        The overall slot is reserved only after a pause ends, so requests queued during a
+        The overall slot is taken only after a pause ends, so requests queued during a
         long pause leave at the overall rate instead of all at once; a pause that begins
         while a request waits for its slot sends it back to wait again.
         """
         await asyncio.sleep(self._chat_bucket(chat_id).reserve(cost))
         while True:
             await self._resumed.wait()
-            await asyncio.sleep(self._overall.reserve(cost))
+            await self._overall.wait(cost)
             if self._resumed.is_set():
                 return
 

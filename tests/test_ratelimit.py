@@ -94,3 +94,46 @@ async def test_sends_held_by_a_429_leave_at_the_overall_rate_afterwards() -> Non
     gaps = [b - a for a, b in zip(sorted(sent), sorted(sent)[1:], strict=False)]
     assert len(sent) == 6
     assert sum(gaps) >= 0.3  # six sends with a burst of two need at least four intervals
+
+
+async def test_sends_that_fell_behind_a_busy_moment_still_leave_at_the_overall_rate() -> None:
+    """When the event loop is held up for 0.2 s, the sends it delayed do not all leave at once."""
+    limiter = TelegramRateLimiter(overall_rate=100.0, overall_burst=5)
+    sent: list[float] = []
+
+    async def call() -> dict[str, Any]:
+        sent.append(time.monotonic())
+        if len(sent) == 10:
+            time.sleep(0.2)  # noqa: ASYNC251 (holding the loop up is the point)
+        return {}
+
+    await asyncio.gather(
+        *(
+            limiter.process_request(call, (), {}, "sendMessage", {"chat_id": chat}, None)
+            for chat in range(1, 41)
+        )
+    )
+    most_in_20_ms = max(sum(1 for t in sent if s <= t < s + 0.02) for s in sent)
+    assert len(sent) == 40
+    assert most_in_20_ms <= 5 + 2 + 1  # the burst, what 20 ms at 100/s adds, and rounding
+
+
+async def test_a_send_cancelled_while_waiting_for_its_turn_gives_it_up() -> None:
+    """A cancelled waiter is skipped, and the sends behind it still go."""
+    limiter = TelegramRateLimiter(overall_rate=20.0, overall_burst=1)
+    sent: list[int] = []
+
+    async def call(chat: int) -> dict[str, Any]:
+        sent.append(chat)
+        return {}
+
+    tasks = [
+        asyncio.create_task(
+            limiter.process_request(call, (chat,), {}, "sendMessage", {"chat_id": chat}, None)
+        )
+        for chat in range(1, 5)
+    ]
+    await asyncio.sleep(0.01)
+    tasks[1].cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    assert sent == [1, 3, 4]
