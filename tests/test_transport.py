@@ -71,6 +71,12 @@ async def closing(writer: asyncio.StreamWriter, body: bytes) -> None:
     writer.close()
 
 
+async def hang_up(writer: asyncio.StreamWriter, body: bytes) -> None:
+    """A keep-alive answer, then the server drops the idle connection without saying so."""
+    await plain(writer, body)
+    writer.close()
+
+
 async def silent(writer: asyncio.StreamWriter, body: bytes) -> None:
     """No answer for a long time."""
     await asyncio.sleep(3)
@@ -154,6 +160,17 @@ async def test_a_connection_the_server_closes_is_not_reused(
     """After "Connection: close" the next call opens a new connection and succeeds."""
     server.replies = [closing]
     await client.do_request(server.url, "POST", form(chat_id=1))
+    assert await client.do_request(server.url, "POST", form(chat_id=1)) == (200, OK)
+    assert server.connections == 2
+
+
+async def test_an_idle_connection_the_server_dropped_is_not_reused(
+    server: Server, client: KeepAliveRequest
+) -> None:
+    """A connection closed by the server while idle is noticed; the next call opens another."""
+    server.replies = [hang_up]
+    await client.do_request(server.url, "POST", form(chat_id=1))
+    await asyncio.sleep(0.05)
     assert await client.do_request(server.url, "POST", form(chat_id=1)) == (200, OK)
     assert server.connections == 2
 
