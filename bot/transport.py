@@ -100,7 +100,9 @@ class _Connection:
         raw = await self.reader.readuntil(b"\r\n\r\n")
         status, headers = _head(raw)
         keep = headers.get("connection", "keep-alive").lower() != "close"
-        if "content-length" in headers:
+        if status in (204, 304):
+            payload = b""
+        elif "content-length" in headers:
             payload = await self.reader.readexactly(int(headers["content-length"]))
         elif "chunked" in headers.get("transfer-encoding", "").lower():
             payload = await self._chunks()
@@ -127,7 +129,7 @@ def _head(raw: bytes) -> tuple[int, dict[str, str]]:
     version, _, rest = lines[0].partition(" ")
     if not version.startswith("HTTP/1."):
         raise NetworkError(f"not an HTTP/1.x response: {lines[0][:80]!r}")
-    headers: dict[str, str] = {}
+    headers: dict[str, str] = {} if version != "HTTP/1.0" else {"connection": "close"}
     for line in lines[1:]:
         name, sep, value = line.partition(":")
         if sep:

@@ -71,6 +71,13 @@ async def closing(writer: asyncio.StreamWriter, body: bytes) -> None:
     writer.close()
 
 
+async def old_style(writer: asyncio.StreamWriter, body: bytes) -> None:
+    """An HTTP/1.0 answer without a length: the body ends where the connection does."""
+    writer.write(b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n" + OK)
+    await writer.drain()
+    writer.close()
+
+
 async def hang_up(writer: asyncio.StreamWriter, body: bytes) -> None:
     """A keep-alive answer, then the server drops the idle connection without saying so."""
     await plain(writer, body)
@@ -160,6 +167,16 @@ async def test_a_connection_the_server_closes_is_not_reused(
     """After "Connection: close" the next call opens a new connection and succeeds."""
     server.replies = [closing]
     await client.do_request(server.url, "POST", form(chat_id=1))
+    assert await client.do_request(server.url, "POST", form(chat_id=1)) == (200, OK)
+    assert server.connections == 2
+
+
+async def test_an_answer_without_a_length_is_read_to_the_end(
+    server: Server, client: KeepAliveRequest
+) -> None:
+    """An HTTP/1.0 answer is read until the server closes, and that connection is not reused."""
+    server.replies = [old_style]
+    assert await client.do_request(server.url, "POST", form(chat_id=1)) == (200, OK)
     assert await client.do_request(server.url, "POST", form(chat_id=1)) == (200, OK)
     assert server.connections == 2
 
