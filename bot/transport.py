@@ -6,9 +6,9 @@ httpx spends several times the cost of the whole rest of a ``sendMessage`` on su
 at Telegram's paid rates. This client writes the request bytes itself and reads the reply by
 its Content-Length (or chunks) on pooled connections.
 
-Uploads (multipart bodies) still go through PTB's ``HTTPXRequest``, and so does everything when
-a proxy is configured for the API's host (``HTTPS_PROXY`` and friends), since this client
-speaks only directly to the server.
+Uploads (multipart bodies) and file downloads still go through PTB's ``HTTPXRequest``, and so
+does everything when a proxy is configured for the API's host (``HTTPS_PROXY`` and friends),
+since this client speaks only directly to the server.
 """
 
 from __future__ import annotations
@@ -150,6 +150,7 @@ class KeepAliveRequest(BaseRequest):
         pool_timeout: float | None = 1.0,
     ) -> None:
         self._size = pool_size
+        self._slots = asyncio.Semaphore(pool_size)
         self._timeouts = {
             "connect": connect_timeout,
             "read": read_timeout,
@@ -157,10 +158,8 @@ class KeepAliveRequest(BaseRequest):
             "pool": pool_timeout,
         }
         self._idle: dict[tuple[bool, str, int], deque[_Connection]] = {}
-        self._busy = 0
-        self._waiting: deque[asyncio.Future[None]] = deque()
         self._tls: ssl.SSLContext | None = None
-        self._uploads = HTTPXRequest(
+        self._httpx = HTTPXRequest(
             connection_pool_size=min(pool_size, 8),
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,
@@ -175,15 +174,15 @@ class KeepAliveRequest(BaseRequest):
         return self._timeouts["read"]
 
     async def initialize(self) -> None:
-        """Open the upload client; connections open on first use."""
-        await self._uploads.initialize()
+        """Open the httpx client; connections open on first use."""
+        await self._httpx.initialize()
 
     async def shutdown(self) -> None:
-        """Close every idle connection and the upload client."""
+        """Close every idle connection and the httpx client."""
         for idle in self._idle.values():
             while idle:
                 idle.pop().close()
-        await self._uploads.shutdown()
+        await self._httpx.shutdown()
 
     async def do_request(
         self,
@@ -197,7 +196,7 @@ class KeepAliveRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         """Make one call; uploads and downloads are handed to httpx."""
         if method != "POST" or (request_data is not None and request_data.contains_files):
-            return await self._uploads.do_request(
+            return await self._httpx.do_request(
                 url,
                 method,
                 request_data,
@@ -220,7 +219,7 @@ class KeepAliveRequest(BaseRequest):
                 self._timeout(read_timeout, "read"),
             )
         finally:
-            self._release()
+            self._slots.release()
 
     async def _call(
         self,
@@ -280,33 +279,14 @@ class KeepAliveRequest(BaseRequest):
         return _Connection(reader, writer)
 
     async def _acquire(self, limit: float | None, target: Target) -> None:
-        """Wait for one of the pool's places, first come first served."""
-        if self._busy < self._size and not self._waiting:
-            self._busy += 1
-            return
-        turn = asyncio.get_running_loop().create_future()
-        self._waiting.append(turn)
+        """Wait for one of the pool's places, or give up before anything is sent."""
         try:
             async with asyncio.timeout(limit):
-                await turn
+                await self._slots.acquire()
         except TimeoutError as exc:
             raise TimedOut(
                 f"all {self._size} connections to {target.host} stayed busy: request not sent"
             ) from exc
-        except BaseException:
-            if turn.done() and not turn.cancelled():
-                self._release()  # handed a place just as it gave up
-            else:
-                self._waiting.remove(turn)
-            raise
-
-    def _release(self) -> None:
-        while self._waiting:
-            turn = self._waiting.popleft()
-            if not turn.done():
-                turn.set_result(None)  # the place passes on without being freed
-                return
-        self._busy -= 1
 
     def _timeout(self, given: object, kind: str) -> float | None:
         if isinstance(given, int | float) or given is None:

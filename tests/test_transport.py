@@ -153,11 +153,19 @@ async def test_a_call_is_posted_as_a_form_and_the_connection_is_kept(
     assert server.connections == 1
 
 
+async def call_twice(
+    server: Server, client: KeepAliveRequest, *, pause: float = 0.0
+) -> list[tuple[int, bytes]]:
+    """Two calls, ``pause`` seconds apart; what each got back."""
+    first = await client.do_request(server.url, "POST", form(chat_id=1))
+    await asyncio.sleep(pause)
+    return [first, await client.do_request(server.url, "POST", form(chat_id=1))]
+
+
 async def test_a_chunked_answer_is_read_whole(server: Server, client: KeepAliveRequest) -> None:
     """A reply in chunks is joined, and the connection serves the next call."""
     server.replies = [chunked]
-    assert await client.do_request(server.url, "POST", form(chat_id=1)) == (200, OK)
-    assert await client.do_request(server.url, "POST", form(chat_id=1)) == (200, OK)
+    assert await call_twice(server, client) == [(200, OK)] * 2
     assert server.connections == 1
 
 
@@ -166,8 +174,7 @@ async def test_a_connection_the_server_closes_is_not_reused(
 ) -> None:
     """After "Connection: close" the next call opens a new connection and succeeds."""
     server.replies = [closing]
-    await client.do_request(server.url, "POST", form(chat_id=1))
-    assert await client.do_request(server.url, "POST", form(chat_id=1)) == (200, OK)
+    assert (await call_twice(server, client))[1] == (200, OK)
     assert server.connections == 2
 
 
@@ -176,8 +183,7 @@ async def test_an_answer_without_a_length_is_read_to_the_end(
 ) -> None:
     """An HTTP/1.0 answer is read until the server closes, and that connection is not reused."""
     server.replies = [old_style]
-    assert await client.do_request(server.url, "POST", form(chat_id=1)) == (200, OK)
-    assert await client.do_request(server.url, "POST", form(chat_id=1)) == (200, OK)
+    assert await call_twice(server, client) == [(200, OK)] * 2
     assert server.connections == 2
 
 
@@ -186,9 +192,7 @@ async def test_an_idle_connection_the_server_dropped_is_not_reused(
 ) -> None:
     """A connection closed by the server while idle is noticed; the next call opens another."""
     server.replies = [hang_up]
-    await client.do_request(server.url, "POST", form(chat_id=1))
-    await asyncio.sleep(0.05)
-    assert await client.do_request(server.url, "POST", form(chat_id=1)) == (200, OK)
+    assert (await call_twice(server, client, pause=0.05))[1] == (200, OK)
     assert server.connections == 2
 
 
