@@ -35,12 +35,12 @@ from sqlalchemy import insert
 
 from bench.common import FIRST_ID, cpu_seconds, header, scratch_database, serve_emulator
 from bot.app import build_application, running
-from bot.broadcast import sender_of
 from bot.config import load_settings
 from bot.db import Database
 from bot.models.users import User
-from bot.services.audience import Audience
-from bot.services.outbox import Status
+from bot.outbox.sender import sender_of
+from bot.services.broadcasts.audience import Audience
+from bot.services.broadcasts.outbox import Status
 
 TEXT_ZH = "<b>通知</b>：本周五 15:00 在一号车间举行焊接技能比武，欢迎报名。"
 TEXT_EN = "<b>Notice</b>: welding skills contest, Friday 15:00, Workshop 1. Sign up now."

@@ -22,13 +22,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import header, scratch_database
-from bot import markdown
 from bot.config import load_settings
 from bot.content import Catalogue, load
 from bot.db import Database
 from bot.render import split_text
-from bot.services.content_sync import SyncReport
-from bot.services.learning import LearningService
+from bot.services.learning.learning import LearningService
+from bot.services.learning.sync import SyncReport
+from bot.text import markdown
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"
 LESSONS_PER_COURSE = 20

@@ -44,7 +44,7 @@ from bot.models.reminders import Reminder, ReminderStatus
 from bot.models.scheduling import JobStatus, ScheduledJob
 from bot.models.users import User
 from bot.sandbox.models import BotMessage
-from bot.services.reminders import KIND, job_key
+from bot.services.reminders.reminders import KIND, job_key
 
 CHUNK = 5_000
 
@@ -178,7 +178,7 @@ async def _start(kind: str, db: Database, url: str) -> int:
     """Do what starting costs in one design; how many timers it keeps in memory."""
     from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 
-    from bot.services.scheduler import SchedulerService
+    from bot.services.core.scheduler import SchedulerService
 
     if kind == "db":
         scheduler = SchedulerService(db, load_settings(database_url=url, log_level="WARNING"))

@@ -17,15 +17,15 @@ from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
 import handlers
-from bot import scheduler
 from bot.config import Settings
 from bot.context import SERVICES_KEY, Context
+from bot.edge import scheduler
+from bot.edge.persistence import DatabasePersistence
+from bot.edge.processor import PerUserUpdateProcessor
+from bot.edge.ratelimit import TelegramRateLimiter
+from bot.edge.transport import build_request
 from bot.models.users import Role
-from bot.persistence import DatabasePersistence
-from bot.processor import PerUserUpdateProcessor
-from bot.ratelimit import TelegramRateLimiter
 from bot.services import Services
-from bot.transport import build_request
 from handlers.commands import publish, publish_for
 
 # Conversations are tracked per user and chat, not per message, on purpose: their steps mix

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.i18n import Translator
-from bot.services.users import UserView
+from bot.services.core.users import UserView
 
 if TYPE_CHECKING:
     from bot.services import Services

@@ -15,77 +15,54 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.persistence import DatabasePersistence
+from bot.edge.persistence import DatabasePersistence
 from bot.services import Services
-from handlers import (
-    admin,
-    announcements,
-    asks,
-    asks_relay,
-    broadcasts,
-    content_stats,
-    daily,
-    deeplinks,
-    event_admin,
-    event_new,
-    events,
-    experts,
-    fallback,
-    help,
-    ideas,
-    ideas_admin,
-    ideas_browse,
-    identity,
-    language,
-    learn,
-    myideas,
-    onboarding,
-    pairings,
-    profile,
-    progress,
-    quiz,
-    reminders,
-    reports,
-    review,
-    revision,
-    settings,
-    studios,
-    teams,
-)
+from handlers import deeplinks
+from handlers.broadcasts import announce, broadcasts
 from handlers.commands import Command
+from handlers.core import fallback, help, identity, language, onboarding, profile, roles
+from handlers.events import admin as event_admin
+from handlers.events import events
+from handlers.events import new as event_new
+from handlers.learning import content_stats, daily, learn, practice, progress, quiz
+from handlers.network import experts, help_relay, help_requests, pairings, reports, studios, teams
+from handlers.proposals import admin as proposal_admin
+from handlers.proposals import browse, mine, review, write
+from handlers.reminders import reminders
+from handlers.settings import preferences
 
 MODULES: list[ModuleType] = [
     identity,
-    ideas,  # before onboarding: its conversation owns `/start idea_<place>` (QR codes)
+    write,  # before onboarding: its conversation owns `/start idea_<place>` (QR codes)
     onboarding,
     profile,
     language,
     help,
-    admin,
+    roles,
     learn,
     quiz,
-    revision,
+    practice,
     progress,
     daily,
     content_stats,
-    announcements,
+    announce,
     broadcasts,
-    settings,
+    preferences,
     experts,
-    asks,
+    help_requests,
     teams,
     pairings,
     studios,
     reports,
     review,
-    myideas,
-    ideas_browse,
-    ideas_admin,
+    mine,
+    browse,
+    proposal_admin,
     reminders,
     event_new,
     events,
     event_admin,
-    asks_relay,  # after every feature: passes free messages of a help request on
+    help_relay,  # after every feature: passes free messages of a help request on
     fallback,  # last: catches what nothing else understood
 ]
 StartHook = Callable[[Application], Awaitable[None]]  # type: ignore[type-arg]

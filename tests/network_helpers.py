@@ -7,7 +7,7 @@ from pathlib import Path
 from bot.models.users import Role
 from bot.sandbox import Emulator, SimUser
 from bot.services import Services
-from bot.services.tables import read_table
+from bot.services.core.tables import read_table
 
 FIXTURES = Path(__file__).parent / "fixtures"
 KINDS = ("enterprises", "experts", "studios", "bases")

@@ -13,12 +13,12 @@ from typing import TypeVar
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import app
-from bot.cli_event import lead_times
+from bot.cli.event import lead_times
+from bot.cli.main import app
 from bot.clock import utcnow
 from bot.models.events import Answer
 from bot.services import Services
-from bot.services.event_views import EventView, reminder_key
+from bot.services.events.views import EventView, reminder_key
 from tests.conftest import make_settings
 
 runner = CliRunner()

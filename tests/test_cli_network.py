@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlmodel import func, select
 from typer.testing import CliRunner
 
-from bot.cli import app
+from bot.cli.main import app
 from bot.db import Database
 from bot.models.network import ExpertProfile
 from bot.models.users import User

@@ -10,11 +10,11 @@ import pytest
 from sqlmodel import col, select
 from typer.testing import CliRunner
 
-from bot import markdown
-from bot.cli_content import app as content_cli
+from bot.cli.content import app as content_cli
 from bot.content import content_root, load
 from bot.models.learning import Lesson, QuizQuestion
 from bot.services import Services
+from bot.text import markdown
 from tests.conftest import CONTENT, make_settings
 
 LESSON = """---

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.attendance import COLUMNS, FORMATS
 from bot.i18n import load_messages
 from bot.models.events import Answer
-from bot.services.event_drafts import DraftStep
-from bot.services.event_views import CheckInOutcome
-from bot.timeparse import Problem
+from bot.services.events.attendance import COLUMNS, FORMATS
+from bot.services.events.drafts import DraftStep
+from bot.services.events.views import CheckInOutcome
+from bot.text.timeparse import Problem
 
 ASKED_WITH_BUTTONS = (DraftStep.AUDIENCE, DraftStep.PREVIEW)
 BUILT = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.ics import event_file
+from bot.services.events.ics import event_file
 
 START = datetime(2026, 12, 1, 0, 30, tzinfo=UTC)
 END = datetime(2026, 12, 1, 3, 30, tzinfo=UTC)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from telegram import Chat, Message, Update, User
 
-from bot.processor import PerUserUpdateProcessor
+from bot.edge.processor import PerUserUpdateProcessor
 
 
 def _update(update_id: int, user_id: int) -> Update:

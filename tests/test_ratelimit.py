@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
-from bot.ratelimit import Bucket, TelegramRateLimiter
+from bot.edge.ratelimit import Bucket, TelegramRateLimiter
 
 
 def test_bucket_allows_a_burst_then_paces() -> None:

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import app
+from bot.cli.main import app
 from bot.sandbox.run import banner, check_bind, is_loopback, run_sandbox
 from tests.conftest import make_settings
 

@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 from bot.config import Settings
-from bot.demo import PEOPLE, PROPOSALS, REVIEWER, seed
 from bot.models.users import Role
 from bot.sandbox import BotMessage, SimUser
+from bot.sandbox.demo import PEOPLE, PROPOSALS, REVIEWER, seed
 from bot.sandbox.people import FIRST_ID
 from bot.sandbox.run import Sandbox
 from bot.sandbox.views import message_view
@@ -200,6 +200,7 @@ async def _until(user: SimUser, text: str) -> BotMessage:
     raise AssertionError(f"{user.name} never got {text!r}")
 
 
+@pytest.mark.usefixtures("daytime")
 async def test_after_demo_seed_the_cast_is_there_and_reviewing_reaches_the_author(
     settings: Settings, services: Services
 ) -> None:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.timeparse import Problem, TimeParseError, parse
+from bot.text.timeparse import Problem, TimeParseError, parse
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LONDON = ZoneInfo("Europe/London")
@@ -159,7 +159,7 @@ FRESH_PROCESS = """
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
-from bot.timeparse import parse
+from bot.text.timeparse import parse
 now, zone = datetime(2026, 11, 23, 10, 30, tzinfo=UTC), ZoneInfo("Asia/Shanghai")
 def subject(number):
     return parse(f"明天9点 安全交底{number}", now=now, zone=zone).subject

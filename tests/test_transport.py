@@ -14,7 +14,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import HTTPXRequest, RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from bot.transport import KeepAliveRequest, build_request
+from bot.edge.transport import KeepAliveRequest, build_request
 
 OK = json.dumps({"ok": True, "result": True}).encode()
 MESSAGE = {"message_id": 5, "date": 0, "chat": {"id": 1, "type": "private"}}

@@ -3,7 +3,7 @@
 Authors write YAML and Markdown in ``content/`` (the format is documented for them in
 ``content/README.md``). :func:`load` reads a folder into a :class:`Catalogue` whose problems
 print as ``file:line: problem``; syncing it into the database is
-:class:`bot.services.learning.LearningService`'s job.
+:class:`bot.services.learning.learning.LearningService`'s job.
 """
 
 from __future__ import annotations

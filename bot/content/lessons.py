@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot import markdown
 from bot.config import LOCALES
 from bot.content.files import Report, read_text, read_yaml, validate
 from bot.content.models import SLUG, FrontMatter, Lesson, LessonText
+from bot.text import markdown
 
 ZH_MAX_CHARS = 1100
 EN_MAX_WORDS = 650

@@ -19,7 +19,7 @@ COMMENT_MAX = 1000
 
 
 class ProposalStatus(StrEnum):
-    """Where a proposal is in its life; the allowed moves are in ``bot.services.proposal_rules``."""
+    """Where a proposal is in its life; ``bot.services.proposals.rules`` has the moves allowed."""
 
     DRAFT = "draft"
     SUBMITTED = "submitted"

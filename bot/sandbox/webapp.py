@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 import tornado.iostream
 import tornado.web
 
-from bot.demo import PEOPLE
 from bot.models.users import Role
 from bot.sandbox.control import make_app
+from bot.sandbox.demo import PEOPLE
 from bot.sandbox.people import ROLE_ORDER, People
 from bot.sandbox.users import SimUser
 from bot.sandbox.views import chat_view, keyboard_view, message_view

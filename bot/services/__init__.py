@@ -10,24 +10,24 @@ from dataclasses import dataclass
 from bot.config import Settings
 from bot.db import Database
 from bot.i18n import Catalogs
-from bot.services.broadcasts import BroadcastService
-from bot.services.enterprises import EnterpriseService
-from bot.services.events import EventService
-from bot.services.learning import LearningService
-from bot.services.network import NetworkServices
-from bot.services.onboarding import OnboardingService
-from bot.services.points import PointsService
-from bot.services.progress import ProgressService
-from bot.services.proposal_drafts import ProposalDraftService
-from bot.services.proposal_peers import ProposalPeerService
-from bot.services.proposal_prompts import ProposalPromptService
-from bot.services.proposal_reviews import ProposalReviewService
-from bot.services.proposals import ProposalService
-from bot.services.quizzes import QuizService
-from bot.services.reminders import ReminderService
-from bot.services.review import ReviewService
-from bot.services.scheduler import SchedulerService
-from bot.services.users import UserService
+from bot.services.broadcasts.broadcasts import BroadcastService
+from bot.services.core.enterprises import EnterpriseService
+from bot.services.core.onboarding import OnboardingService
+from bot.services.core.points import PointsService
+from bot.services.core.scheduler import SchedulerService
+from bot.services.core.users import UserService
+from bot.services.events.events import EventService
+from bot.services.learning.learning import LearningService
+from bot.services.learning.practice import ReviewService
+from bot.services.learning.progress import ProgressService
+from bot.services.learning.quizzes import QuizService
+from bot.services.network.network import NetworkServices
+from bot.services.proposals.drafts import ProposalDraftService
+from bot.services.proposals.peers import ProposalPeerService
+from bot.services.proposals.prompts import ProposalPromptService
+from bot.services.proposals.proposals import ProposalService
+from bot.services.proposals.reviews import ProposalReviewService
+from bot.services.reminders.reminders import ReminderService
 
 
 @dataclass(slots=True)

@@ -13,8 +13,8 @@ from telegram.constants import ParseMode
 
 from bot.config import Settings
 from bot.content import load
-from bot.demo import PEOPLE, PROPOSALS, REVIEWER, seed
 from bot.models.users import Role
+from bot.sandbox.demo import PEOPLE, PROPOSALS, REVIEWER, seed
 from bot.sandbox.run import Sandbox
 from bot.services import Services
 from tests.browser.conftest import (
@@ -35,6 +35,8 @@ pytestmark = [
         not CHROMIUM.exists(),
         reason=f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk",
     ),
+    # Decisions reach authors at once only outside their quiet hours.
+    pytest.mark.usefixtures("daytime"),
 ]
 
 CATALOGUE = load(CONTENT)

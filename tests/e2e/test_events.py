@@ -13,9 +13,9 @@ from bot.clock import utcnow
 from bot.models.events import Answer
 from bot.sandbox import Emulator
 from bot.services import Services
-from bot.services.audience import Audience
-from bot.services.event_views import EventView, reminder_key
-from handlers.event_cards import announce
+from bot.services.broadcasts.audience import Audience
+from bot.services.events.views import EventView, reminder_key
+from handlers.events.cards import announce
 from tests.conftest import BotRunner
 from tests.e2e.events_helpers import answered, expect, file_of, registered, stop
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from telegram.request import HTTPXRequest
 
+from bot.edge.transport import KeepAliveRequest
 from bot.sandbox import Emulator
-from bot.transport import KeepAliveRequest
 from tests.conftest import BotRunner, make_settings
 
 

@@ -15,9 +15,9 @@ from bot.clock import utcnow
 from bot.config import Settings
 from bot.content import Question, load
 from bot.models.learning import Lesson
-from bot.qr import qr_png
 from bot.sandbox import BotMessage, CallbackAnswer, Emulator, SimUser
 from bot.services import Services
+from bot.services.core.qr import qr_png
 from tests.conftest import CONTENT, BotRunner, make_settings
 
 CATALOGUE = load(CONTENT)

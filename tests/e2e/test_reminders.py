@@ -12,7 +12,7 @@ from bot.app import build_application
 from bot.sandbox import Emulator
 from bot.sandbox.users import SimUser
 from bot.services import Services
-from handlers import reminders
+from handlers.reminders import reminders
 from tests.conftest import BotRunner
 from tests.e2e.events_helpers import answered, registered, stop
 
@@ -198,7 +198,8 @@ async def test_two_bot_processes_on_one_database_send_each_reminder_once(
         (when,) = await due_at(services, workers[0])
         now = when + timedelta(seconds=1)
         await asyncio.gather(
-            bot.services.scheduler.run_due(now), second.bot_data["services"].scheduler.run_due(now)
+            bot.services.scheduler.run_due(now),
+            second.bot_data["services"].scheduler.run_due(now),
         )
         report = await services.scheduler.report(prefix="reminder:")
         assert report == {"done": 40}

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from bot.models.proposals import BenefitCategory, ProposalStatus
 from bot.models.users import Role
 from bot.services import Services
-from bot.services.proposal_rules import Moved
+from bot.services.proposals.rules import Moved
 from tests.conftest import make_settings
 
 WORKER, OTHER, REVIEWER, CRAFTSMAN, ADMIN = 1001, 1002, 2001, 2002, 900001

@@ -13,9 +13,9 @@ from bot.models.broadcasts import Delivery, DeliveryStatus
 from bot.models.events import Event, Rsvp
 from bot.models.users import RoleGrant, User
 from bot.services import Services
-from bot.services.audience import Audience
-from bot.services.broadcasts import InvalidBroadcast
-from bot.services.outbox import Outcome
+from bot.services.broadcasts.audience import Audience
+from bot.services.broadcasts.broadcasts import InvalidBroadcast
+from bot.services.broadcasts.outbox import Outcome
 
 NOON = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)  # 12:00 in Shanghai
 LATE_EVENING = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)  # 23:00 in Shanghai

@@ -12,8 +12,8 @@ from bot.models.network import ExpertProfile
 from bot.models.proposals import Proposal
 from bot.models.users import Enterprise, User
 from bot.services import Services
-from bot.services.import_rules import columns
-from bot.services.tables import read_table, write_table
+from bot.services.core.tables import read_table, write_table
+from bot.services.network.import_rules import columns
 from tests.network_helpers import FIXTURES, KINDS, load_network
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.coverage_chart import ChartLabels, cjk_font, coverage_png
-from bot.services.studios import CoverageReport, CoverageRow
+from bot.services.network.coverage_chart import ChartLabels, cjk_font, coverage_png
+from bot.services.network.studios import CoverageReport, CoverageRow
 
 REPORT = CoverageReport(
     None,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import app
+from bot.cli.main import app
 from bot.clock import utcnow
-from bot.demo import ENTERPRISES, EVENT_TITLE, PEOPLE, PROPOSALS, seed
 from bot.models.proposals import ProposalStatus
 from bot.models.users import Role
+from bot.sandbox.demo import ENTERPRISES, EVENT_TITLE, PEOPLE, PROPOSALS, seed
 from bot.services import Services
 
 

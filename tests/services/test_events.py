@@ -12,10 +12,10 @@ from bot.clock import utcnow
 from bot.models.events import Answer
 from bot.models.users import Role
 from bot.services import Services
-from bot.services.audience import Audience
-from bot.services.event_drafts import DraftStep, InvalidAnswer
-from bot.services.event_views import CheckInOutcome, EventClosed, InvalidEvent, reminder_key
-from bot.timeparse import TimeParseError
+from bot.services.broadcasts.audience import Audience
+from bot.services.events.drafts import DraftStep, InvalidAnswer
+from bot.services.events.views import CheckInOutcome, EventClosed, InvalidEvent, reminder_key
+from bot.text.timeparse import TimeParseError
 
 # 10:00 in Shanghai tomorrow: events must start in the future of the real clock too.
 NOW = (utcnow() + timedelta(days=1)).replace(hour=2, minute=0, second=0, microsecond=0)

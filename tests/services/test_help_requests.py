@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from bot.clock import utcnow
 from bot.services import Services
-from bot.services.help_drafts import HelpDraftService
-from bot.services.help_requests import HelpRequestService, HelpSettings
+from bot.services.network.help_drafts import HelpDraftService
+from bot.services.network.help_requests import HelpRequestService, HelpSettings
 from tests.network_helpers import expert, person
 
 

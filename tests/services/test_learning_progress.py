@@ -13,7 +13,7 @@ from sqlmodel import col
 from bot.content import load
 from bot.models.users import User
 from bot.services import Services
-from bot.services.progress import streak
+from bot.services.learning.progress import streak
 from tests.conftest import CONTENT, make_settings
 
 

@@ -11,8 +11,8 @@ import time_machine
 from bot.content import load
 from bot.models.learning import QuizQuestion, ReviewItem
 from bot.services import Services
-from bot.services.quizzes import Outcome
-from bot.services.review import schedule
+from bot.services.learning.practice import schedule
+from bot.services.learning.quizzes import Outcome
 from tests.conftest import CONTENT, make_settings
 
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)

@@ -12,16 +12,16 @@ import time_machine
 from bot.models.proposals import BenefitCategory, ProposalStatus
 from bot.models.users import Role
 from bot.services import Services
-from bot.services.proposal_reviews import QueueFilter
-from bot.services.proposal_rules import (
+from bot.services.core.users import PermissionDenied
+from bot.services.proposals.proposals import apply_move
+from bot.services.proposals.reviews import QueueFilter
+from bot.services.proposals.rules import (
     CommentRequired,
     Conflict,
     DailyLimit,
     IllegalTransition,
     OwnProposal,
 )
-from bot.services.proposals import apply_move
-from bot.services.users import PermissionDenied
 from tests.conftest import make_settings
 from tests.services.proposal_helpers import (
     ADMIN,

@@ -8,9 +8,9 @@ import pytest
 
 from bot.models.proposals import BenefitCategory, MediaKind
 from bot.services import Services
-from bot.services.proposal_answers import InvalidAnswer
-from bot.services.proposal_rules import NewMedia
-from bot.services.proposal_steps import DraftStep
+from bot.services.proposals.answers import InvalidAnswer
+from bot.services.proposals.rules import NewMedia
+from bot.services.proposals.steps import DraftStep
 from tests.services.proposal_helpers import (
     OTHER,
     WORKER,

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from bot.cli import app
+from bot.cli.main import app
 from bot.models.proposals import ProposalStatus
 from bot.services import Services
 from tests.conftest import make_settings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.proposal_similar import THRESHOLD, similar_titles
+from bot.services.proposals.similar import THRESHOLD, similar_titles
 
 EXISTING = [
     (1, "减少焊接返工率的办法"),

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.preferences import PushSettings, next_digest, quiet_end
-from bot.services.send_times import InvalidTime, parse_clock, parse_moment
+from bot.services.broadcasts.send_times import InvalidTime, parse_clock, parse_moment
+from bot.services.settings.preferences import PushSettings, next_digest, quiet_end
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEFAULT = PushSettings()

@@ -10,15 +10,15 @@ import time_machine
 
 from bot.models.scheduling import JobStatus
 from bot.services import Services
-from bot.services.reminders import (
+from bot.services.core.scheduler import JobView
+from bot.services.reminders.reminders import (
     MAX_PENDING,
     AlreadySet,
     ReminderNotFound,
     TooManyReminders,
     job_key,
 )
-from bot.services.scheduler import JobView
-from bot.timeparse import Problem, TimeParseError
+from bot.text.timeparse import Problem, TimeParseError
 
 NOW = datetime(2026, 11, 23, 10, 30, tzinfo=UTC)  # 18:30 in Shanghai
 SHANGHAI = "Asia/Shanghai"

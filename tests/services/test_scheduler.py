@@ -12,7 +12,7 @@ import time_machine
 
 from bot.db import Database
 from bot.models.scheduling import JobStatus
-from bot.services.scheduler import JobView, SchedulerService
+from bot.services.core.scheduler import JobView, SchedulerService
 from tests.conftest import make_settings
 
 T0 = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)

@@ -16,7 +16,7 @@ from bot.models.users import RoleGrant, User
 from bot.sandbox import Emulator
 from bot.sandbox.users import SimUser
 from bot.services import Services
-from bot.services.broadcast_reports import DeliveryReport
+from bot.services.broadcasts.reports import DeliveryReport
 from tests.conftest import make_settings
 
 ADMIN_ID = 900001

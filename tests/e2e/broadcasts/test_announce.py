@@ -11,8 +11,8 @@ from sqlalchemy import update
 from bot.models.users import Role
 from bot.sandbox import Emulator
 from bot.services import Services
-from bot.services.audience import Audience
-from bot.services.outbox import DELIVERY
+from bot.services.broadcasts.audience import Audience
+from bot.services.broadcasts.outbox import DELIVERY
 from tests.conftest import BotRunner
 from tests.e2e.broadcasts.conftest import ADMIN_ID, TOMORROW, finished, known, png
 

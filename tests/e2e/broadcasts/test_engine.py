@@ -12,8 +12,8 @@ from bot.config import Settings
 from bot.models.broadcasts import Delivery
 from bot.sandbox import Emulator
 from bot.services import Services
-from bot.services.audience import Audience
-from bot.services.outbox import Status
+from bot.services.broadcasts.audience import Audience
+from bot.services.broadcasts.outbox import Status
 from tests.conftest import BotRunner
 from tests.e2e.broadcasts.conftest import ADMIN_ID, crowd, finished, known, received
 

@@ -9,7 +9,7 @@ import time_machine
 
 from bot.sandbox import Emulator
 from bot.services import Services
-from bot.services.audience import Audience
+from bot.services.broadcasts.audience import Audience
 from tests.conftest import BotRunner
 from tests.e2e.broadcasts.conftest import ADMIN_ID, TOMORROW, known, received
 

@@ -1,0 +1,65 @@
+"""``engage content``: check the course files, and load them into the database."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from bot.cli.common import settings, with_services
+from bot.content import Catalogue, content_root, load
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+app = typer.Typer(no_args_is_help=True, help="Courses, lessons and quizzes in content/.")
+Directory = Annotated[
+    Path | None,
+    typer.Argument(help="The content folder (default: ENGAGE_CONTENT_DIR, i.e. ./content)."),
+]
+
+
+def _folder(directory: Path | None) -> Path:
+    if directory is not None:
+        return directory
+    return content_root(settings().content_dir)
+
+
+def _report(catalogue: Catalogue) -> None:
+    for problem in catalogue.problems:
+        typer.echo(str(problem), err=problem.severity == "error")
+    typer.echo(
+        f"{len(catalogue.courses)} courses, {catalogue.lesson_count} lessons, "
+        f"{catalogue.question_count} quiz questions: "
+        f"{len(catalogue.errors)} errors, {len(catalogue.warnings)} warnings"
+    )
+
+
+@app.command()
+def validate(directory: Directory = None) -> None:
+    """Print every problem as file:line: problem; exit 1 if any is an error."""
+    catalogue = load(_folder(directory))
+    _report(catalogue)
+    if catalogue.errors:
+        raise typer.Exit(1)
+
+
+async def _sync(services: Services, catalogue: Catalogue) -> str:
+    report = await services.learning.sync(catalogue=catalogue)
+    return (
+        f"created {report.created}, updated {report.updated}, retired {report.retired}, "
+        f"unchanged {report.unchanged}"
+    )
+
+
+@app.command()
+def sync(directory: Directory = None) -> None:
+    """Load the content into the database; running it again with the same files changes nothing."""
+    catalogue = load(_folder(directory))
+    _report(catalogue)
+    if catalogue.errors:
+        typer.echo("nothing synced: fix the errors first", err=True)
+        raise typer.Exit(1)
+    typer.echo(with_services(functools.partial(_sync, catalogue=catalogue)))

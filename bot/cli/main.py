@@ -1,0 +1,116 @@
+"""``engage``: run the bot (or the local sandbox), upgrade the database, manage roles."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from typing import Annotated, Any
+
+import typer
+
+from bot import __version__
+from bot.cli import admin, content, db, demo, event, export, imports, report
+from bot.cli.common import settings, upgrade
+from bot.config import Settings
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+for _name, _group in [
+    ("db", db),
+    ("admin", admin),
+    ("import", imports),
+    ("report", report),
+    ("content", content),
+    ("demo", demo),
+    ("export", export),
+    ("event", event),
+]:
+    app.add_typer(_group.app, name=_name)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"engage {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Employee-engagement bot for model workers, craftsmen and every worker."""
+
+
+async def serve_until_stopped(app_: Any) -> None:
+    """Poll for updates until SIGINT/SIGTERM, then stop cleanly (pending writes are committed)."""
+    from bot.app import running
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with running(app_):
+        await stop.wait()
+
+
+async def _run(settings: Settings) -> None:
+    from bot.app import build_application
+
+    await upgrade(settings)
+    if settings.token:
+        await serve_until_stopped(build_application(settings))
+    else:
+        from bot.sandbox.run import run_sandbox
+
+        await run_sandbox(settings)
+
+
+@app.command()
+def run() -> None:
+    """Run the bot: long polling with ENGAGE_BOT_TOKEN, or the local sandbox without one."""
+    from bot import logs
+
+    chosen = settings()
+    logs.configure(chosen.log_level, secrets=[chosen.token or ""])
+    asyncio.run(_run(chosen))
+
+
+@app.command()
+def sandbox(
+    host: Annotated[str | None, typer.Option(help="Address of the web chat [127.0.0.1].")] = None,
+    port: Annotated[int | None, typer.Option(min=0, max=65535, help="Its port [8080].")] = None,
+    watch: Annotated[
+        str | None, typer.Option(help="Reload the content when a file in this folder changes.")
+    ] = None,
+    allow_public: Annotated[
+        bool, typer.Option("--allow-public", help="Allow an address other computers can reach.")
+    ] = False,
+) -> None:
+    """Chat with the real bot in a browser: no Telegram, no token, nothing leaves this computer."""
+    from pathlib import Path
+
+    from bot import logs
+    from bot.sandbox.run import check_bind, run_sandbox
+
+    given = {"sandbox_host": host, "sandbox_port": port}
+    chosen = settings().model_copy(update={k: v for k, v in given.items() if v is not None})
+    folder = Path(watch) if watch else None
+    if folder is not None and not folder.is_dir():
+        raise typer.BadParameter(f"{watch} is not a folder", param_hint="--watch")
+    check_bind(chosen.sandbox_host, public=allow_public)
+    logs.configure(chosen.log_level)
+
+    async def serve() -> None:
+        await upgrade(chosen)
+        await run_sandbox(chosen, watch=folder, public=allow_public)
+
+    asyncio.run(serve())
+
+
+def main() -> None:
+    """Entry point of the ``engage`` console script."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None

@@ -1,0 +1,1 @@
+"""The outbox sender: delivery rows become Telegram calls, paced to the limits, each sent once."""

@@ -1,0 +1,305 @@
+"""The course catalogue as learners browse it, kept in step with ``content/`` by sync."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import ColumnElement, func
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.clock import utcnow
+from bot.config import Locale, Settings
+from bot.content import Catalogue, content_root
+from bot.db import Database
+from bot.models.learning import Course, Lesson, LessonProgress, QuizAttempt, QuizQuestion
+from bot.services.learning.stats import ContentStats, content_stats, live_counts
+from bot.services.learning.sync import SyncReport, sync_catalogue
+from bot.text import markdown
+
+T = TypeVar("T")
+__all__ = ["CourseCard", "CourseView", "LearningService", "LessonLine", "LessonView", "SyncReport"]
+
+
+@dataclass(frozen=True, slots=True)
+class CourseCard:
+    """A course in the list, with how far this learner got."""
+
+    id: int
+    title: str
+    done: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class LessonLine:
+    """A lesson in a course's table of contents."""
+
+    id: int
+    position: int
+    title: str
+    done: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CourseView:
+    """A course's page: description, lessons and the learner's best quiz score."""
+
+    id: int
+    title: str
+    description: str
+    lessons: tuple[LessonLine, ...]
+    questions: int
+    best: int | None
+
+    @property
+    def done(self) -> int:
+        """Lessons this learner completed."""
+        return sum(lesson.done for lesson in self.lessons)
+
+
+@dataclass(frozen=True, slots=True)
+class LessonView:
+    """A lesson ready to send: Telegram HTML, its place in the course, its picture."""
+
+    id: int
+    course_id: int
+    course_title: str
+    position: int
+    count: int
+    title: str
+    html: str
+    minutes: int | None
+    image: Path | None
+    prev_id: int | None
+    next_id: int | None
+    has_quiz: bool
+
+
+def _active(model: type[Course] | type[Lesson] | type[QuizQuestion]) -> ColumnElement[bool]:
+    return col(model.retired_at).is_(None)
+
+
+class LearningService:
+    """Browse courses and lessons; sync the catalogue from files."""
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self._db = db
+        self._settings = settings
+
+    @property
+    def root(self) -> Path:
+        """Where lesson images are read from: the configured content folder or the shipped copy."""
+        return content_root(self._settings.content_dir)
+
+    async def sync(self, *, catalogue: Catalogue) -> SyncReport:
+        """Upsert ``catalogue`` (which must have no errors); running it twice changes nothing."""
+        if catalogue.errors:
+            raise ValueError(
+                f"{len(catalogue.errors)} content errors; run `engage content validate`"
+            )
+        async with self._db.session() as session:
+            return await sync_catalogue(session, catalogue)
+
+    async def _done_counts(self, session: AsyncSession, user_id: int) -> dict[int, int]:
+        rows = await session.exec(
+            select(Lesson.course_id, func.count())
+            .join(LessonProgress, col(LessonProgress.lesson_id) == Lesson.id)
+            .where(
+                LessonProgress.user_id == user_id,
+                col(LessonProgress.completed_at).is_not(None),
+                _active(Lesson),
+            )
+            .group_by(col(Lesson.course_id))
+        )
+        return dict(rows.all())
+
+    async def courses(
+        self, *, user_id: int, locale: Locale, offset: int = 0, limit: int = 5
+    ) -> tuple[list[CourseCard], int]:
+        """A page of live courses with the learner's ``done/total``; and the number of courses."""
+        async with self._db.reader() as session:
+            total = (
+                await session.exec(select(func.count()).select_from(Course).where(_active(Course)))
+            ).one()
+            page = (
+                await session.exec(
+                    select(Course)
+                    .where(_active(Course))
+                    .order_by(col(Course.position), col(Course.id))
+                    .offset(offset)
+                    .limit(limit)
+                )
+            ).all()
+            sizes = await live_counts(session, Lesson)
+            done = await self._done_counts(session, user_id)
+        return [
+            CourseCard(
+                c.id or 0,
+                _pick(locale, c.title_zh, c.title_en),
+                done.get(c.id or 0, 0),
+                sizes.get(c.id or 0, 0),
+            )
+            for c in page
+        ], int(total)
+
+    async def course(self, *, user_id: int, course_id: int, locale: Locale) -> CourseView | None:
+        """A live course's page, or ``None`` when there is no such course (any more)."""
+        async with self._db.reader() as session:
+            course = await session.get(Course, course_id)
+            if course is None or course.retired_at is not None:
+                return None
+            lessons = await self._lessons(session, course_id)
+            done = set(
+                (
+                    await session.exec(
+                        select(LessonProgress.lesson_id).where(
+                            LessonProgress.user_id == user_id,
+                            col(LessonProgress.lesson_id).in_([lesson.id for lesson in lessons]),
+                            col(LessonProgress.completed_at).is_not(None),
+                        )
+                    )
+                ).all()
+            )
+            questions = (
+                await session.exec(
+                    select(func.count())
+                    .select_from(QuizQuestion)
+                    .where(QuizQuestion.course_id == course_id, _active(QuizQuestion))
+                )
+            ).one()
+            best = (
+                await session.exec(
+                    select(func.max(QuizAttempt.score)).where(
+                        QuizAttempt.user_id == user_id,
+                        QuizAttempt.course_id == course_id,
+                        col(QuizAttempt.finished_at).is_not(None),
+                    )
+                )
+            ).one()
+        lines = tuple(
+            LessonLine(
+                lesson.id or 0,
+                lesson.position,
+                _pick(locale, lesson.title_zh, lesson.title_en),
+                lesson.id in done,
+            )
+            for lesson in lessons
+        )
+        return CourseView(
+            id=course_id,
+            title=_pick(locale, course.title_zh, course.title_en),
+            description=_pick(locale, course.description_zh, course.description_en),
+            lessons=lines,
+            questions=int(questions),
+            best=best,
+        )
+
+    async def _lessons(self, session: AsyncSession, course_id: int) -> Sequence[Lesson]:
+        query = (
+            select(Lesson)
+            .where(Lesson.course_id == course_id, _active(Lesson))
+            .order_by(col(Lesson.position), col(Lesson.id))
+        )
+        return (await session.exec(query)).all()
+
+    async def open(self, *, user_id: int, lesson_id: int, locale: Locale) -> LessonView | None:
+        """A live lesson, noted as started by the learner; ``None`` if there is none (any more)."""
+        async with self._db.session() as session:
+            lesson = await session.get(Lesson, lesson_id)
+            course = await session.get(Course, lesson.course_id) if lesson else None
+            if lesson is None or course is None or lesson.retired_at or course.retired_at:
+                return None
+            insert = sqlite_insert if self._db.is_sqlite else pg_insert
+            await session.exec(
+                insert(LessonProgress)
+                .values(user_id=user_id, lesson_id=lesson_id, started_at=utcnow())
+                .on_conflict_do_nothing(index_elements=["user_id", "lesson_id"])
+            )
+            siblings = list(await self._lessons(session, course.id or 0))
+            has_quiz = (
+                await session.exec(
+                    select(func.count())
+                    .select_from(QuizQuestion)
+                    .where(QuizQuestion.course_id == course.id, _active(QuizQuestion))
+                )
+            ).one() > 0
+        return self._view(course, lesson, siblings, locale, has_quiz=has_quiz)
+
+    def _view(
+        self,
+        course: Course,
+        lesson: Lesson,
+        siblings: list[Lesson],
+        locale: Locale,
+        *,
+        has_quiz: bool,
+    ) -> LessonView:
+        index = next(i for i, sibling in enumerate(siblings) if sibling.id == lesson.id)
+        image = _pick(locale, lesson.image_zh, lesson.image_en)
+        return LessonView(
+            id=lesson.id or 0,
+            course_id=course.id or 0,
+            course_title=_pick(locale, course.title_zh, course.title_en),
+            position=index + 1,
+            count=len(siblings),
+            title=_pick(locale, lesson.title_zh, lesson.title_en),
+            html=markdown.to_html(_pick(locale, lesson.body_zh, lesson.body_en)),
+            minutes=lesson.minutes,
+            image=self.root / image if image else None,
+            prev_id=siblings[index - 1].id if index > 0 else None,
+            next_id=siblings[index + 1].id if index + 1 < len(siblings) else None,
+            has_quiz=has_quiz,
+        )
+
+    async def stats(self, *, locale: Locale) -> ContentStats:
+        """Completion per course and right answers per question, for those who run the campaign."""
+        async with self._db.reader() as session:
+            return await content_stats(session, locale)
+
+    async def next_unread(self, *, user_id: int) -> int | None:
+        """The first unfinished lesson of the course last studied, else of the whole catalogue."""
+        async with self._db.reader() as session:
+            rows = (
+                await session.exec(
+                    select(
+                        Lesson.id,
+                        Lesson.course_id,
+                        LessonProgress.completed_at,
+                        LessonProgress.started_at,
+                    )
+                    .join(Course, col(Course.id) == Lesson.course_id)
+                    .outerjoin(
+                        LessonProgress,
+                        (col(LessonProgress.lesson_id) == Lesson.id)
+                        & (col(LessonProgress.user_id) == user_id),
+                    )
+                    .where(_active(Lesson), _active(Course))
+                    .order_by(
+                        col(Course.position), col(Course.id), col(Lesson.position), col(Lesson.id)
+                    )
+                )
+            ).all()
+        unread = [
+            (lesson_id, course_id)
+            for lesson_id, course_id, completed, _ in rows
+            if completed is None
+        ]
+        if not unread:
+            return None
+        touched = [(started, course_id) for _, course_id, _, started in rows if started is not None]
+        if touched:
+            recent_course = max(touched)[1]
+            in_course = [lesson_id for lesson_id, course_id in unread if course_id == recent_course]
+            if in_course:
+                return in_course[0]
+        return unread[0][0]
+
+
+def _pick(locale: Locale, zh: T, en: T) -> T:
+    return zh if locale == "zh" else en

@@ -1,0 +1,63 @@
+"""The campaign's network in one place: ``context.services.network.experts`` and the rest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.config import Settings
+from bot.db import Database
+from bot.services.core.enterprises import EnterpriseService
+from bot.services.core.points import PointsService
+from bot.services.core.scheduler import SchedulerService
+from bot.services.network.experts import ExpertService
+from bot.services.network.help_drafts import HelpDraftService
+from bot.services.network.help_requests import HelpRequestService, HelpSettings
+from bot.services.network.imports import ImportService
+from bot.services.network.invites import Invites
+from bot.services.network.pairings import PairingService
+from bot.services.network.relay import RelayService
+from bot.services.network.reports import ReportService
+from bot.services.network.studios import StudioService
+from bot.services.network.teams import TeamService
+
+
+@dataclass(slots=True)
+class NetworkServices:
+    """Experts, teams, pairings, help requests and their relay, studios, reports, imports."""
+
+    experts: ExpertService
+    teams: TeamService
+    pairings: PairingService
+    help_requests: HelpRequestService
+    help_drafts: HelpDraftService
+    relay: RelayService
+    studios: StudioService
+    reports: ReportService
+    imports: ImportService
+    invites: Invites
+
+    @classmethod
+    def build(
+        cls, db: Database, settings: Settings, *, help_settings: HelpSettings | None = None
+    ) -> NetworkServices:
+        """Wire the network's services to the database.
+
+        Jobs are only *scheduled* here (rows in the jobs table); the bot's own scheduler
+        service runs them with the handlers the feature registers when it starts.
+        """
+        scheduler = SchedulerService(db, settings)
+        enterprises = EnterpriseService(db)
+        studios = StudioService(db)
+        help_requests = HelpRequestService(db, scheduler, PointsService(db), help_settings)
+        return cls(
+            experts=ExpertService(db),
+            teams=TeamService(db, enterprises),
+            pairings=PairingService(db, enterprises, scheduler),
+            help_requests=help_requests,
+            help_drafts=HelpDraftService(db, help_requests),
+            relay=RelayService(db),
+            studios=studios,
+            reports=ReportService(db, studios),
+            imports=ImportService(db),
+            invites=Invites(settings.token or settings.database_url),
+        )

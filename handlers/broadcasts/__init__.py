@@ -1,0 +1,1 @@
+"""Announcements: /announce with its audience picker, /broadcasts with delivery reports."""

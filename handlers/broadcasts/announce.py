@@ -1,0 +1,264 @@
+"""/announce: an admin composes an announcement step by step and sends or schedules it.
+
+Text (Chinese, then English) → optional photo → preview → audience → urgent / must-read and
+when (now, once at a time, or on a recurring day and time) → confirm. The draft and its step
+live in the database, so a restart resumes the conversation where it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import render
+from bot.context import Context
+from bot.models.users import Role
+from bot.render import Button
+from bot.services import Services
+from bot.services.broadcasts.announcements import DraftView, InvalidAnswer, Step
+from handlers import keyboards
+from handlers.broadcasts import audience, screens
+from handlers.broadcasts.broadcasts import SHOW as SHOW_REPORT
+from handlers.broadcasts.broadcasts import admin_only
+from handlers.callbacks import BadCallback
+from handlers.commands import Command
+
+ADMINS = frozenset({Role.ADMIN})
+
+
+async def cmd_announce(update: Update, context: Context) -> str | int | None:
+    """Start a new announcement (admins only)."""
+    if not await admin_only(update, context):
+        return ConversationHandler.END
+    draft = await context.services.broadcasts.drafts.begin(admin_id=update.effective_user.id)
+    return await screens.ask(update, context, draft)
+
+
+async def _answered(update: Update, context: Context, answer: Awaitable[DraftView]) -> str | None:
+    """Move on after an answer, or explain a bad one and ask the same question again."""
+    try:
+        draft = await answer
+    except InvalidAnswer as exc:
+        await render.reply(update, context, context.t(exc.key))
+        current = await context.services.broadcasts.drafts.draft(admin_id=update.effective_user.id)
+        if current is not None:
+            await screens.ask(update, context, current, fresh=True)
+        return None
+    if draft.step != Step.AUDIENCE:
+        return await screens.ask(update, context, draft)
+    if update.callback_query:
+        await render.edit(update, context, context.t("broadcasts.skipped"))
+    await screens.preview(update, context, draft)
+    return await screens.ask(update, context, draft, fresh=True)
+
+
+async def msg_announce_text(update: Update, context: Context) -> str | None:
+    """The Chinese text, or a photo with the text as its caption."""
+    if not await admin_only(update, context):
+        return None
+    message, drafts = update.message, context.services.broadcasts.drafts
+    photo = message.photo[-1].file_id if message.photo else None
+    html = message.caption_html if photo else message.text_html
+    return await _answered(
+        update, context, drafts.write(admin_id=update.effective_user.id, html=html, photo_id=photo)
+    )
+
+
+async def msg_announce_english(update: Update, context: Context) -> str | None:
+    """The English text."""
+    if not await admin_only(update, context):
+        return None
+    drafts = context.services.broadcasts.drafts
+    return await _answered(
+        update,
+        context,
+        drafts.translate(admin_id=update.effective_user.id, html=update.message.text_html),
+    )
+
+
+async def msg_announce_photo(update: Update, context: Context) -> str | None:
+    """The photo to send with the announcement."""
+    if not await admin_only(update, context):
+        return None
+    drafts = context.services.broadcasts.drafts
+    photo = update.message.photo[-1].file_id
+    return await _answered(
+        update, context, drafts.attach(admin_id=update.effective_user.id, photo_id=photo)
+    )
+
+
+async def btn_announce_skip(update: Update, context: Context) -> str | None:
+    """Skip the English text (everyone reads Chinese) or the photo."""
+    if not await admin_only(update, context):
+        return None
+    await render.answer(update)
+    drafts, admin_id = context.services.broadcasts.drafts, update.effective_user.id
+    if update.callback_query.data == screens.SKIP_ENGLISH.build():
+        return await _answered(update, context, drafts.translate(admin_id=admin_id, html=None))
+    return await _answered(update, context, drafts.attach(admin_id=admin_id, photo_id=None))
+
+
+async def btn_announce_choose(update: Update, context: Context) -> str | None:
+    """The option buttons: audience done, urgent / must-read, now / at a time / recurring."""
+    if not await admin_only(update, context):
+        return None
+    data, admin_id = update.callback_query.data, update.effective_user.id
+    drafts = context.services.broadcasts.drafts
+    try:
+        if data == audience.DONE.build():
+            draft = await drafts.audience_chosen(admin_id=admin_id)
+        elif data.startswith(screens.FLAG.prefix + ":"):
+            draft = await drafts.flip(admin_id=admin_id, flag=screens.FLAG.one(data))
+        elif data == screens.NOW.build():
+            draft = await drafts.send_now(admin_id=admin_id)
+        elif data == screens.AT.build():
+            draft = await drafts.ask_time(admin_id=admin_id)
+        elif data == screens.REPEAT.build():
+            await render.answer(update)
+            return await screens.ask_days(update, context)
+        else:
+            draft = await drafts.repeat_on(admin_id=admin_id, days=screens.DAYS.one(data))
+    except BadCallback:
+        await render.answer(update)
+        return None
+    except InvalidAnswer as exc:
+        await render.answer(update, context.t(exc.key), alert=True)
+        return None
+    await render.answer(update)
+    return await screens.ask(update, context, draft)
+
+
+async def msg_announce_time(update: Update, context: Context) -> str | None:
+    """The typed time: once at a moment, or the time of day of a recurring announcement."""
+    if not await admin_only(update, context):
+        return None
+    drafts, admin_id, text = (
+        context.services.broadcasts.drafts,
+        update.effective_user.id,
+        update.message.text,
+    )
+    current = await drafts.draft(admin_id=admin_id)
+    if current is not None and current.step == Step.REPEAT:
+        return await _answered(update, context, drafts.repeat_at(admin_id=admin_id, text=text))
+    return await _answered(
+        update,
+        context,
+        drafts.send_at(admin_id=admin_id, text=text, timezone=context.user.timezone),
+    )
+
+
+async def btn_announce_send(update: Update, context: Context) -> int | None:
+    """Create the broadcast from the confirmed draft."""
+    if not await admin_only(update, context):
+        return None
+    await render.answer(update)
+    t, admin_id = context.t, update.effective_user.id
+    draft = await context.services.broadcasts.drafts.draft(admin_id=admin_id)
+    try:
+        broadcast_id = await context.services.broadcasts.drafts.submit(
+            admin_id=admin_id, timezone=context.user.timezone
+        )
+    except InvalidAnswer as exc:
+        await render.reply(update, context, t(exc.key))
+        return ConversationHandler.END
+    when = screens.describe_when(
+        context, draft.send_at if draft else None, draft.cron if draft else None
+    )
+    key = "broadcasts.queued" if draft and (draft.send_at or draft.cron) else "broadcasts.sending"
+    keyboard = render.inline([[Button(t("broadcasts.progress"), SHOW_REPORT.build(broadcast_id))]])
+    await render.edit(update, context, t(key, id=broadcast_id, when=when), keyboard)
+    return ConversationHandler.END
+
+
+async def btn_announce_drop(update: Update, context: Context) -> int:
+    """Throw the draft away."""
+    await render.answer(update)
+    await context.services.broadcasts.drafts.discard(admin_id=update.effective_user.id)
+    await render.edit(update, context, context.t("broadcasts.dropped"))
+    return ConversationHandler.END
+
+
+async def cmd_cancel(update: Update, context: Context) -> int:
+    """/cancel leaves the composer; the draft is dropped."""
+    await context.services.broadcasts.drafts.discard(admin_id=update.effective_user.id)
+    await render.reply(
+        update, context, context.t("broadcasts.dropped"), keyboards.main_menu(context.t)
+    )
+    return ConversationHandler.END
+
+
+async def msg_use_buttons(update: Update, context: Context) -> None:
+    """Typed text where a button is expected."""
+    await render.reply(update, context, context.t("broadcasts.use_buttons"))
+
+
+async def msg_text_please(update: Update, context: Context) -> None:
+    """Something other than text (or a photo) where text is expected."""
+    await render.reply(update, context, context.t("broadcasts.text_please"))
+
+
+async def restore(services: Services) -> dict[tuple[int, int], object]:
+    """Conversation states after a restart: the step of each unfinished draft."""
+    return {
+        (admin_id, admin_id): step
+        for admin_id, step in (await services.broadcasts.drafts.pending()).items()
+    }
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """The /announce conversation (one per application: it keeps per-application state)."""
+    text = filters.TEXT & ~filters.COMMAND
+    other = ~filters.COMMAND & ~filters.StatusUpdate.ALL
+    buttons = [
+        *audience.picker_handlers(),
+        CallbackQueryHandler(
+            btn_announce_choose,
+            pattern=rf"{audience.DONE.pattern}|^ann:(flag|now|at|repeat|days)(:|$)",
+        ),
+        CallbackQueryHandler(btn_announce_send, pattern=screens.SEND.pattern),
+        CallbackQueryHandler(btn_announce_drop, pattern=screens.DROP.pattern),
+        MessageHandler(text, msg_use_buttons),
+    ]
+    asking_time = [MessageHandler(text, msg_announce_time), *buttons]
+    conversation = ConversationHandler(
+        entry_points=[CommandHandler("announce", cmd_announce)],
+        states={
+            Step.TEXT: [
+                MessageHandler(text | filters.PHOTO, msg_announce_text),
+                MessageHandler(other, msg_text_please),
+            ],
+            Step.ENGLISH: [
+                MessageHandler(text, msg_announce_english),
+                CallbackQueryHandler(btn_announce_skip, pattern=screens.SKIP_ENGLISH.pattern),
+                MessageHandler(other, msg_text_please),
+            ],
+            Step.PHOTO: [
+                MessageHandler(filters.PHOTO, msg_announce_photo),
+                CallbackQueryHandler(btn_announce_skip, pattern=screens.SKIP_PHOTO.pattern),
+                MessageHandler(other, msg_use_buttons),
+            ],
+            Step.AUDIENCE: buttons,
+            Step.OPTIONS: buttons,
+            Step.AT: asking_time,
+            Step.REPEAT: asking_time,
+            Step.CONFIRM: buttons,
+        },
+        fallbacks=[CommandHandler("cancel", cmd_cancel)],
+        name="announce",
+        persistent=True,
+        allow_reentry=True,
+    )
+    return [conversation]
+
+
+COMMANDS = [Command("announce", "broadcasts.announce_command", roles=ADMINS)]
+RESTORERS = {"announce": restore}

@@ -1,0 +1,1 @@
+"""Everyone's basics: who is talking, onboarding, /profile, /language, /help, roles, fallbacks."""

@@ -1,0 +1,62 @@
+"""Know who is talking before any feature runs, and notice when someone blocks the bot."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import ChatMember, Update
+from telegram.ext import BaseHandler, ChatMemberHandler, TypeHandler
+
+from bot.context import Context
+from bot.models.users import Role
+from handlers.core import roles
+
+log = logging.getLogger("bot.updates")
+
+
+def _kind(update: Update) -> str:
+    for kind in ("callback_query", "message", "edited_message", "my_chat_member"):
+        if getattr(update, kind, None) is not None:
+            return kind
+    return "other"
+
+
+async def identify(update: Update, context: Context) -> None:
+    """Register or recognise the sender so every handler knows their language."""
+    sender = update.effective_user
+    log.info(
+        "update %s from user %s: %s", update.update_id, sender.id if sender else "-", _kind(update)
+    )
+    if sender is None or sender.is_bot or update.my_chat_member is not None:
+        return
+    context.user = await context.services.users.seen(
+        user_id=sender.id,
+        name=sender.full_name,
+        username=sender.username,
+        language_code=sender.language_code,
+    )
+    held = await context.services.users.roles(user_id=sender.id) if context.user.is_new else None
+    if held and held - {Role.WORKER}:
+        # A reviewer or admin named before they ever wrote gets their menu on first contact.
+        await roles.refresh_menu(context, sender.id)
+
+
+async def on_my_chat_member(update: Update, context: Context) -> None:
+    """A user blocked or unblocked the bot: stop or resume sending to them."""
+    change = update.my_chat_member
+    if change.chat.type != "private":
+        return
+    if change.new_chat_member.status in (ChatMember.BANNED, ChatMember.LEFT):
+        await context.services.users.deactivate(user_id=change.from_user.id)
+    else:
+        await context.services.users.reactivate(user_id=change.from_user.id)
+
+
+def pre_handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """Run before every feature, in a group of their own."""
+    return [TypeHandler(Update, identify)]
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """Membership changes of the bot in private chats."""
+    return [ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)]

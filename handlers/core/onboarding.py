@@ -1,0 +1,218 @@
+"""/start and the onboarding questions (enterprise, department, occupation); also profile edits.
+
+The conversation's state is the ``onboarding_step`` stored on the user row with each answer,
+so it is rebuilt from the database after a restart (see ``bot.edge.persistence``).
+"""
+
+from __future__ import annotations
+
+import math
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import render
+from bot.context import Context
+from bot.render import Button
+from bot.services import Services
+from bot.services.core.onboarding import EDIT_PREFIX, NOT_STARTED, InvalidAnswer, field_of
+from handlers import deeplinks, keyboards
+from handlers.callbacks import Callback
+from handlers.commands import Command
+from handlers.core import profile
+
+PICK = Callback("onb", "pick", int)
+PAGE = Callback("onb", "page", int)
+SKIP = Callback("onb", "skip")
+PAGE_SIZE = 8
+STEPS = ("enterprise", "department", "occupation")
+STATES = (*STEPS, *(EDIT_PREFIX + step for step in STEPS))
+
+
+async def _enterprise_keyboard(context: Context, page: int) -> InlineKeyboardMarkup:
+    t = context.t
+    found, total = await context.services.enterprises.page(offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+    rows = keyboards.grid(found, lambda e: Button(e.name, PICK.build(e.id)))
+    nav = keyboards.pager(t, PAGE, page, math.ceil(total / PAGE_SIZE))
+    return render.inline([*rows, nav, [Button(t("common.skip"), SKIP.build())]])
+
+
+async def ask(update: Update, context: Context, step: str | None) -> str | int:
+    """Ask the question for ``step``, or close onboarding when there is none left."""
+    t = context.t
+    if step is None:
+        return await _done(update, context)
+    field = field_of(step).value
+    if field == "enterprise":
+        keyboard = await _enterprise_keyboard(context, 0)
+    else:
+        keyboard = render.inline([[Button(t("common.skip"), SKIP.build())]])
+    await render.reply(update, context, t(f"onboarding.ask_{field}"), keyboard)
+    return step
+
+
+async def _done(update: Update, context: Context) -> int:
+    if context.user and (context.user.onboarding_step or "").startswith(EDIT_PREFIX):
+        await render.reply(update, context, context.t("profile.saved"))
+        await profile.show_profile(update, context)
+    else:
+        await render.reply(
+            update, context, context.t("onboarding.done"), keyboards.main_menu(context.t)
+        )
+    return ConversationHandler.END
+
+
+def _step(context: Context) -> str:
+    return (context.user.onboarding_step if context.user else None) or STEPS[0]
+
+
+async def cmd_start(update: Update, context: Context) -> str | int | None:
+    """Greet, follow a deep link, or ask the next onboarding question."""
+    t, user = context.t, context.user
+    if context.args and await deeplinks.dispatch(update, context, context.args[0]):
+        return None
+    if user.is_new:
+        await render.reply(update, context, t("start.welcome", name=user.name))
+    if user.onboarding_step is None:
+        await render.reply(
+            update, context, t("start.welcome_back", name=user.name), keyboards.main_menu(t)
+        )
+        return ConversationHandler.END
+    step = user.onboarding_step
+    if step == NOT_STARTED:
+        step = await context.services.onboarding.begin(user_id=user.id)
+    return await ask(update, context, step)
+
+
+async def btn_profile_edit(update: Update, context: Context) -> str | int | None:
+    """Start editing one profile field."""
+    await render.answer(update)
+    try:
+        field = profile.EDIT.one(update.callback_query.data)
+    except ValueError:
+        return None
+    if field not in STEPS:
+        return None
+    step = await context.services.onboarding.begin(
+        user_id=update.effective_user.id, step=EDIT_PREFIX + field
+    )
+    return await ask(update, context, step)
+
+
+async def btn_onboarding_pick(update: Update, context: Context) -> str | int | None:
+    """Record the enterprise the user picked from the list."""
+    await render.answer(update)
+    step = _step(context)
+    try:
+        next_step = await context.services.onboarding.choose_enterprise(
+            user_id=update.effective_user.id,
+            enterprise_id=PICK.one(update.callback_query.data),
+            step=step,
+        )
+    except (ValueError, InvalidAnswer):
+        await render.reply(update, context, context.t("onboarding.invalid_enterprise"))
+        return await ask(update, context, step)
+    await render.edit(update, context, context.t("onboarding.saved"))
+    return await ask(update, context, next_step)
+
+
+async def btn_onboarding_page(update: Update, context: Context) -> None:
+    """Show another page of enterprises."""
+    await render.answer(update)
+    try:
+        page = max(PAGE.one(update.callback_query.data), 0)
+    except ValueError:
+        return
+    keyboard = await _enterprise_keyboard(context, page)
+    await render.edit(update, context, context.t("onboarding.ask_enterprise"), keyboard)
+
+
+async def btn_onboarding_skip(update: Update, context: Context) -> str | int | None:
+    """Skip the current question."""
+    await render.answer(update)
+    step = _step(context)
+    onboarding = context.services.onboarding
+    user_id = update.effective_user.id
+    if field_of(step).value == "enterprise":
+        next_step = await onboarding.choose_enterprise(
+            user_id=user_id, enterprise_id=None, step=step
+        )
+    else:
+        next_step = await onboarding.answer(user_id=user_id, step=step, text=None)
+    await render.edit(update, context, context.t("onboarding.skipped"))
+    return await ask(update, context, next_step)
+
+
+async def msg_onboarding_text(update: Update, context: Context) -> str | int | None:
+    """Record a typed answer; a bad one is explained and the question asked again."""
+    step = _step(context)
+    onboarding = context.services.onboarding
+    user_id, text = update.effective_user.id, update.message.text
+    try:
+        if field_of(step).value == "enterprise":
+            next_step = await onboarding.name_enterprise(user_id=user_id, name=text, step=step)
+        else:
+            next_step = await onboarding.answer(user_id=user_id, step=step, text=text)
+    except InvalidAnswer:
+        await render.reply(update, context, context.t(f"onboarding.invalid_{field_of(step).value}"))
+        return await ask(update, context, step)
+    return await ask(update, context, next_step)
+
+
+async def msg_onboarding_other(update: Update, context: Context) -> str:
+    """A photo or sticker where text is expected: say so and ask again."""
+    await render.reply(update, context, context.t("onboarding.text_please"))
+    return await ask(update, context, _step(context))  # type: ignore[return-value]
+
+
+async def cmd_cancel(update: Update, context: Context) -> int:
+    """Stop the questions; what was answered stays."""
+    await context.services.onboarding.finish(user_id=update.effective_user.id)
+    await render.reply(
+        update, context, context.t("onboarding.cancelled"), keyboards.main_menu(context.t)
+    )
+    return ConversationHandler.END
+
+
+async def restore(services: Services) -> dict[tuple[int, int], object]:
+    """Conversation states after a restart: the step stored on each user mid-onboarding."""
+    return {
+        (user_id, user_id): step for user_id, step in (await services.onboarding.pending()).items()
+    }
+
+
+def _state_handlers() -> list[object]:
+    return [
+        CallbackQueryHandler(btn_onboarding_pick, pattern=PICK.pattern),
+        CallbackQueryHandler(btn_onboarding_page, pattern=PAGE.pattern),
+        CallbackQueryHandler(btn_onboarding_skip, pattern=SKIP.pattern),
+        MessageHandler(filters.TEXT & ~filters.COMMAND, msg_onboarding_text),
+        MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, msg_onboarding_other),
+    ]
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """A fresh conversation per application (it keeps per-application state)."""
+    conversation = ConversationHandler(
+        entry_points=[
+            CommandHandler("start", cmd_start, filters=filters.ChatType.PRIVATE),
+            CallbackQueryHandler(btn_profile_edit, pattern=profile.EDIT.pattern),
+        ],
+        states={state: _state_handlers() for state in STATES},  # type: ignore[misc]
+        fallbacks=[CommandHandler("cancel", cmd_cancel)],
+        name="onboarding",
+        persistent=True,
+        allow_reentry=True,
+    )
+    return [conversation]
+
+
+COMMANDS = [Command("start", "start.command", in_menu=False), Command("cancel", "cancel.command")]
+RESTORERS = {"onboarding": restore}

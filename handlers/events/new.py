@@ -1,0 +1,261 @@
+"""/event_new: an organiser creates an event one question at a time, previews it and publishes.
+
+Every answer is saved on the draft with the next step (see ``bot.services.events.drafts``), so
+the conversation resumes at the right question after a restart. Publishing announces the
+event to its audience with Going / Maybe / Not going buttons.
+"""
+
+from __future__ import annotations
+
+import math
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import render
+from bot.context import Context
+from bot.i18n import Html, Translator
+from bot.models.users import Role
+from bot.render import Button
+from bot.services import Services
+from bot.services.broadcasts.audience import Audience
+from bot.services.core.users import PermissionDenied
+from bot.services.events.drafts import SKIPPABLE, DraftStep, DraftView, InvalidAnswer, NoDraft
+from bot.services.events.views import InvalidEvent
+from bot.text.timeparse import TimeParseError
+from handlers import keyboards
+from handlers.broadcasts import audience
+from handlers.callbacks import BadCallback, Callback
+from handlers.commands import Command
+from handlers.events.cards import announce, card_text
+from handlers.reminders.reminders import ANY_MENU
+
+SKIP = Callback("evd", "skip")
+EVERYONE = Callback("evd", "all")
+ENTERPRISE = Callback("evd", "ent", int, int)
+PAGE = Callback("evd", "page", int)
+ROLE = Callback("evd", "role", str)
+DONE = Callback("evd", "done")
+PUBLISH = Callback("evd", "pub")
+DROP = Callback("evd", "drop")
+ADMINS = frozenset({Role.ADMIN})
+ROLES = (Role.MODEL_WORKER, Role.CRAFTSMAN, Role.REVIEWER)
+PAGE_SIZE = 6
+STATES = [step.value for step in DraftStep]
+
+
+async def _organiser(update: Update, context: Context) -> bool:
+    try:
+        await context.services.users.require(user_id=update.effective_user.id, any_of=ADMINS)
+    except PermissionDenied:
+        if update.callback_query:
+            await render.answer(update, context.t("errors.not_allowed"), alert=True)
+        else:
+            await render.reply(update, context, context.t("errors.not_allowed"))
+        return False
+    return True
+
+
+def _mark(t: Translator, chosen: bool, label: str) -> str:
+    return t("events.new.chosen", label=label) if chosen else label
+
+
+async def _audience_keyboard(context: Context, chosen: Audience, page: int) -> InlineKeyboardMarkup:
+    t = context.t
+    found, total = await context.services.broadcasts.audience.enterprises(
+        offset=page * PAGE_SIZE, limit=PAGE_SIZE
+    )
+    picked = set(chosen.enterprise_ids)
+    rows = keyboards.grid(
+        found,
+        lambda c: Button(
+            _mark(t, int(c.value) in picked, c.label), ENTERPRISE.build(c.value, page)
+        ),
+    )
+    roles = [
+        Button(_mark(t, r.value in chosen.roles, t(f"role.{r.value}")), ROLE.build(r.value))
+        for r in ROLES
+    ]
+    return render.inline(
+        [
+            [Button(_mark(t, chosen.everyone, t("events.new.everyone")), EVERYONE.build())],
+            *rows,
+            keyboards.pager(t, PAGE, page, math.ceil(total / PAGE_SIZE)),
+            roles,
+            [Button(t("events.new.next"), DONE.build())],
+        ]
+    )
+
+
+async def ask(update: Update, context: Context, draft: DraftView, *, page: int = 0) -> str:
+    """Ask the question of the draft's step (the audience picker, or the preview at the end)."""
+    t, user = context.t, context.user
+    step = draft.step
+    if step == DraftStep.AUDIENCE:
+        reach = await context.services.broadcasts.audience.count(draft.event.audience)
+        chosen = await audience.describe(context, draft.event.audience)
+        text = t("events.new.ask_audience", chosen=chosen, count=reach)
+        keyboard = await _audience_keyboard(context, draft.event.audience, page)
+        await (render.edit if update.callback_query else render.reply)(
+            update, context, text, keyboard
+        )
+        return step.value
+    if step == DraftStep.PREVIEW:
+        chosen = await audience.describe(context, draft.event.audience)
+        text = t(
+            "events.new.preview",
+            card=Html(card_text(t, draft.event, user.timezone)),
+            audience=chosen,
+        )
+        keyboard = render.inline(
+            [
+                [
+                    Button(t("events.new.publish"), PUBLISH.build()),
+                    Button(t("events.new.drop"), DROP.build()),
+                ]
+            ]
+        )
+        await render.reply(update, context, text, keyboard)
+        return step.value
+    keyboard = (
+        keyboards.single(Button(t("common.skip"), SKIP.build())) if step in SKIPPABLE else None
+    )
+    number = list(DraftStep).index(step) + 1
+    await render.reply(update, context, t(f"events.new.ask_{step.value}", step=number), keyboard)
+    return step.value
+
+
+async def cmd_event_new(update: Update, context: Context) -> str | None:
+    """Start a new event draft (organisers only)."""
+    if not await _organiser(update, context):
+        return ConversationHandler.END  # type: ignore[return-value]
+    draft = await context.services.events.drafts.begin(user_id=update.effective_user.id)
+    await render.reply(update, context, context.t("events.new.intro"))
+    return await ask(update, context, draft)
+
+
+async def msg_event_new_answer(update: Update, context: Context) -> str | None:
+    """A typed answer; a bad one is explained and the question stays."""
+    t, user = context.t, context.user
+    drafts = context.services.events.drafts
+    try:
+        draft = await drafts.answer(
+            user_id=user.id, text=update.message.text, timezone=user.timezone
+        )
+    except NoDraft:
+        await render.reply(update, context, t("events.new.no_draft"))
+        return ConversationHandler.END  # type: ignore[return-value]
+    except InvalidAnswer as error:
+        await render.reply(update, context, t(f"events.new.invalid_{error.problem}"))
+        return None
+    except TimeParseError as error:
+        await render.reply(update, context, t(f"events.new.time_{error.problem.value}"))
+        return None
+    return await ask(update, context, draft)
+
+
+async def btn_event_new(update: Update, context: Context) -> str | None:
+    """Skip, the audience picker's buttons, and moving on to the preview."""
+    if not await _organiser(update, context):
+        return None
+    await render.answer(update)
+    data, user_id = update.callback_query.data, update.effective_user.id
+    drafts = context.services.events.drafts
+    page = 0
+    try:
+        if data == SKIP.build():
+            return await ask(update, context, await drafts.skip(user_id=user_id))
+        if data == DONE.build():
+            return await ask(update, context, await drafts.audience_done(user_id=user_id))
+        if data == EVERYONE.build():
+            draft = await drafts.everyone(user_id=user_id)
+        elif data.startswith(ENTERPRISE.prefix + ":"):
+            enterprise_id, page = ENTERPRISE.parse(data)
+            draft = await drafts.toggle(
+                user_id=user_id, kind="enterprise", value=str(enterprise_id)
+            )
+        elif data.startswith(ROLE.prefix + ":"):
+            draft = await drafts.toggle(user_id=user_id, kind="role", value=ROLE.one(data))
+        else:
+            page = max(PAGE.one(data), 0)
+            draft = await drafts.current(user_id=user_id)
+            if draft is None:
+                raise NoDraft(user_id)
+    except (BadCallback, InvalidAnswer):
+        return None
+    except NoDraft:
+        await render.reply(update, context, context.t("events.new.no_draft"))
+        return ConversationHandler.END  # type: ignore[return-value]
+    return await ask(update, context, draft, page=page)
+
+
+async def btn_event_new_publish(update: Update, context: Context) -> str | int | None:
+    """Publish the previewed event and announce it to its audience."""
+    if not await _organiser(update, context):
+        return None
+    await render.answer(update)
+    t, user_id = context.t, update.effective_user.id
+    try:
+        event = await context.services.events.drafts.publish(user_id=user_id)
+    except NoDraft:
+        await render.edit(update, context, t("events.new.no_draft"))
+        return ConversationHandler.END
+    except InvalidEvent as error:
+        await render.reply(update, context, t(f"events.new.invalid_{error.field}"))
+        return None
+    await announce(context.services, event, created_by=user_id)
+    reach = await context.services.broadcasts.audience.count(event.audience)
+    await render.edit(update, context, t("events.new.published", title=event.title, count=reach))
+    return ConversationHandler.END
+
+
+async def btn_event_new_drop(update: Update, context: Context) -> int:
+    """Throw the draft away."""
+    await render.answer(update)
+    await context.services.events.drafts.discard(user_id=update.effective_user.id)
+    await render.edit(update, context, context.t("events.new.dropped"))
+    return ConversationHandler.END
+
+
+async def cmd_event_new_cancel(update: Update, context: Context) -> int:
+    """/cancel: stop and throw the draft away."""
+    await context.services.events.drafts.discard(user_id=update.effective_user.id)
+    await render.reply(update, context, context.t("events.new.dropped"))
+    return ConversationHandler.END
+
+
+async def restore(services: Services) -> dict[tuple[int, int], object]:
+    """Organisers in the middle of /event_new when the bot stopped."""
+    return {(user, user): step for user, step in (await services.events.drafts.pending()).items()}
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """The /event_new conversation (persistent)."""
+    picker = "|".join(s.pattern for s in (SKIP, EVERYONE, ENTERPRISE, PAGE, ROLE, DONE))
+    typed = MessageHandler(filters.TEXT & ~filters.COMMAND & ~ANY_MENU, msg_event_new_answer)
+    in_state: list[BaseHandler] = [  # type: ignore[type-arg]
+        typed,
+        CallbackQueryHandler(btn_event_new, pattern=picker),
+        CallbackQueryHandler(btn_event_new_publish, pattern=PUBLISH.pattern),
+        CallbackQueryHandler(btn_event_new_drop, pattern=DROP.pattern),
+    ]
+    conversation = ConversationHandler(
+        entry_points=[CommandHandler("event_new", cmd_event_new)],
+        states={state: list(in_state) for state in STATES},
+        fallbacks=[CommandHandler("cancel", cmd_event_new_cancel)],
+        name="event_new",
+        persistent=True,
+        allow_reentry=True,
+    )
+    return [conversation]
+
+
+COMMANDS = [Command("event_new", "events.new.command", roles=ADMINS)]
+RESTORERS = {"event_new": restore}

@@ -1,0 +1,1 @@
+"""Learning: /learn (courses, lessons, quizzes), /practice, /daily, /progress, /content_stats."""

@@ -1,0 +1,124 @@
+"""/practice: a short daily review of questions the learner got wrong, spaced out over days.
+
+(/review belongs to the proposal reviewers.) Questions are drawn like quiz questions; each answer
+reschedules the question, and the next due one follows until none is left for today.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot import render
+from bot.context import Context
+from bot.services.learning.practice import PracticeCard
+from handlers.callbacks import BadCallback
+from handlers.commands import Command
+from handlers.learning.buttons import (
+    PRACTICE_ANSWER,
+    PRACTICE_START,
+    PRACTICE_SUBMIT,
+    PRACTICE_TOGGLE,
+)
+from handlers.learning.quiz import Schemes, choices, feedback_text, question_keyboard, question_text
+
+PRACTICE = Schemes(PRACTICE_ANSWER, PRACTICE_TOGGLE, PRACTICE_SUBMIT)
+
+
+async def _ask(update: Update, context: Context, card: PracticeCard | None) -> None:
+    t = context.t
+    if card is None:
+        await render.reply(update, context, t("practice.nothing"))
+        return
+    text = question_text(t, t("practice.header", due=card.due), card.question)
+    await render.reply(update, context, text, question_keyboard(t, card.question, PRACTICE))
+
+
+async def cmd_practice(update: Update, context: Context) -> None:
+    """Ask the first question due for practice, or say that nothing is due."""
+    card = await context.services.review.next(
+        user_id=update.effective_user.id, locale=context.t.locale
+    )
+    await _ask(update, context, card)
+
+
+async def btn_practice_start(update: Update, context: Context) -> None:
+    """The practice button on /progress."""
+    await render.answer(update)
+    await cmd_practice(update, context)
+
+
+async def _submit(
+    update: Update, context: Context, question_id: int, chosen: frozenset[int]
+) -> None:
+    t = context.t
+    step = await context.services.review.answer(
+        user_id=update.effective_user.id, question_id=question_id, chosen=chosen, locale=t.locale
+    )
+    if step is None:
+        await render.answer(update, t("practice.not_due"), alert=True)
+        return
+    await render.answer(
+        update, t("quiz.right_toast") if step.feedback.correct else t("quiz.wrong_toast")
+    )
+    header = t("practice.answered")
+    await render.edit(update, context, feedback_text(t, header, step.feedback))
+    if step.next is None:
+        await render.reply(update, context, t("practice.done"))
+    else:
+        await _ask(update, context, step.next)
+
+
+async def btn_practice_answer(update: Update, context: Context) -> None:
+    """A single-choice practice answer."""
+    try:
+        question_id, choice = PRACTICE_ANSWER.parse(update.callback_query.data)
+    except BadCallback:
+        question_id, choice = 0, -1
+    await _submit(update, context, question_id, frozenset({choice}))
+
+
+async def btn_practice_toggle(update: Update, context: Context) -> None:
+    """Tick or untick an option of a multiple-choice practice question."""
+    t = context.t
+    try:
+        question_id, mask = PRACTICE_TOGGLE.parse(update.callback_query.data)
+    except BadCallback:
+        question_id, mask = 0, 0
+    card = await context.services.review.next(user_id=update.effective_user.id, locale=t.locale)
+    if (
+        card is None
+        or card.question.id != question_id
+        or not 0 <= mask < 1 << len(card.question.options)
+    ):
+        await render.answer(update, t("practice.not_due"), alert=True)
+        return
+    await render.answer(update)
+    text = question_text(t, t("practice.header", due=card.due), card.question)
+    await render.edit(update, context, text, question_keyboard(t, card.question, PRACTICE, mask))
+
+
+async def btn_practice_submit(update: Update, context: Context) -> None:
+    """Submit the ticked options of a practice question."""
+    try:
+        question_id, mask = PRACTICE_SUBMIT.parse(update.callback_query.data)
+    except BadCallback:
+        question_id, mask = 0, 0
+    if mask <= 0:
+        await render.answer(update, context.t("quiz.tick_first"), alert=True)
+        return
+    await _submit(update, context, question_id, choices(mask))
+
+
+COMMANDS = [Command("practice", "practice.command")]
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """/practice and its buttons."""
+    return [
+        CommandHandler("practice", cmd_practice),
+        CallbackQueryHandler(btn_practice_start, pattern=PRACTICE_START.pattern),
+        CallbackQueryHandler(btn_practice_answer, pattern=PRACTICE_ANSWER.pattern),
+        CallbackQueryHandler(btn_practice_toggle, pattern=PRACTICE_TOGGLE.pattern),
+        CallbackQueryHandler(btn_practice_submit, pattern=PRACTICE_SUBMIT.pattern),
+    ]

@@ -1,0 +1,254 @@
+"""/ask and /rural: describe a problem, pick a field, say where; then experts are offered it.
+
+The draft (and the step it is on) is the help request's own row, so a restart mid-question
+resumes where the requester was. What happens to the request next is in
+``handlers.network.help_offers``.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import render
+from bot.context import Context
+from bot.i18n import Translator
+from bot.models.network import Speciality
+from bot.render import Button
+from bot.services import Services
+from bot.services.network.help_drafts import DraftError
+from bot.services.network.help_requests import RequestView
+from handlers import keyboards
+from handlers.callbacks import BadCallback, Callback
+from handlers.commands import Command
+from handlers.network import help_offers
+from handlers.network.experts import ASK_TO
+from handlers.network.media import content_of
+
+DONE = Callback("ask", "done")
+STOP = Callback("ask", "stop")
+FIELD = Callback("ask", "field", str)
+HERE = Callback("ask", "here")
+SKIP = Callback("ask", "skip")
+STATES = {"describe": "ask_describe", "field": "ask_field", "region": "ask_region"}
+MEDIA = filters.PHOTO | filters.VOICE | filters.Document.ALL
+
+
+def _describe_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    return render.inline(
+        [[Button(t("network.ask.done"), DONE.build()), Button(t("common.cancel"), STOP.build())]]
+    )
+
+
+async def _begin(
+    update: Update, context: Context, *, rural: bool = False, expert: int | None = None
+) -> str:
+    t = context.t
+    draft = await context.services.network.help_drafts.start(
+        user_id=update.effective_user.id, rural=rural, preferred_profile_id=expert
+    )
+    key = "network.ask.describe_rural" if draft.rural else "network.ask.describe"
+    await render.reply(update, context, t(key), _describe_keyboard(t))
+    return STATES["describe"]
+
+
+async def cmd_ask(update: Update, context: Context) -> str:
+    """Start a help request."""
+    return await _begin(update, context)
+
+
+async def cmd_rural(update: Update, context: Context) -> str:
+    """Start a rural guidance request: same flow, the place weighs most."""
+    return await _begin(update, context, rural=True)
+
+
+async def btn_ask_to(update: Update, context: Context) -> str | None:
+    """Start a request offered first to the expert whose card was pressed."""
+    await render.answer(update)
+    try:
+        profile_id = ASK_TO.one(update.callback_query.data)
+    except BadCallback:
+        return None
+    return await _begin(update, context, expert=profile_id)
+
+
+async def msg_ask_describe(update: Update, context: Context) -> None:
+    """Add the text, photo or voice message to the description."""
+    t = context.t
+    kind, text, file_id = content_of(update.message)
+    try:
+        draft = await context.services.network.help_drafts.describe(
+            user_id=update.effective_user.id,
+            text=text,
+            kind=kind if file_id else None,
+            file_id=file_id,
+        )
+    except DraftError as exc:
+        await render.reply(update, context, t(f"network.ask.error_{exc}"), _describe_keyboard(t))
+        return
+    counts = t("network.ask.received", chars=len(draft.text or ""), files=len(draft.media))
+    await render.reply(update, context, counts, _describe_keyboard(t))
+
+
+async def btn_ask_done(update: Update, context: Context) -> str | None:
+    """Close the description; ask the field (or, for rural guidance, the place)."""
+    await render.answer(update)
+    try:
+        draft = await context.services.network.help_drafts.described(
+            user_id=update.effective_user.id
+        )
+    except DraftError:
+        await render.reply(
+            update, context, context.t("network.ask.error_empty"), _describe_keyboard(context.t)
+        )
+        return None
+    return await _next_question(update, context, draft)
+
+
+def _field_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    rows = keyboards.grid(
+        list(Speciality), lambda f: Button(t(f"network.field.{f}"), FIELD.build(f.value)), 3
+    )
+    return render.inline(rows)
+
+
+async def _next_question(update: Update, context: Context, draft: RequestView) -> str:
+    t = context.t
+    if draft.step == "field":
+        await render.edit(update, context, t("network.ask.pick_field"), _field_keyboard(t))
+        return STATES["field"]
+    await render.edit(update, context, t("network.ask.described"))
+    return await _ask_where(update, context)
+
+
+async def _ask_where(update: Update, context: Context) -> str:
+    t = context.t
+    home = await context.services.network.help_drafts.home_region(user_id=update.effective_user.id)
+    row = [Button(t("network.ask.here", region=home), HERE.build())] if home else []
+    keyboard = render.inline([[*row, Button(t("common.skip"), SKIP.build())]])
+    await render.reply(update, context, t("network.ask.where"), keyboard)
+    return STATES["region"]
+
+
+async def btn_ask_field(update: Update, context: Context) -> str | None:
+    """Record the field and ask where the requester is."""
+    await render.answer(update)
+    try:
+        draft = await context.services.network.help_drafts.choose_field(
+            user_id=update.effective_user.id, field=FIELD.one(update.callback_query.data)
+        )
+    except (BadCallback, DraftError):
+        return None
+    await render.edit(
+        update,
+        context,
+        context.t("network.ask.field_chosen", field=context.t(f"network.field.{draft.field}")),
+    )
+    return await _ask_where(update, context)
+
+
+async def msg_ask_pick_please(update: Update, context: Context) -> None:
+    """Typed text where a field button is expected: show the fields again."""
+    t = context.t
+    await render.reply(update, context, t("network.ask.pick_field"), _field_keyboard(t))
+
+
+async def msg_ask_region(update: Update, context: Context) -> int | None:
+    """The typed place: submit."""
+    return await _submit(update, context, update.message.text)
+
+
+async def btn_ask_here(update: Update, context: Context) -> int | None:
+    """The enterprise's place: submit."""
+    await render.answer(update)
+    home = await context.services.network.help_drafts.home_region(user_id=update.effective_user.id)
+    return await _submit(update, context, home)
+
+
+async def btn_ask_skip(update: Update, context: Context) -> int | None:
+    """No place given: submit."""
+    await render.answer(update)
+    return await _submit(update, context, None)
+
+
+async def _submit(update: Update, context: Context, region: str | None) -> int | None:
+    t = context.t
+    try:
+        offered = await context.services.network.help_drafts.submit(
+            user_id=update.effective_user.id, region=region
+        )
+    except DraftError as exc:
+        await render.reply(update, context, t(f"network.ask.error_{exc}"))
+        return None
+    delivered = await help_offers.deliver(context, offered)
+    if delivered and not offered.to_admins:
+        key = "network.ask.sent"
+    else:
+        key = "network.ask.sent_staff" if delivered else "network.ask.waiting"
+    await render.reply(update, context, t(key, number=offered.request.id, count=delivered))
+    return ConversationHandler.END
+
+
+async def cmd_ask_cancel(update: Update, context: Context) -> int:
+    """Throw the draft away."""
+    await context.services.network.help_drafts.abandon(user_id=update.effective_user.id)
+    await render.reply(update, context, context.t("network.ask.cancelled"))
+    return ConversationHandler.END
+
+
+async def btn_ask_stop(update: Update, context: Context) -> int:
+    """The cancel button under the description."""
+    await render.answer(update)
+    return await cmd_ask_cancel(update, context)
+
+
+async def restore(services: Services) -> dict[tuple[int, int], object]:
+    """Requesters who were writing a request when the bot stopped, at their step."""
+    drafts = await services.network.help_drafts.drafts()
+    return {(uid, uid): STATES[step] for uid, step in drafts.items() if step in STATES}
+
+
+COMMANDS = [Command("ask", "network.ask.command"), Command("rural", "network.ask.rural_command")]
+RESTORERS = {"asks": restore}
+ON_START = [help_offers.register_jobs]
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """The request conversation, then the answers to offers."""
+    conversation = ConversationHandler(
+        entry_points=[
+            CommandHandler("ask", cmd_ask),
+            CommandHandler("rural", cmd_rural),
+            CallbackQueryHandler(btn_ask_to, pattern=ASK_TO.pattern),
+        ],
+        states={
+            STATES["describe"]: [
+                MessageHandler((filters.TEXT & ~filters.COMMAND) | MEDIA, msg_ask_describe),
+                CallbackQueryHandler(btn_ask_done, pattern=DONE.pattern),
+            ],
+            STATES["field"]: [
+                CallbackQueryHandler(btn_ask_field, pattern=FIELD.pattern),
+                MessageHandler(filters.TEXT & ~filters.COMMAND, msg_ask_pick_please),
+            ],
+            STATES["region"]: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, msg_ask_region),
+                CallbackQueryHandler(btn_ask_here, pattern=HERE.pattern),
+                CallbackQueryHandler(btn_ask_skip, pattern=SKIP.pattern),
+            ],
+        },
+        fallbacks=[
+            CommandHandler("cancel", cmd_ask_cancel),
+            CallbackQueryHandler(btn_ask_stop, pattern=STOP.pattern),
+        ],
+        name="asks",
+        persistent=True,
+        allow_reentry=True,
+    )
+    return [conversation, *help_offers.handlers()]

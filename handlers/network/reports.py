@@ -1,0 +1,198 @@
+"""/report: the network's figures at any level of the organisation tree; /dossier: one's record.
+
+Admins read the report at the province and step down to a city, a county or a union, each with
+its own studio target. Experts export their own dossier; admins find anyone's by name.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot import render
+from bot.clock import utcnow
+from bot.context import Context
+from bot.i18n import Translator
+from bot.models.users import Role
+from bot.render import Button
+from bot.services.core.users import PermissionDenied
+from bot.services.network.dossier import dossier_xlsx
+from bot.services.network.reports import AreaReport, LevelReport
+from handlers.callbacks import BadCallback, Callback
+from handlers.commands import Command
+
+UNIT = Callback("rep", "unit", int, str)
+PERSON = Callback("rep", "dos", int)
+ADMINS = frozenset({Role.ADMIN})
+PERIODS = ("y", "a")
+
+
+def _since(context: Context, period: str) -> datetime | None:
+    if period != "y":
+        return None
+    zone = context.services.settings.zone
+    now = utcnow().astimezone(zone)
+    return datetime(now.year, 1, 1, tzinfo=zone).astimezone(UTC)
+
+
+def _area_text(t: Translator, area: AreaReport, *, heading: str) -> str:
+    counts = area.tally.counts
+    row = area.coverage
+    coverage = t(
+        "network.report.coverage",
+        share=f"{row.share * 100:.1f}",
+        target=f"{row.target * 100:.0f}",
+        gap=row.gap,
+        covered=row.covered,
+        population=row.population,
+    )
+    tally = t("network.report.tally", **counts)
+    return f"{heading}\n{tally}\n{coverage}"
+
+
+def report_text(t: Translator, report: LevelReport, period: str) -> str:
+    """The figures of a unit, then of each unit below it."""
+    unit = report.area.unit
+    place = unit.path if unit else t("network.coverage.everywhere")
+    own = t("network.report.own_target") if unit and unit.own_target else ""
+    parts = [
+        t(f"network.report.title_{period}", place=place),
+        _area_text(t, report.area, heading=own).strip(),
+    ]
+    for child in report.children:
+        heading = t("network.report.child", name=child.unit.name if child.unit else "—")
+        parts.append(_area_text(t, child, heading=heading))
+    return "\n\n".join(parts)
+
+
+def _keyboard(t: Translator, report: LevelReport, period: str) -> InlineKeyboardMarkup:
+    rows = [
+        [Button(child.unit.name, UNIT.build(child.unit.id, period))]
+        for child in report.children
+        if child.unit is not None
+    ]
+    unit = report.area.unit
+    nav = []
+    if unit is not None and unit.parent_id is not None:
+        nav.append(Button(t("network.report.up"), UNIT.build(unit.parent_id, period)))
+    other = "a" if period == "y" else "y"
+    nav.append(
+        Button(t(f"network.report.switch_{other}"), UNIT.build(unit.id if unit else 0, other))
+    )
+    return render.inline([*rows, nav])
+
+
+async def _admin(update: Update, context: Context) -> bool:
+    try:
+        await context.services.users.require(user_id=update.effective_user.id, any_of=ADMINS)
+    except PermissionDenied:
+        if update.callback_query:
+            await render.answer(update, context.t("errors.not_allowed"), alert=True)
+        else:
+            await render.reply(update, context, context.t("errors.not_allowed"))
+        return False
+    return True
+
+
+async def cmd_report(update: Update, context: Context) -> None:
+    """Admins: this year's figures for the province and each city."""
+    if not await _admin(update, context):
+        return
+    report = await context.services.network.reports.level(since=_since(context, "y"))
+    await render.reply(
+        update, context, report_text(context.t, report, "y"), _keyboard(context.t, report, "y")
+    )
+
+
+async def btn_report_unit(update: Update, context: Context) -> None:
+    """Admins: the figures of another unit or period."""
+    if not await _admin(update, context):
+        return
+    await render.answer(update)
+    try:
+        unit_id, period = UNIT.parse(update.callback_query.data)
+    except BadCallback:
+        return
+    if period not in PERIODS:
+        return
+    report = await context.services.network.reports.level(
+        unit_id=unit_id or None, since=_since(context, period)
+    )
+    await render.edit(
+        update,
+        context,
+        report_text(context.t, report, period),
+        _keyboard(context.t, report, period),
+    )
+
+
+async def _send_dossier(update: Update, context: Context, user_id: int) -> None:
+    t = context.t
+    dossier = await context.services.network.reports.dossier(user_id=user_id)
+    if dossier is None:
+        await render.reply(update, context, t("network.dossier.unknown"))
+        return
+    data = await asyncio.to_thread(dossier_xlsx, dossier, t, context.services.settings.zone)
+    filename = f"dossier-{user_id}.xlsx"
+    await render.send_document(
+        context,
+        update.effective_chat.id,
+        data,
+        filename,
+        t("network.dossier.caption", name=dossier.name),
+    )
+
+
+async def cmd_dossier(update: Update, context: Context) -> None:
+    """One's own record as a spreadsheet; admins add a name to find someone else's."""
+    t, user_id = context.t, update.effective_user.id
+    query = " ".join(context.args or []).strip()
+    if not query:
+        await _send_dossier(update, context, user_id)
+        return
+    if not await _admin(update, context):
+        return
+    people = await context.services.network.reports.people(query=query)
+    if not people:
+        await render.reply(update, context, t("network.dossier.nobody", query=query))
+        return
+    rows = [
+        [Button(f"{name} · {enterprise or '—'}", PERSON.build(uid))]
+        for uid, name, enterprise in people
+    ]
+    await render.reply(update, context, t("network.dossier.pick"), render.inline(rows))
+
+
+async def btn_report_dossier(update: Update, context: Context) -> None:
+    """Admins: the dossier of the person pressed."""
+    if not await _admin(update, context):
+        return
+    await render.answer(update)
+    try:
+        user_id = PERSON.one(update.callback_query.data)
+    except BadCallback:
+        return
+    await _send_dossier(update, context, user_id)
+
+
+COMMANDS = [
+    Command("report", "network.report.command", roles=ADMINS),
+    Command(
+        "dossier",
+        "network.dossier.command",
+        roles=frozenset({Role.MODEL_WORKER, Role.CRAFTSMAN, Role.ADMIN}),
+    ),
+]
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """Reports and dossiers."""
+    return [
+        CommandHandler("report", cmd_report),
+        CommandHandler("dossier", cmd_dossier),
+        CallbackQueryHandler(btn_report_unit, pattern=UNIT.pattern),
+        CallbackQueryHandler(btn_report_dossier, pattern=PERSON.pattern),
+    ]

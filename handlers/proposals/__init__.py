@@ -1,0 +1,1 @@
+"""Innovation proposals: /idea, /myideas, /ideas, and /review for model workers and craftsmen."""

@@ -1,0 +1,68 @@
+"""Admins: QR codes that open /idea with a place filled in, and the proposals export."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler
+
+from bot import render
+from bot.clock import utcnow
+from bot.context import Context
+from bot.models.users import Role
+from bot.services.core import qr
+from bot.services.core.users import PermissionDenied
+from handlers.commands import Command
+from handlers.proposals.write import PLACE_MAX, PREFIX
+
+ADMINS = frozenset({Role.ADMIN})
+PLACE = re.compile(rf"^[A-Za-z0-9_-]{{1,{PLACE_MAX}}}$")
+
+
+async def _admin(update: Update, context: Context) -> bool:
+    try:
+        await context.services.users.require(user_id=update.effective_user.id, any_of=ADMINS)
+    except PermissionDenied:
+        await render.reply(update, context, context.t("errors.not_allowed"))
+        return False
+    return True
+
+
+async def cmd_idea_qr(update: Update, context: Context) -> None:
+    """A printable QR code that starts a proposal about one place."""
+    if not await _admin(update, context):
+        return
+    place = (context.args or [""])[0]
+    if not PLACE.match(place):
+        await render.reply(update, context, context.t("ideas.qr.usage", max=PLACE_MAX))
+        return
+    link = qr.deep_link(context.bot.username, f"{PREFIX}{place}")
+    caption = context.t("ideas.qr.caption", place=place, link=link)
+    await render.reply(update, context, caption, photo=qr.qr_png(link))
+
+
+async def cmd_export_ideas(update: Update, context: Context) -> None:
+    """Every proposal as a spreadsheet (``/export_ideas csv`` for CSV)."""
+    if not await _admin(update, context):
+        return
+    fmt = "csv" if (context.args or [""])[0].lower() == "csv" else "xlsx"
+    data = await context.services.proposals.export(fmt=fmt, t=context.t)
+    name = f"proposals-{utcnow().astimezone(context.services.settings.zone):%Y%m%d}.{fmt}"
+    await render.send_document(
+        context, update.effective_chat.id, data, name, context.t("ideas.export.caption")
+    )
+
+
+COMMANDS = [
+    Command("idea_qr", "ideas.command.idea_qr", roles=ADMINS),
+    Command("export_ideas", "ideas.command.export_ideas", roles=ADMINS),
+]
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """The admins' proposal commands."""
+    return [
+        CommandHandler("idea_qr", cmd_idea_qr),
+        CommandHandler("export_ideas", cmd_export_ideas),
+    ]

@@ -1,0 +1,151 @@
+"""Buttons while writing a proposal: choices, skipping, editing from the preview, submitting.
+
+Each returns the step the draft is now on; a button left over from an earlier question is
+answered as outdated and the current question is asked again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+
+from bot import render
+from bot.context import Context
+from bot.models.proposals import BenefitCategory
+from bot.services.core.users import PermissionDenied
+from bot.services.proposals.answers import InvalidAnswer
+from bot.services.proposals.rules import DailyLimit, ProposalNotFound
+from bot.services.proposals.steps import DraftStep, DraftView
+from handlers import keyboards
+from handlers.proposals.buttons import ANONYMOUS, BENEFIT, EDIT, STUDIO, SUBMIT, SUPPORT_INSTEAD
+from handlers.proposals.cards import preview
+from handlers.proposals.notify import tell
+from handlers.proposals.steps import END, ask, lost, refuse
+
+Change = Callable[[int, str], Awaitable[DraftView]]
+
+
+async def _choose(update: Update, context: Context, change: Change) -> str | int | None:
+    """Apply a button's choice; a button of another question is outdated: ask the current one."""
+    await render.answer(update)
+    user_id = update.effective_user.id
+    try:
+        draft = await change(user_id, update.callback_query.data or "")
+    except (InvalidAnswer, ValueError):
+        await render.reply(update, context, context.t("ideas.invalid.stale"))
+        current = await context.services.proposal_drafts.current(user_id=user_id)
+        return await ask(update, context, current) if current else END
+    except ProposalNotFound:
+        return await lost(update, context)
+    return await ask(update, context, draft)
+
+
+async def btn_idea_benefit(update: Update, context: Context) -> str | int | None:
+    """A benefit category was picked."""
+    drafts = context.services.proposal_drafts
+    return await _choose(
+        update,
+        context,
+        lambda user_id, data: drafts.choose_benefit(
+            user_id=user_id, category=BenefitCategory(BENEFIT.one(data))
+        ),
+    )
+
+
+async def btn_idea_skip(update: Update, context: Context) -> str | int | None:
+    """Skip an optional question, or finish adding photos."""
+    drafts = context.services.proposal_drafts
+    return await _choose(update, context, lambda user_id, _: drafts.skip(user_id=user_id))
+
+
+async def btn_idea_studio(update: Update, context: Context) -> str | int | None:
+    """A target studio was picked (0: none in particular)."""
+    drafts = context.services.proposal_drafts
+    return await _choose(
+        update,
+        context,
+        lambda user_id, data: drafts.choose_studio(
+            user_id=user_id, studio_id=STUDIO.one(data) or None
+        ),
+    )
+
+
+async def btn_idea_anonymous(update: Update, context: Context) -> str | int | None:
+    """Anonymous or not."""
+    drafts = context.services.proposal_drafts
+    return await _choose(
+        update,
+        context,
+        lambda user_id, data: drafts.choose_anonymous(
+            user_id=user_id, anonymous=bool(ANONYMOUS.one(data))
+        ),
+    )
+
+
+async def btn_idea_edit(update: Update, context: Context) -> str | int | None:
+    """Ask one question again from the preview."""
+    drafts = context.services.proposal_drafts
+    return await _choose(
+        update,
+        context,
+        lambda user_id, data: drafts.edit(user_id=user_id, step=DraftStep(EDIT.one(data))),
+    )
+
+
+async def btn_idea_go_on(update: Update, context: Context) -> str | int | None:
+    """Carry on with one's own proposal after seeing similar ones."""
+    await render.answer(update)
+    draft = await context.services.proposal_drafts.current(user_id=update.effective_user.id)
+    return await ask(update, context, draft) if draft else await lost(update, context)
+
+
+async def btn_idea_support_instead(update: Update, context: Context) -> int:
+    """Support the similar proposal and drop one's own draft."""
+    await render.answer(update)
+    user_id, proposal_id = update.effective_user.id, SUPPORT_INSTEAD.one(update.callback_query.data)
+    try:
+        supported = await context.services.proposal_peers.support(
+            user_id=user_id, proposal_id=proposal_id
+        )
+    except (ProposalNotFound, PermissionDenied):
+        await render.reply(update, context, context.t("ideas.gone"))
+        return END
+    await context.services.proposal_drafts.discard(user_id=user_id)
+    await render.edit(update, context, context.t("ideas.similar.supported", count=supported.count))
+    return END
+
+
+async def btn_idea_submit(update: Update, context: Context) -> str | int | None:
+    """Submit the draft; its number is shown only once it is safely stored."""
+    await render.answer(update)
+    drafts, user_id = context.services.proposal_drafts, update.effective_user.id
+    draft = await drafts.current(user_id=user_id)
+    if draft is None or draft.id != SUBMIT.one(update.callback_query.data):
+        return await lost(update, context)
+    try:
+        moved = await drafts.submit(user_id=user_id)
+    except InvalidAnswer as error:
+        await refuse(update, context, error)
+        return None
+    except DailyLimit as limit:
+        await render.reply(update, context, context.t("ideas.limit", limit=limit.limit))
+        return None
+    await render.edit(update, context, preview(context.t, draft))
+    await render.reply(
+        update,
+        context,
+        context.t("ideas.submitted", number=moved.number, title=moved.title),
+        keyboards.main_menu(context.t),
+    )
+    if lead := moved.studio_lead:
+        await tell(context, lead, "ideas.notify.studio", number=moved.number, title=moved.title)
+    return END
+
+
+async def btn_idea_discard(update: Update, context: Context) -> int:
+    """Throw the draft away."""
+    await render.answer(update)
+    await context.services.proposal_drafts.discard(user_id=update.effective_user.id)
+    await render.edit(update, context, context.t("ideas.discarded"))
+    return END

@@ -1,0 +1,140 @@
+"""/myideas: the proposals a person submitted, where each one is, what they can still do."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot import render
+from bot.context import Context
+from bot.models.proposals import ProposalStatus
+from bot.render import Button
+from bot.services.core.users import PermissionDenied
+from bot.services.proposals.rules import (
+    DECIDED_WELL,
+    IN_REVIEW,
+    Conflict,
+    IllegalTransition,
+    ProposalCard,
+    ProposalError,
+)
+from handlers.callbacks import BadCallback, Callback
+from handlers.commands import Command
+from handlers.proposals.buttons import (
+    MINE,
+    REPLY,
+    SHOW_MINE,
+    STEP_FORWARD,
+    WITHDRAW,
+    WITHDRAW_CONFIRM,
+)
+from handlers.proposals.cards import card, line, plain, status
+
+
+def _id(update: Update, scheme: Callback) -> int | None:
+    try:
+        return int(scheme.one(update.callback_query.data))
+    except BadCallback:
+        return None
+
+
+async def cmd_myideas(update: Update, context: Context) -> None:
+    """List the user's proposals with their status and supporters."""
+    t, user_id = context.t, update.effective_user.id
+    await render.answer(update)
+    mine = await context.services.proposals.mine(user_id=user_id)
+    draft = await context.services.proposal_drafts.current(user_id=user_id)
+    lines = [t("ideas.my.title")]
+    if draft is not None:
+        lines.append(t("ideas.my.draft", title=draft.title or "…"))
+    if not mine:
+        lines.append(t("ideas.my.none"))
+    rows = [[Button(line(t, item), SHOW_MINE.build(item.id))] for item in mine[:30]]
+    await render.reply(update, context, "\n".join(lines), render.inline(rows) if rows else None)
+
+
+def _actions(context: Context, view: ProposalCard) -> InlineKeyboardMarkup:
+    t, pid = context.t, view.id
+    rows = []
+    if view.status == ProposalStatus.NEEDS_INFO:
+        rows.append([Button(plain(t("ideas.reply.button")), REPLY.build(pid))])
+    if view.status in IN_REVIEW:
+        rows.append([Button(plain(t("ideas.my.withdraw")), WITHDRAW.build(pid))])
+    if view.anonymous and view.status in DECIDED_WELL:
+        rows.append([Button(plain(t("ideas.my.step_forward")), STEP_FORWARD.build(pid))])
+    rows.append([Button(plain(t("ideas.my.back")), MINE.build())])
+    return render.inline(rows)
+
+
+async def btn_my_show(update: Update, context: Context) -> None:
+    """One of the user's proposals: everything in it, its history, what can be done."""
+    await render.answer(update)
+    proposal_id = _id(update, SHOW_MINE)
+    try:
+        view = await context.services.proposals.card(
+            proposal_id=proposal_id or 0, viewer_id=update.effective_user.id
+        )
+    except ProposalError:
+        await render.reply(update, context, context.t("ideas.gone"))
+        return
+    if not view.is_author:
+        await render.reply(update, context, context.t("ideas.gone"))
+        return
+    text = card(context.t, view, context.services.settings.zone)
+    await render.reply(update, context, text, _actions(context, view))
+
+
+async def btn_my_withdraw(update: Update, context: Context) -> None:
+    """Ask to confirm taking the proposal back."""
+    await render.answer(update)
+    t, proposal_id = context.t, _id(update, WITHDRAW) or 0
+    keyboard = render.inline(
+        [[Button(plain(t("common.confirm")), WITHDRAW_CONFIRM.build(proposal_id))]]
+    )
+    await render.reply(update, context, t("ideas.my.withdraw_confirm"), keyboard)
+
+
+async def btn_my_withdraw_confirm(update: Update, context: Context) -> None:
+    """Take the proposal back; reviewers no longer see it."""
+    await render.answer(update)
+    t = context.t
+    try:
+        moved = await context.services.proposals.withdraw(
+            proposal_id=_id(update, WITHDRAW_CONFIRM) or 0, user_id=update.effective_user.id
+        )
+    except (Conflict, IllegalTransition) as error:
+        now = error.status if isinstance(error, Conflict) else error.current
+        await render.edit(update, context, t("ideas.already", status=status(t, now)))
+        return
+    except (ProposalError, PermissionDenied):
+        await render.edit(update, context, t("ideas.gone"))
+        return
+    await render.edit(update, context, t("ideas.my.withdrawn", number=moved.number))
+
+
+async def btn_my_step_forward(update: Update, context: Context) -> None:
+    """An anonymous author of an accepted proposal puts their name on it."""
+    await render.answer(update)
+    try:
+        done = await context.services.proposals.step_forward(
+            proposal_id=_id(update, STEP_FORWARD) or 0, user_id=update.effective_user.id
+        )
+    except ProposalError:
+        done = False
+    key = "ideas.my.stepped_forward" if done else "ideas.my.cannot_step_forward"
+    await render.edit(update, context, context.t(key))
+
+
+COMMANDS = [Command("myideas", "ideas.command.myideas")]
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """/myideas and the buttons on the user's own proposals."""
+    return [
+        CommandHandler("myideas", cmd_myideas),
+        CallbackQueryHandler(cmd_myideas, pattern=MINE.pattern),
+        CallbackQueryHandler(btn_my_show, pattern=SHOW_MINE.pattern),
+        CallbackQueryHandler(btn_my_withdraw, pattern=WITHDRAW.pattern),
+        CallbackQueryHandler(btn_my_withdraw_confirm, pattern=WITHDRAW_CONFIRM.pattern),
+        CallbackQueryHandler(btn_my_step_forward, pattern=STEP_FORWARD.pattern),
+    ]

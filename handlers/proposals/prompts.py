@@ -1,0 +1,214 @@
+"""Typed answers about a proposal: the reply to "needs info", a reviewer's reason, a comment.
+
+Pressing the button stores what the next message will be (see ``ProposalPromptService``), so
+the answer lands in the right place even after a restart.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import render
+from bot.context import Context
+from bot.models.proposals import MediaKind
+from bot.render import Button
+from bot.services.core.users import PermissionDenied
+from bot.services.proposals.answers import InvalidAnswer
+from bot.services.proposals.prompts import TARGET, PromptKind
+from bot.services.proposals.rules import (
+    CommentRequired,
+    Conflict,
+    IllegalTransition,
+    NewMedia,
+    ProposalNotFound,
+)
+from handlers.callbacks import BadCallback, Callback
+from handlers.proposals.buttons import COMMENT, NEEDS_INFO, PROMPT_CANCEL, REJECT, REPLY
+from handlers.proposals.cards import plain, status
+from handlers.proposals.notify import announce, tell
+
+END = ConversationHandler.END
+MEDIA = filters.PHOTO | filters.VOICE | filters.Document.ALL
+STARTS: dict[PromptKind, Callback] = {
+    PromptKind.REJECT: REJECT,
+    PromptKind.NEEDS_INFO: NEEDS_INFO,
+    PromptKind.REPLY: REPLY,
+    PromptKind.COMMENT: COMMENT,
+}
+
+
+async def _start(update: Update, context: Context, kind: PromptKind) -> str | None:
+    t, user_id = context.t, update.effective_user.id
+    try:
+        proposal_id = STARTS[kind].one(update.callback_query.data)
+        about = await context.services.proposal_prompts.ask(
+            user_id=user_id, proposal_id=proposal_id, kind=kind
+        )
+    except PermissionDenied:
+        await render.answer(update, t("errors.not_allowed"), alert=True)
+        return None
+    except IllegalTransition as moved:
+        await render.answer(update, t("ideas.already", status=status(t, moved.current)), alert=True)
+        return None
+    except (ProposalNotFound, BadCallback):
+        await render.answer(update, t("ideas.gone"), alert=True)
+        return None
+    await render.answer(update)
+    cancel = render.inline([[Button(plain(t("common.cancel")), PROMPT_CANCEL.build())]])
+    await render.reply(
+        update,
+        context,
+        t(f"ideas.prompt.{kind.value}", number=about.number, title=about.title),
+        cancel,
+    )
+    return kind.state
+
+
+async def btn_review_reject(update: Update, context: Context) -> str | None:
+    """Ask the reviewer why the proposal is rejected (the author will read it)."""
+    return await _start(update, context, PromptKind.REJECT)
+
+
+async def btn_review_needs_info(update: Update, context: Context) -> str | None:
+    """Ask the reviewer what the author should add."""
+    return await _start(update, context, PromptKind.NEEDS_INFO)
+
+
+async def btn_idea_reply(update: Update, context: Context) -> str | None:
+    """Ask the author for the information a reviewer wanted."""
+    return await _start(update, context, PromptKind.REPLY)
+
+
+async def btn_browse_comment(update: Update, context: Context) -> str | None:
+    """Ask a colleague for their comment."""
+    return await _start(update, context, PromptKind.COMMENT)
+
+
+async def _deliver(
+    update: Update,
+    context: Context,
+    proposal_id: int,
+    kind: PromptKind,
+    text: str | None,
+    media: list[NewMedia],
+) -> None:
+    services, user_id, t = context.services, update.effective_user.id, context.t
+    if kind == PromptKind.COMMENT:
+        done = await services.proposal_peers.comment(
+            user_id=user_id, proposal_id=proposal_id, text=text
+        )
+        if done.author:
+            await tell(
+                context,
+                done.author,
+                "ideas.notify.comment",
+                number=done.number,
+                title=done.title,
+                name=update.effective_user.full_name,
+                text=done.text,
+            )
+        await render.reply(update, context, t("ideas.comment.saved", number=done.number))
+        return
+    if kind == PromptKind.REPLY:
+        moved = await services.proposals.reply(
+            proposal_id=proposal_id, user_id=user_id, text=text, media=media
+        )
+    else:
+        moved = await services.proposals.move(
+            proposal_id=proposal_id, actor_id=user_id, to=TARGET[kind], comment=text
+        )
+    await render.reply(update, context, t(f"ideas.prompt.done_{kind.value}", number=moved.number))
+    await announce(context, moved)
+
+
+async def _answer(
+    update: Update, context: Context, text: str | None, media: list[NewMedia]
+) -> int | None:
+    prompts, user_id, t = context.services.proposal_prompts, update.effective_user.id, context.t
+    pending = await prompts.pending(user_id=user_id)
+    if pending is None:
+        return END
+    proposal_id, kind = pending
+    try:
+        await _deliver(update, context, proposal_id, kind, text, media)
+    except (InvalidAnswer, CommentRequired) as error:
+        reason = error.reason if isinstance(error, InvalidAnswer) else "empty"
+        await render.reply(
+            update, context, t(f"ideas.invalid.{reason}", limit=getattr(error, "limit", 0))
+        )
+        return None
+    except (Conflict, IllegalTransition) as error:
+        now = error.status if isinstance(error, Conflict) else error.current
+        await render.reply(update, context, t("ideas.already", status=status(t, now)))
+    except PermissionDenied:
+        await render.reply(update, context, t("errors.not_allowed"))
+    except ProposalNotFound:
+        await render.reply(update, context, t("ideas.gone"))
+    await prompts.clear(user_id=user_id)
+    return END
+
+
+async def msg_prompt_text(update: Update, context: Context) -> int | None:
+    """The typed answer the person owed."""
+    return await _answer(update, context, update.message.text, [])
+
+
+async def msg_prompt_media(update: Update, context: Context) -> int | None:
+    """A photo, voice note or document: the author's reply may carry one; other answers are text."""
+    pending = await context.services.proposal_prompts.pending(user_id=update.effective_user.id)
+    message = update.message
+    if pending is not None and pending[1] != PromptKind.REPLY:
+        await render.reply(update, context, context.t("ideas.invalid.text_expected"))
+        return None
+    if message.photo:
+        media = NewMedia(
+            MediaKind.PHOTO, message.photo[-1].file_id, message.photo[-1].file_unique_id
+        )
+    elif message.voice:
+        media = NewMedia(MediaKind.VOICE, message.voice.file_id, message.voice.file_unique_id)
+    else:
+        doc = message.document
+        media = NewMedia(
+            MediaKind.DOCUMENT, doc.file_id, doc.file_unique_id, (doc.file_name or "")[:128] or None
+        )
+    return await _answer(update, context, message.caption, [media])
+
+
+async def msg_prompt_other(update: Update, context: Context) -> None:
+    """A sticker or anything else: the answer is still owed."""
+    await render.reply(update, context, context.t("ideas.invalid.text_expected"))
+
+
+async def btn_prompt_cancel(update: Update, context: Context) -> int:
+    """Never mind: nothing is sent."""
+    await render.answer(update)
+    await context.services.proposal_prompts.clear(user_id=update.effective_user.id)
+    await render.edit(update, context, context.t("ideas.prompt.cancelled"))
+    return END
+
+
+def entry_points() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """Buttons that start a typed answer: on review cards, notifications and browsed cards."""
+    return [
+        CallbackQueryHandler(btn_review_reject, pattern=REJECT.pattern),
+        CallbackQueryHandler(btn_review_needs_info, pattern=NEEDS_INFO.pattern),
+        CallbackQueryHandler(btn_idea_reply, pattern=REPLY.pattern),
+        CallbackQueryHandler(btn_browse_comment, pattern=COMMENT.pattern),
+    ]
+
+
+def state_handlers(menu: filters.BaseFilter) -> list[BaseHandler]:  # type: ignore[type-arg]
+    """What a person owing an answer may send; ``menu`` presses are left to their features."""
+    return [
+        CallbackQueryHandler(btn_prompt_cancel, pattern=PROMPT_CANCEL.pattern),
+        MessageHandler(filters.TEXT & ~filters.COMMAND & ~menu, msg_prompt_text),
+        MessageHandler(MEDIA, msg_prompt_media),
+        MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL & ~menu, msg_prompt_other),
+    ]

@@ -1,0 +1,201 @@
+"""/review: model workers, craftsmen, reviewers and studio leaders answer proposals, oldest first.
+
+Every button checks the presser's roles again on the server (a forged ``rev:acc:42`` from a
+worker is refused and changes nothing). Reject and "needs info" ask for a reason first; that
+typed answer is handled by ``ideas_prompts`` inside the ideas conversation.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot import render
+from bot.context import Context
+from bot.models.proposals import BenefitCategory, ProposalStatus
+from bot.models.users import REVIEWING_ROLES
+from bot.render import Button
+from bot.services.proposals.reviews import QueueFilter, QueueItem
+from bot.services.proposals.rules import (
+    Conflict,
+    IllegalTransition,
+    OwnProposal,
+    ProposalNotFound,
+)
+from handlers.commands import Command
+from handlers.proposals.buttons import (
+    ACCEPT,
+    ASSIGN,
+    ASSIGN_TO,
+    FILTER,
+    IMPLEMENTED,
+    NEEDS_INFO,
+    QUEUE,
+    REJECT,
+    SCORE,
+    SCORE_START,
+)
+from handlers.proposals.cards import card, plain, status
+from handlers.proposals.notify import announce, send_media
+from handlers.proposals.review_access import ACCEPTED, ANY, PENDING, allowed, pressed
+from handlers.proposals.review_tools import (
+    btn_review_assign,
+    btn_review_assign_to,
+    btn_review_filter,
+    btn_review_score,
+    btn_review_score_start,
+)
+
+
+def _where(mode: str, category: str, enterprise: int, studio: int) -> QueueFilter:
+    return QueueFilter(
+        category=BenefitCategory(category) if category in set(BenefitCategory) else None,
+        enterprise_id=enterprise or None,
+        studio_id=studio or None,
+        accepted=mode == ACCEPTED,
+    )
+
+
+def _card_keyboard(
+    context: Context, item: QueueItem, mode: str, filters: tuple[str, int, int]
+) -> InlineKeyboardMarkup:
+    t, pid = context.t, item.card.id if item.card else 0
+
+    def label(key: str) -> str:
+        return plain(t(f"ideas.review.{key}"))
+
+    following = Button(label("next"), QUEUE.build(mode, *filters, item.position + 1))
+    score = Button(label("score"), SCORE_START.build(pid))
+    if mode == ACCEPTED:
+        return render.inline(
+            [
+                [Button(label("implemented"), IMPLEMENTED.build(pid)), score],
+                [following, Button(label("to_pending"), QUEUE.build(PENDING, ANY, 0, 0, 0))],
+            ]
+        )
+    return render.inline(
+        [
+            [
+                Button(label("accept"), ACCEPT.build(pid)),
+                Button(label("reject"), REJECT.build(pid)),
+            ],
+            [
+                Button(label("needs_info"), NEEDS_INFO.build(pid)),
+                Button(label("assign"), ASSIGN.build(pid)),
+            ],
+            [score, following],
+            [
+                Button(label("filter"), FILTER.build(mode, "menu")),
+                Button(label("to_accepted"), QUEUE.build(ACCEPTED, ANY, 0, 0, 0)),
+            ],
+        ]
+    )
+
+
+async def show_queue(
+    update: Update,
+    context: Context,
+    mode: str = PENDING,
+    category: str = ANY,
+    enterprise: int = 0,
+    studio: int = 0,
+    position: int = 0,
+) -> None:
+    """Show the proposal at ``position`` of the (filtered) queue, photos and voice first."""
+    t, chat_id = context.t, update.effective_chat.id
+    item = await context.services.proposal_reviews.queue(
+        user_id=update.effective_user.id,
+        where=_where(mode, category, enterprise, studio),
+        position=position,
+    )
+    if item.opened:
+        await announce(context, item.opened)
+    if item.card is None:
+        toggle = QUEUE.build(ACCEPTED if mode == PENDING else PENDING, ANY, 0, 0, 0)
+        keyboard = render.inline(
+            [
+                [
+                    Button(plain(t("ideas.review.filter")), FILTER.build(mode, "menu")),
+                    Button(
+                        plain(t(f"ideas.review.to_{'accepted' if mode == PENDING else 'pending'}")),
+                        toggle,
+                    ),
+                ]
+            ]
+        )
+        await render.reply(update, context, t(f"ideas.review.empty_{mode}"), keyboard)
+        return
+    await send_media(context, chat_id, item.card)
+    head = t(f"ideas.review.position_{mode}", position=item.position + 1, total=item.total)
+    text = f"{head}\n\n{card(t, item.card, context.services.settings.zone, with_scores=True)}"
+    await render.reply(
+        update, context, text, _card_keyboard(context, item, mode, (category, enterprise, studio))
+    )
+
+
+async def cmd_review(update: Update, context: Context) -> None:
+    """The review queue, oldest proposal first."""
+    if await allowed(update, context):
+        await show_queue(update, context)
+
+
+async def btn_review_queue(update: Update, context: Context) -> None:
+    """Next card, another filter, or the other list."""
+    args = await pressed(update, context, QUEUE)
+    if args:
+        await show_queue(update, context, *args)
+
+
+async def _decide(update: Update, context: Context, proposal_id: int, to: ProposalStatus) -> None:
+    t = context.t
+    try:
+        moved = await context.services.proposals.move(
+            proposal_id=proposal_id, actor_id=update.effective_user.id, to=to
+        )
+    except (Conflict, IllegalTransition) as error:
+        now = error.status if isinstance(error, Conflict) else error.current
+        await render.reply(update, context, t("ideas.already", status=status(t, now)))
+        return
+    except OwnProposal:
+        await render.reply(update, context, t("ideas.review.own"))
+        return
+    except ProposalNotFound:
+        await render.reply(update, context, t("ideas.gone"))
+        return
+    await render.edit(
+        update, context, t(f"ideas.review.done_{to.value}", number=moved.number, title=moved.title)
+    )
+    await announce(context, moved)
+    await show_queue(update, context, ACCEPTED if to == ProposalStatus.IMPLEMENTED else PENDING)
+
+
+async def btn_review_accept(update: Update, context: Context) -> None:
+    """Accept the proposal (the author and its supporters hear of it)."""
+    args = await pressed(update, context, ACCEPT)
+    if args:
+        await _decide(update, context, args[0], ProposalStatus.ACCEPTED)
+
+
+async def btn_review_implemented(update: Update, context: Context) -> None:
+    """Mark an accepted proposal as put into practice."""
+    args = await pressed(update, context, IMPLEMENTED)
+    if args:
+        await _decide(update, context, args[0], ProposalStatus.IMPLEMENTED)
+
+
+COMMANDS = [Command("review", "ideas.command.review", roles=REVIEWING_ROLES)]
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """/review and its card buttons (reject and needs-info start prompts in ideas.py)."""
+    return [
+        CommandHandler("review", cmd_review),
+        CallbackQueryHandler(btn_review_queue, pattern=QUEUE.pattern),
+        CallbackQueryHandler(btn_review_filter, pattern=FILTER.pattern),
+        CallbackQueryHandler(btn_review_accept, pattern=ACCEPT.pattern),
+        CallbackQueryHandler(btn_review_implemented, pattern=IMPLEMENTED.pattern),
+        CallbackQueryHandler(btn_review_assign, pattern=ASSIGN.pattern),
+        CallbackQueryHandler(btn_review_assign_to, pattern=ASSIGN_TO.pattern),
+        CallbackQueryHandler(btn_review_score_start, pattern=SCORE_START.pattern),
+        CallbackQueryHandler(btn_review_score, pattern=SCORE.pattern),
+    ]

@@ -1,0 +1,41 @@
+"""Who may press a reviewer's button: checked on the server at every press."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+
+from bot import render
+from bot.context import Context
+from bot.services.core.users import PermissionDenied
+from handlers.callbacks import BadCallback, Callback
+
+ANY = "any"
+PENDING, ACCEPTED = "p", "a"
+
+
+async def allowed(update: Update, context: Context) -> bool:
+    """Whether the presser may review at all; answers the refusal when not."""
+    try:
+        await context.services.proposal_reviews.scope(user_id=update.effective_user.id)
+    except PermissionDenied:
+        if update.callback_query:
+            await render.answer(update, context.t("errors.not_allowed"), alert=True)
+        else:
+            await render.reply(update, context, context.t("errors.not_allowed"))
+        return False
+    return True
+
+
+async def pressed(update: Update, context: Context, scheme: Callback) -> tuple[Any, ...] | None:
+    """A reviewer's button: permission checked, data parsed, the query answered."""
+    if not await allowed(update, context):
+        return None
+    try:
+        args = scheme.parse(update.callback_query.data)
+    except BadCallback:
+        await render.answer(update, context.t("fallback.stale_button"))
+        return None
+    await render.answer(update)
+    return args

@@ -1,0 +1,154 @@
+"""The review card's tools: queue filters, 1-5 scores, and sending a proposal to a studio."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+
+from bot import render
+from bot.context import Context
+from bot.models.proposals import BenefitCategory
+from bot.render import Button
+from bot.services.core.users import PermissionDenied
+from bot.services.proposals.rules import OwnProposal, ProposalError
+from handlers import keyboards
+from handlers.proposals.buttons import ASSIGN, ASSIGN_TO, FILTER, QUEUE, SCORE, SCORE_START
+from handlers.proposals.cards import plain
+from handlers.proposals.notify import tell
+from handlers.proposals.review_access import ANY, pressed
+
+NEXT_CRITERION = {"f": "b", "b": "n"}
+
+
+async def btn_review_filter(update: Update, context: Context) -> None:
+    """Offer filters: by benefit category, enterprise or studio."""
+    args = await pressed(update, context, FILTER)
+    if not args:
+        return
+    t, services = context.t, context.services
+    mode, what = args
+    if what == "cat":
+        rows = keyboards.grid(
+            list(BenefitCategory),
+            lambda c: Button(
+                plain(t(f"ideas.benefit.{c.value}")), QUEUE.build(mode, c.value, 0, 0, 0)
+            ),
+        )
+    elif what == "ent":
+        found = await services.proposal_reviews.enterprises(user_id=update.effective_user.id)
+        rows = keyboards.grid(found, lambda e: Button(e[1], QUEUE.build(mode, ANY, e[0], 0, 0)))
+    elif what == "st":
+        found = await services.proposals.studios()
+        rows = keyboards.grid(found, lambda s: Button(s[1], QUEUE.build(mode, ANY, 0, s[0], 0)))
+    else:
+        rows = [
+            [
+                Button(plain(t(f"ideas.review.by_{key}")), FILTER.build(mode, key))
+                for key in ("cat", "ent", "st")
+            ]
+        ]
+    rows.append([Button(plain(t("ideas.review.all")), QUEUE.build(mode, ANY, 0, 0, 0))])
+    await render.reply(update, context, t("ideas.review.filter_title"), render.inline(rows))
+
+
+async def btn_review_assign(update: Update, context: Context) -> None:
+    """Offer the innovation studios to send the proposal to."""
+    args = await pressed(update, context, ASSIGN)
+    if not args:
+        return
+    proposal_id = args[0]
+    studios = await context.services.proposals.studios()
+    if not studios:
+        await render.reply(update, context, context.t("ideas.review.no_studios"))
+        return
+    rows = keyboards.grid(studios, lambda s: Button(s[1], ASSIGN_TO.build(proposal_id, s[0])))
+    await render.reply(update, context, context.t("ideas.review.pick_studio"), render.inline(rows))
+
+
+async def btn_review_assign_to(update: Update, context: Context) -> None:
+    """Send the proposal to the chosen studio and tell its leader."""
+    args = await pressed(update, context, ASSIGN_TO)
+    if not args:
+        return
+    proposal_id, studio_id = args
+    try:
+        leader = await context.services.proposal_reviews.assign(
+            user_id=update.effective_user.id, proposal_id=proposal_id, studio_id=studio_id
+        )
+        view = await context.services.proposal_reviews.card(
+            user_id=update.effective_user.id, proposal_id=proposal_id
+        )
+    except (ProposalError, PermissionDenied):
+        await render.edit(update, context, context.t("ideas.gone"))
+        return
+    await render.edit(
+        update,
+        context,
+        context.t("ideas.review.assigned", number=view.number, studio=view.studio or ""),
+    )
+    if leader:
+        await tell(
+            context,
+            leader,
+            "ideas.notify.assigned",
+            number=view.number,
+            title=view.title,
+            studio=view.studio or "",
+        )
+
+
+def _score_keyboard(proposal_id: int, criterion: str) -> InlineKeyboardMarkup:
+    return render.inline(
+        [[Button(str(n), SCORE.build(proposal_id, criterion, n)) for n in range(1, 6)]]
+    )
+
+
+async def btn_review_score_start(update: Update, context: Context) -> None:
+    """Ask for the first score (feasibility)."""
+    args = await pressed(update, context, SCORE_START)
+    if not args:
+        return
+    proposal_id = args[0]
+    await render.reply(
+        update, context, context.t("ideas.review.score_f"), _score_keyboard(proposal_id, "f")
+    )
+
+
+async def btn_review_score(update: Update, context: Context) -> None:
+    """Record one score and ask the next, then show all three."""
+    args = await pressed(update, context, SCORE)
+    if not args:
+        return
+    t, user_id = context.t, update.effective_user.id
+    proposal_id, criterion, value = args
+    try:
+        await context.services.proposal_reviews.score(
+            user_id=user_id, proposal_id=proposal_id, criterion=criterion, value=value
+        )
+    except OwnProposal:
+        await render.edit(update, context, t("ideas.review.own"))
+        return
+    except (ProposalError, PermissionDenied):
+        await render.edit(update, context, t("ideas.gone"))
+        return
+    following = NEXT_CRITERION.get(criterion)
+    if following:
+        await render.edit(
+            update,
+            context,
+            t(f"ideas.review.score_{following}"),
+            _score_keyboard(proposal_id, following),
+        )
+        return
+    mine = await context.services.proposal_reviews.my_scores(
+        user_id=user_id, proposal_id=proposal_id
+    )
+    await render.edit(
+        update,
+        context,
+        t(
+            "ideas.review.scored",
+            feasibility=mine["f"] or "–",
+            benefit=mine["b"] or "–",
+            novelty=mine["n"] or "–",
+        ),
+    )

@@ -1,0 +1,213 @@
+"""The questions of /idea and the typed or sent answers; each is stored before the next question.
+
+Every callback returns the step the draft is now on (the conversation state), ``None`` to
+stay on the same question after a bad answer, or ``END`` when the draft is done with.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import ConversationHandler
+
+from bot import render
+from bot.context import Context
+from bot.models.proposals import BenefitCategory, MediaKind
+from bot.render import Button
+from bot.services.proposals.answers import MAX_PHOTOS, InvalidAnswer
+from bot.services.proposals.rules import NewMedia, ProposalNotFound
+from bot.services.proposals.steps import DraftStep, DraftView
+from handlers import keyboards
+from handlers.proposals.buttons import (
+    ANONYMOUS,
+    BENEFIT,
+    DISCARD,
+    EDIT,
+    GO_ON,
+    SKIP,
+    STUDIO,
+    SUBMIT,
+    SUPPORT_INSTEAD,
+)
+from handlers.proposals.cards import line, plain, preview
+
+END = ConversationHandler.END
+EDITABLE = (
+    DraftStep.TITLE, DraftStep.PROBLEM, DraftStep.SOLUTION, DraftStep.BENEFIT,
+    DraftStep.PHOTOS, DraftStep.ATTACHMENT, DraftStep.STUDIO, DraftStep.ANONYMOUS,
+)  # fmt: skip
+
+
+async def _keyboard(context: Context, draft: DraftView) -> InlineKeyboardMarkup | None:
+    t, step = context.t, draft.question
+    skip = Button(plain(t("common.skip")), SKIP.build())
+    if step == DraftStep.BENEFIT:
+        categories = keyboards.grid(
+            list(BenefitCategory),
+            lambda c: Button(plain(t(f"ideas.benefit.{c.value}")), BENEFIT.build(c.value)),
+        )
+        return render.inline(categories)
+    if step == DraftStep.PHOTOS and draft.photos:
+        return render.inline(
+            [
+                [
+                    Button(
+                        plain(t("ideas.photos.done", count=draft.photos, max=MAX_PHOTOS)),
+                        SKIP.build(),
+                    )
+                ]
+            ]
+        )
+    if step in (DraftStep.BENEFIT_TEXT, DraftStep.PHOTOS, DraftStep.ATTACHMENT):
+        return render.inline([[skip]])
+    if step == DraftStep.STUDIO:
+        studios = await context.services.proposals.studios()
+        rows = keyboards.grid(studios, lambda s: Button(s[1], STUDIO.build(s[0])))
+        return render.inline([*rows, [Button(plain(t("ideas.ask.no_studio")), STUDIO.build(0))]])
+    if step == DraftStep.ANONYMOUS:
+        return render.inline(
+            [
+                [
+                    Button(plain(t("ideas.ask.anonymous_yes")), ANONYMOUS.build(1)),
+                    Button(plain(t("ideas.ask.anonymous_no")), ANONYMOUS.build(0)),
+                ]
+            ]
+        )
+    if step == DraftStep.PREVIEW:
+        return _preview_keyboard(context, draft)
+    return None
+
+
+def _preview_keyboard(context: Context, draft: DraftView) -> InlineKeyboardMarkup:
+    t = context.t
+    edits = keyboards.grid(
+        EDITABLE, lambda s: Button(plain(t(f"ideas.edit.{s.value}")), EDIT.build(s.value))
+    )
+    final = [
+        Button(plain(t("ideas.preview.submit")), SUBMIT.build(draft.id)),
+        Button(plain(t("ideas.preview.discard")), DISCARD.build()),
+    ]
+    return render.inline([*edits, final])
+
+
+async def ask(update: Update, context: Context, draft: DraftView, *, intro: str = "") -> str:
+    """Ask the draft's current question (or show the preview); the step is the new state."""
+    t = context.t
+    if draft.question == DraftStep.PREVIEW:
+        question = preview(t, draft)
+    else:
+        question = t(f"ideas.ask.{draft.question.value}", max=MAX_PHOTOS)
+    text = f"{intro}\n\n{question}" if intro else question
+    await render.reply(update, context, text, await _keyboard(context, draft))
+    return draft.step
+
+
+async def refuse(update: Update, context: Context, error: InvalidAnswer) -> None:
+    """Explain why an answer was refused and ask the same question again."""
+    await render.reply(
+        update, context, context.t(f"ideas.invalid.{error.reason}", limit=error.limit)
+    )
+    draft = await context.services.proposal_drafts.current(user_id=update.effective_user.id)
+    if draft is not None:
+        await ask(update, context, draft)
+
+
+async def lost(update: Update, context: Context) -> int:
+    """The draft is gone (submitted or dropped elsewhere): say so and leave the conversation."""
+    await render.answer(update)
+    await render.reply(update, context, context.t("ideas.no_draft"), keyboards.main_menu(context.t))
+    return END
+
+
+async def msg_idea_text(update: Update, context: Context) -> str | int | None:
+    """A typed answer; after the title, similar proposals are offered before going on."""
+    try:
+        draft = await context.services.proposal_drafts.answer(
+            user_id=update.effective_user.id, text=update.message.text
+        )
+    except InvalidAnswer as error:
+        await refuse(update, context, error)
+        return None
+    except ProposalNotFound:
+        return await lost(update, context)
+    if draft.similar:
+        await _offer_similar(update, context, draft)
+        return draft.step
+    return await ask(update, context, draft)
+
+
+async def _offer_similar(update: Update, context: Context, draft: DraftView) -> None:
+    t = context.t
+    rows = [
+        [
+            Button(
+                plain(t("ideas.similar.support", label=line(t, item))),
+                SUPPORT_INSTEAD.build(item.id),
+            )
+        ]
+        for item in draft.similar
+    ]
+    rows.append([Button(plain(t("ideas.similar.go_on")), GO_ON.build())])
+    await render.reply(update, context, t("ideas.similar.found"), render.inline(rows))
+
+
+async def _attach(
+    update: Update, context: Context, media: NewMedia, size: int | None = None
+) -> str | int | None:
+    try:
+        draft = await context.services.proposal_drafts.attach(
+            user_id=update.effective_user.id, media=media, size=size
+        )
+    except InvalidAnswer as error:
+        await refuse(update, context, error)
+        return None
+    except ProposalNotFound:
+        return await lost(update, context)
+    if draft.question == DraftStep.PHOTOS:
+        await render.reply(
+            update,
+            context,
+            context.t("ideas.photos.saved", count=draft.photos, max=MAX_PHOTOS),
+            await _keyboard(context, draft),
+        )
+        return draft.step
+    await render.reply(update, context, context.t(f"ideas.saved.{media.kind.value}"))
+    return await ask(update, context, draft)
+
+
+async def msg_idea_photo(update: Update, context: Context) -> str | int | None:
+    """A photo of the problem (up to five)."""
+    photo = update.message.photo[-1]
+    return await _attach(
+        update, context, NewMedia(MediaKind.PHOTO, photo.file_id, photo.file_unique_id)
+    )
+
+
+async def msg_idea_voice(update: Update, context: Context) -> str | int | None:
+    """A voice note: the spoken problem and solution, or an extra explanation."""
+    voice = update.message.voice
+    return await _attach(
+        update, context, NewMedia(MediaKind.VOICE, voice.file_id, voice.file_unique_id)
+    )
+
+
+async def msg_idea_document(update: Update, context: Context) -> str | int | None:
+    """A document such as a drawing or a measurement sheet."""
+    doc = update.message.document
+    media = NewMedia(
+        MediaKind.DOCUMENT, doc.file_id, doc.file_unique_id, (doc.file_name or "")[:128] or None
+    )
+    return await _attach(update, context, media, doc.file_size)
+
+
+async def msg_idea_other(update: Update, context: Context) -> None:
+    """A sticker, video or anything else the question cannot take."""
+    draft = await context.services.proposal_drafts.current(user_id=update.effective_user.id)
+    reason = "unsupported_file"
+    if draft is not None and draft.question in (
+        DraftStep.TITLE,
+        DraftStep.PROBLEM,
+        DraftStep.SOLUTION,
+        DraftStep.BENEFIT_TEXT,
+    ):
+        reason = "text_expected"
+    await refuse(update, context, InvalidAnswer(reason))

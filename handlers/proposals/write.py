@@ -1,0 +1,226 @@
+"""/idea: write an innovation proposal in short steps, from the menu, a command or a QR code.
+
+One persistent conversation holds both the draft's questions (``steps``) and the typed
+answers people owe about proposals (``prompts``), so a person is in one flow at a time.
+Its states come from the database (the draft's ``step``, the pending prompt) after a restart.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import render
+from bot.context import Context
+from bot.render import Button
+from bot.services import Services
+from bot.services.proposals.prompts import STATES as PROMPT_STATES
+from bot.services.proposals.rules import DailyLimit, ProposalNotFound
+from bot.services.proposals.steps import STATES as DRAFT_STATES
+from bot.services.proposals.steps import DraftView
+from handlers import deeplinks, keyboards
+from handlers.callbacks import BadCallback, Callback
+from handlers.commands import Command, MenuButton
+from handlers.proposals import choices, prompts, steps
+from handlers.proposals.buttons import (
+    ANONYMOUS,
+    BENEFIT,
+    CONTINUE,
+    CONTINUE_AT,
+    DISCARD,
+    EDIT,
+    GO_ON,
+    NEW,
+    NEW_AT,
+    SKIP,
+    STUDIO,
+    SUBMIT,
+    SUPPORT_INSTEAD,
+)
+from handlers.proposals.cards import plain
+from handlers.proposals.steps import END, ask, lost
+
+PREFIX = "idea_"
+PLACE_MAX = 48
+OTHER_MENUS = functools.reduce(
+    operator.or_,
+    [MenuButton(key) for row in keyboards.MENU_ROWS for key in row if key != "menu.idea"],
+)
+
+
+def _place(payload: str | None) -> str | None:
+    return (payload or "").removeprefix(PREFIX)[:PLACE_MAX] or None
+
+
+def _place_in(scheme: Callback, data: str | None) -> str | None:
+    """The place a button carries (``None`` for its variant without one)."""
+    try:
+        return str(scheme.one(data))[:PLACE_MAX]
+    except BadCallback:
+        return None
+
+
+def _intro(context: Context, draft: DraftView) -> str:
+    t = context.t
+    intro = t("ideas.intro")
+    return f"{intro}\n{t('ideas.card.place', place=draft.place)}" if draft.place else intro
+
+
+async def _offer(update: Update, context: Context, draft: DraftView, place: str | None) -> int:
+    t = context.t
+    keep = CONTINUE_AT.build(place) if place else CONTINUE.build()
+    fresh = NEW_AT.build(place) if place else NEW.build()
+    keyboard = render.inline(
+        [
+            [
+                Button(plain(t("ideas.offer.continue")), keep),
+                Button(plain(t("ideas.offer.new")), fresh),
+            ]
+        ]
+    )
+    await render.reply(update, context, t("ideas.offer.text", title=draft.title or ""), keyboard)
+    return END
+
+
+async def _begin(update: Update, context: Context, place: str | None) -> str | int:
+    drafts, user_id = context.services.proposal_drafts, update.effective_user.id
+    draft = await drafts.current(user_id=user_id)
+    if draft is not None and draft.title:
+        await drafts.pause(user_id=user_id)
+        return await _offer(update, context, draft, place)
+    try:
+        if draft is None:
+            draft = await drafts.start(user_id=user_id, place=place)
+        else:
+            draft = await drafts.resume(user_id=user_id, place=place)
+    except DailyLimit as limit:
+        await render.reply(update, context, context.t("ideas.limit", limit=limit.limit))
+        return END
+    return await ask(update, context, draft, intro=_intro(context, draft))
+
+
+async def cmd_idea(update: Update, context: Context) -> str | int:
+    """Start a proposal, or offer to continue the unfinished one."""
+    return await _begin(update, context, None)
+
+
+async def cmd_start_idea(update: Update, context: Context) -> str | int:
+    """A scanned place QR code: start a proposal with the place filled in."""
+    return await _begin(update, context, _place(context.args[0] if context.args else None))
+
+
+async def deep_idea(update: Update, context: Context, place: str) -> None:
+    """The same link when another flow took ``/start`` first: one tap starts the proposal."""
+    place = place[:PLACE_MAX]
+    button = Button(
+        plain(context.t("ideas.offer.start")), NEW_AT.build(place) if place else NEW.build()
+    )
+    text = context.t("ideas.offer.place", place=place) if place else context.t("ideas.intro")
+    await render.reply(update, context, text, render.inline([[button]]))
+
+
+async def btn_idea_continue(update: Update, context: Context) -> str | int:
+    """Continue the unfinished draft where it stopped."""
+    await render.answer(update)
+    place = _place_in(CONTINUE_AT, update.callback_query.data)
+    try:
+        draft = await context.services.proposal_drafts.resume(
+            user_id=update.effective_user.id, place=place
+        )
+    except ProposalNotFound:
+        return await lost(update, context)
+    return await ask(update, context, draft)
+
+
+async def btn_idea_new(update: Update, context: Context) -> str | int:
+    """Drop the unfinished draft and start again."""
+    await render.answer(update)
+    place = _place_in(NEW_AT, update.callback_query.data)
+    try:
+        draft = await context.services.proposal_drafts.start(
+            user_id=update.effective_user.id, place=place
+        )
+    except DailyLimit as limit:
+        await render.reply(update, context, context.t("ideas.limit", limit=limit.limit))
+        return END
+    return await ask(update, context, draft, intro=_intro(context, draft))
+
+
+async def cmd_cancel(update: Update, context: Context) -> int:
+    """Stop here: a draft is kept for /idea, an owed answer is forgotten."""
+    user_id = update.effective_user.id
+    await context.services.proposal_prompts.clear(user_id=user_id)
+    kept = await context.services.proposal_drafts.pause(user_id=user_id)
+    key = "ideas.cancelled_kept" if kept else "ideas.cancelled"
+    await render.reply(update, context, context.t(key), keyboards.main_menu(context.t))
+    return END
+
+
+async def restore(services: Services) -> dict[tuple[int, int], object]:
+    """Conversation states after a restart: drafts being written and answers owed."""
+    states: dict[int, str] = {
+        **await services.proposal_drafts.active(),
+        **await services.proposal_prompts.states(),
+    }
+    return {(user_id, user_id): state for user_id, state in states.items()}
+
+
+def _draft_handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [
+        CallbackQueryHandler(choices.btn_idea_benefit, pattern=BENEFIT.pattern),
+        CallbackQueryHandler(choices.btn_idea_skip, pattern=SKIP.pattern),
+        CallbackQueryHandler(choices.btn_idea_studio, pattern=STUDIO.pattern),
+        CallbackQueryHandler(choices.btn_idea_anonymous, pattern=ANONYMOUS.pattern),
+        CallbackQueryHandler(choices.btn_idea_edit, pattern=EDIT.pattern),
+        CallbackQueryHandler(choices.btn_idea_submit, pattern=SUBMIT.pattern),
+        CallbackQueryHandler(choices.btn_idea_discard, pattern=DISCARD.pattern),
+        CallbackQueryHandler(choices.btn_idea_support_instead, pattern=SUPPORT_INSTEAD.pattern),
+        CallbackQueryHandler(choices.btn_idea_go_on, pattern=GO_ON.pattern),
+        MessageHandler(filters.TEXT & ~filters.COMMAND & ~OTHER_MENUS, steps.msg_idea_text),
+        MessageHandler(filters.PHOTO, steps.msg_idea_photo),
+        MessageHandler(filters.VOICE, steps.msg_idea_voice),
+        MessageHandler(filters.Document.ALL, steps.msg_idea_document),
+        MessageHandler(
+            ~filters.COMMAND & ~filters.StatusUpdate.ALL & ~OTHER_MENUS, steps.msg_idea_other
+        ),
+    ]
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """A fresh conversation per application (it keeps per-application state)."""
+    draft, prompt = _draft_handlers(), prompts.state_handlers(OTHER_MENUS)
+    conversation = ConversationHandler(
+        entry_points=[
+            CommandHandler("idea", cmd_idea, filters=filters.ChatType.PRIVATE),
+            MessageHandler(MenuButton("menu.idea"), cmd_idea),
+            CommandHandler(
+                "start", cmd_start_idea, filters=filters.Regex(deeplinks.payload_filter(PREFIX))
+            ),
+            CallbackQueryHandler(
+                btn_idea_continue, pattern=f"{CONTINUE.pattern}|{CONTINUE_AT.pattern}"
+            ),
+            CallbackQueryHandler(btn_idea_new, pattern=f"{NEW.pattern}|{NEW_AT.pattern}"),
+            *prompts.entry_points(),
+        ],
+        states={**dict.fromkeys(DRAFT_STATES, draft), **dict.fromkeys(PROMPT_STATES, prompt)},
+        fallbacks=[CommandHandler("cancel", cmd_cancel)],
+        name="ideas",
+        persistent=True,
+        allow_reentry=True,
+    )
+    return [conversation]
+
+
+COMMANDS = [Command("idea", "ideas.command.idea")]
+DEEP_LINKS = {PREFIX: deep_idea}
+RESTORERS = {"ideas": restore}

@@ -1,0 +1,296 @@
+"""/remind and /reminders: personal reminders from a natural phrase, confirmed with a button.
+
+``/remind 明天9点 学习第三课`` shows the time it understood and asks to confirm; ``/remind``
+alone asks for the phrase (the question survives a restart). The scheduler job ``reminder``
+sends it at the time, with a button to be reminded again ten minutes later.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+from datetime import datetime, timedelta
+from functools import partial
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.ext import (
+    Application,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import render
+from bot.clock import utcnow
+from bot.context import Context
+from bot.edge.scheduler import job_context
+from bot.i18n import Html, Translator
+from bot.render import Button
+from bot.services import Services
+from bot.services.core.scheduler import JobView
+from bot.services.reminders.reminders import (
+    KIND,
+    AlreadySet,
+    ReminderNotFound,
+    ReminderView,
+    TooManyReminders,
+)
+from bot.text.timeparse import Problem, TimeParseError
+from handlers import keyboards
+from handlers.callbacks import BadCallback, Callback
+from handlers.commands import Command, MenuButton
+
+CONFIRM = Callback("rem", "ok", int)
+DISCARD = Callback("rem", "no", int)
+CANCEL = Callback("rem", "del", int)
+SNOOZE = Callback("rem", "snooze", int)
+ASKING = "phrase"
+SNOOZE_FOR = timedelta(minutes=10)
+LISTED = 10
+ANY_MENU = functools.reduce(
+    operator.or_, (MenuButton(key) for row in keyboards.MENU_ROWS for key in row)
+)
+
+
+def when(t: Translator, moment: datetime, zone: str) -> str:
+    """A moment as people read it: '11月24日 周二 09:00', with the year when it is not this one."""
+    local = moment.astimezone(ZoneInfo(zone))
+    this_year = local.year == utcnow().astimezone(ZoneInfo(zone)).year
+    pattern = t("reminders.format") if this_year else t("reminders.format_year")
+    return t.when(moment, ZoneInfo(zone), pattern=pattern)
+
+
+def _problem(t: Translator, error: TimeParseError, zone: str) -> str:
+    if error.problem == Problem.PAST and error.moment:
+        return t("reminders.past", time=when(t, error.moment, zone))
+    return t(f"reminders.{error.problem.value}")
+
+
+async def _ask_again(update: Update, context: Context, text: str) -> str:
+    await context.services.reminders.ask(user_id=update.effective_user.id)
+    await render.reply(update, context, text)
+    return ASKING
+
+
+async def _understand(update: Update, context: Context, text: str) -> str | int:
+    t, user = context.t, context.user
+    try:
+        draft = await context.services.reminders.understand(
+            user_id=user.id, text=text, timezone=user.timezone
+        )
+    except TimeParseError as error:
+        return await _ask_again(update, context, _problem(t, error, user.timezone))
+    subject = draft.subject or t("reminders.no_subject")
+    keyboard = render.inline(
+        [
+            [
+                Button(t("common.confirm"), CONFIRM.build(draft.id)),
+                Button(t("common.cancel"), DISCARD.build(draft.id)),
+            ]
+        ]
+    )
+    text = t("reminders.understood", time=when(t, draft.due_at, user.timezone), subject=subject)
+    await render.reply(update, context, text, keyboard)
+    return ConversationHandler.END
+
+
+async def cmd_remind(update: Update, context: Context) -> str | int:
+    """Understand '/remind <when> <what>', or ask for it when nothing follows the command."""
+    phrase = " ".join(context.args or [])
+    if not phrase:
+        return await _ask_again(update, context, context.t("reminders.ask"))
+    return await _understand(update, context, phrase)
+
+
+async def msg_reminder_phrase(update: Update, context: Context) -> str | int:
+    """The phrase typed after /remind asked for it."""
+    return await _understand(update, context, update.message.text)
+
+
+async def cmd_reminder_stop(update: Update, context: Context) -> int:
+    """/cancel while /remind waits for a phrase."""
+    await context.services.reminders.stop_asking(user_id=update.effective_user.id)
+    await render.reply(update, context, context.t("reminders.stopped"))
+    return ConversationHandler.END
+
+
+async def btn_reminder_confirm(update: Update, context: Context) -> None:
+    """Set the drafted reminder (a second press says it is already set)."""
+    t, user = context.t, context.user
+    try:
+        reminder_id = CONFIRM.one(update.callback_query.data)
+        view = await context.services.reminders.confirm(user_id=user.id, reminder_id=reminder_id)
+    except (BadCallback, ReminderNotFound):
+        await render.answer(update, t("reminders.not_found"), alert=True)
+        return
+    except AlreadySet:
+        await render.answer(update, t("reminders.already_set"))
+        return
+    except TimeParseError as error:
+        await render.answer(update)
+        await render.edit(update, context, _problem(t, error, user.timezone))
+        return
+    except TooManyReminders:
+        await render.answer(update, t("reminders.too_many"), alert=True)
+        return
+    await render.answer(update)
+    await render.edit(update, context, _set_text(t, view, user.timezone))
+
+
+def _set_text(t: Translator, view: ReminderView, zone: str) -> str:
+    subject = view.subject or t("reminders.no_subject")
+    return t("reminders.set", time=when(t, view.due_at, zone), subject=subject)
+
+
+async def btn_reminder_discard(update: Update, context: Context) -> None:
+    """Drop the draft: nothing is set (a draft already confirmed stays set, and says so)."""
+    try:
+        reminder_id = DISCARD.one(update.callback_query.data)
+    except BadCallback:
+        await render.answer(update)
+        return
+    try:
+        await context.services.reminders.discard(user_id=context.user.id, reminder_id=reminder_id)
+    except AlreadySet:
+        await render.answer(update, context.t("reminders.already_set"), alert=True)
+        return
+    await render.answer(update)
+    await render.edit(update, context, context.t("reminders.discarded"))
+
+
+async def _list(
+    context: Context, user_id: int, zone: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    t, reminders = context.t, context.services.reminders
+    upcoming = await reminders.upcoming(user_id=user_id)
+    missed = await reminders.missed(user_id=user_id)
+    lines = [
+        t("reminders.line", number=number, time=when(t, r.due_at, zone), subject=r.subject or "⏰")
+        for number, r in enumerate(upcoming[:LISTED], start=1)
+    ]
+    text: str = t("reminders.list", lines=Html("\n".join(lines))) if lines else t("reminders.none")
+    if len(upcoming) > LISTED:
+        text += "\n" + t("reminders.more", count=len(upcoming) - LISTED)
+    if missed:
+        gone = "\n".join(
+            t("reminders.missed_line", time=when(t, r.due_at, zone), subject=r.subject or "⏰")
+            for r in missed
+        )
+        text += "\n\n" + t("reminders.missed", lines=Html(gone))
+    buttons = [
+        Button(t("reminders.cancel_button", number=number), CANCEL.build(r.id))
+        for number, r in enumerate(upcoming[:LISTED], start=1)
+    ]
+    rows = [buttons[i : i + 5] for i in range(0, len(buttons), 5)]
+    return text, render.inline(rows) if rows else None
+
+
+async def cmd_reminders(update: Update, context: Context) -> None:
+    """List the user's reminders, with a button to cancel each."""
+    user = context.user
+    text, keyboard = await _list(context, user.id, user.timezone)
+    await render.reply(update, context, text, keyboard)
+
+
+async def btn_reminder_cancel(update: Update, context: Context) -> None:
+    """Cancel one reminder and show the list again."""
+    t, user = context.t, context.user
+    try:
+        reminder_id = CANCEL.one(update.callback_query.data)
+    except BadCallback:
+        await render.answer(update)
+        return
+    cancelled = await context.services.reminders.cancel(user_id=user.id, reminder_id=reminder_id)
+    await render.answer(update, t("reminders.cancelled") if cancelled else t("reminders.gone"))
+    text, keyboard = await _list(context, user.id, user.timezone)
+    await render.edit(update, context, text, keyboard)
+
+
+async def btn_reminder_snooze(update: Update, context: Context) -> None:
+    """Remind again in ten minutes."""
+    t, user = context.t, context.user
+    try:
+        reminder_id = SNOOZE.one(update.callback_query.data)
+        again = await context.services.reminders.snooze(
+            user_id=user.id, reminder_id=reminder_id, delay=SNOOZE_FOR
+        )
+    except (BadCallback, ReminderNotFound):
+        await render.answer(update, t("reminders.not_found"), alert=True)
+        return
+    except TooManyReminders:
+        await render.answer(update, t("reminders.too_many"), alert=True)
+        return
+    note = t("reminders.snoozed", time=when(t, again.due_at, user.timezone))
+    await render.answer(update, note)
+    message = update.callback_query.message
+    fired = message.text_html if isinstance(message, Message) and message.text else ""
+    await render.edit(update, context, f"{fired}\n\n{note}".strip())
+
+
+async def job_reminder(app: Application, job: JobView) -> None:  # type: ignore[type-arg]
+    """Time's up: remind the person, in their language, with a snooze button."""
+    context = job_context(app)
+    firing = await context.services.reminders.firing(reminder_id=int(job.payload["reminder_id"]))
+    if firing is None:
+        return
+    t = context.translator_for(firing.locale)
+    zone = firing.timezone or context.services.settings.timezone
+    text = t(
+        "reminders.fire",
+        subject=firing.subject or t("reminders.no_subject"),
+        time=when(t, job.due_at, zone),
+    )
+    keyboard = keyboards.single(Button(t("reminders.snooze"), SNOOZE.build(firing.reminder_id)))
+    await render.send(context, firing.user_id, text, keyboard)
+
+
+async def register_jobs(app: Application) -> None:  # type: ignore[type-arg]
+    """Personal reminders fire within the reminder grace (default an hour), else are missed."""
+    services: Services = app.bot_data["services"]
+
+    async def prepare(jobs: list[JobView]) -> None:
+        ids = [int(job.payload["reminder_id"]) for job in jobs]
+        await services.reminders.preload(reminder_ids=ids)
+
+    services.scheduler.handle(KIND, partial(job_reminder, app), prepare=prepare)
+
+
+async def restore(services: Services) -> dict[tuple[int, int], object]:
+    """Users /remind was waiting for when the bot stopped."""
+    return {(user_id, user_id): ASKING for user_id in await services.reminders.asking()}
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """/remind (a persistent one-question conversation), /reminders and the buttons."""
+    conversation = ConversationHandler(
+        entry_points=[CommandHandler("remind", cmd_remind)],
+        states={
+            ASKING: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND & ~ANY_MENU, msg_reminder_phrase)
+            ]
+        },
+        fallbacks=[CommandHandler("cancel", cmd_reminder_stop)],
+        name="reminders",
+        persistent=True,
+        allow_reentry=True,
+    )
+    return [
+        conversation,
+        CommandHandler("reminders", cmd_reminders),
+        CallbackQueryHandler(btn_reminder_confirm, pattern=CONFIRM.pattern),
+        CallbackQueryHandler(btn_reminder_discard, pattern=DISCARD.pattern),
+        CallbackQueryHandler(btn_reminder_cancel, pattern=CANCEL.pattern),
+        CallbackQueryHandler(btn_reminder_snooze, pattern=SNOOZE.pattern),
+    ]
+
+
+COMMANDS = [
+    Command("remind", "reminders.remind_command"),
+    Command("reminders", "reminders.list_command"),
+]
+RESTORERS = {"reminders": restore}
+ON_START = [register_jobs]

@@ -1,0 +1,1 @@
+"""/settings: which pushes someone gets, quiet hours and the daily digest."""

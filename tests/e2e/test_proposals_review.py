@@ -1,0 +1,274 @@
+"""Reviewers answer proposals: a whole life, every notification, and what is refused."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from bot.clock import utcnow
+from bot.models.proposals import ProposalStatus
+from bot.models.users import Role
+from bot.sandbox import Emulator
+from bot.services import Services
+from tests.conftest import BotRunner
+from tests.e2e.proposals_helpers import OGG, PNG, answer, person, until
+from tests.services.proposal_helpers import submit
+
+# Proposal updates are pushes, held during quiet hours: run at ten in the morning.
+pytestmark = pytest.mark.usefixtures("daytime")
+
+ADMIN_ID = 900001
+LABELS = {
+    "zh": {
+        "menu": "💡 提建议",
+        "benefit": "⚡ 效率",
+        "photos_done": "✅ 完成（1 张）",
+        "named": "🙋 署名提交",
+        "submit": "📨 提交",
+        "submitted": "提交成功",
+        "accept": "✅ 采纳",
+        "score": "⭐ 打分",
+        "scored": "评分已保存",
+        "empty": "没有待评审",
+        "to_implement": "🏗 待实施",
+        "implemented": "🏁 已实施",
+        "reviewing": "已进入评审",
+        "accepted": "已被采纳",
+        "done": "已经落地实施",
+    },
+    "en": {
+        "menu": "💡 Propose",
+        "benefit": "⚡ Efficiency",
+        "photos_done": "✅ Done (1)",
+        "named": "🙋 With my name",
+        "submit": "📨 Submit",
+        "submitted": "Submitted!",
+        "accept": "✅ Accept",
+        "score": "⭐ Score",
+        "scored": "Scores saved",
+        "empty": "Nothing waiting",
+        "to_implement": "🏗 To implement",
+        "implemented": "🏁 Implemented",
+        "reviewing": "is now being reviewed",
+        "accepted": "has been accepted",
+        "done": "put into practice",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_proposal_from_submission_to_implemented_with_every_notification(
+    emulator: Emulator, bot: BotRunner, services: Services, lang: str
+) -> None:
+    """Photo and voice in, scored, accepted, implemented; author and supporter told each time."""
+    say = LABELS[lang]
+    worker = await person(emulator, services, "王师傅" if lang == "zh" else "Wang", lang=lang)
+    fan = await person(
+        emulator,
+        services,
+        "Li Wei" if lang == "zh" else "李工",
+        lang="en" if lang == "zh" else "zh",
+    )
+    reviewer = await person(
+        emulator, services, "张劳模", lang=lang, role=Role.MODEL_WORKER, enterprise=None
+    )
+
+    await worker.send(say["menu"])
+    await worker.reply()
+    for text in ("焊接工装快速定位 🔧", "换型找正慢 <30 min>", "用定位销 & 快换夹具"):
+        await worker.send(text)
+        await worker.reply()
+    await worker.press(say["benefit"])
+    await worker.reply()
+    await answer(worker, "每班节省 30 分钟", "5")
+    await worker.send_photo(PNG)
+    await worker.reply()
+    await worker.press(say["photos_done"])
+    await worker.reply()
+    await worker.send_voice(OGG)
+    await worker.replies(2)
+    await worker.press(say["named"])
+    await worker.reply()
+    await worker.press(say["submit"])
+    confirmation = await until(worker, say["submitted"])
+    number = re.search(r"№(\d{4}-\d{4})", confirmation.text).group(1)  # type: ignore[union-attr]
+
+    fan_zh = fan.lang == "zh"
+    await fan.send("/ideas")
+    listing = await fan.reply()
+    await fan.press(next(text for row in listing.buttons for text, _ in row if number in text))
+    await until(fan, number)
+    await fan.press("👍 支持（0）" if fan_zh else "👍 Support (0)")
+    await until(fan, "👍 支持：1 人" if fan_zh else "👍 Supporters: 1")
+    assert "谢谢支持" in (fan.callback_answers[-1].text or "") or "Thanks" in (
+        fan.callback_answers[-1].text or ""
+    )
+
+    await reviewer.send("/review")
+    card = await until(reviewer, number)
+    kinds = [m.kind for m in reviewer.history]
+    assert "photo" in kinds
+    assert "voice" in kinds
+    assert "焊接工装快速定位 🔧" in card.text
+    assert "换型找正慢 <30 min>" in card.text
+    assert "用定位销 & 快换夹具" in card.text
+    await until(worker, say["reviewing"])
+
+    await reviewer.press(say["score"])
+    for score in ("4", "3", "5"):
+        await reviewer.reply()
+        await reviewer.press(score)
+    assert say["scored"] in (await reviewer.reply()).text
+
+    await reviewer.press(say["accept"])
+    await until(worker, say["accepted"])
+    fan_news = await until(fan, "已被采纳" if fan_zh else "has been accepted")
+    assert number in fan_news.text
+
+    await until(reviewer, say["empty"])
+    await reviewer.press(say["to_implement"])
+    await until(reviewer, number)
+    await reviewer.press(say["implemented"])
+    await until(worker, say["done"])
+    await until(fan, "已经落地实施" if fan_zh else "put into practice")
+
+    card_view = (await services.proposals.mine(user_id=worker.id))[0]
+    assert card_view.status == ProposalStatus.IMPLEMENTED
+    assert card_view.supporters == 1
+    assert await services.points.total(user_id=worker.id) == 75
+
+
+async def test_needs_info_round_trip(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """The reviewer asks, the author answers from the notification, it is back in review."""
+    worker = await person(emulator, services, "赵师傅")
+    reviewer = await person(
+        emulator, services, "Craftsman Zhou", lang="en", role=Role.CRAFTSMAN, enterprise=None
+    )
+    await submit(services, worker.id, title="冷却液过滤改进")
+
+    await reviewer.send("/review")
+    await until(reviewer, "冷却液过滤改进")
+    await reviewer.press("❓ Needs info")
+    assert "What should the author add" in (await reviewer.reply()).text
+    await reviewer.send("Which filter size, and what does it cost?")
+    assert "asked for more information" in (await reviewer.reply()).text
+
+    ask = await until(worker, "Which filter size")
+    assert "补充" in ask.text
+    await worker.press("✍️ 补充信息")
+    assert "请补充" in (await worker.reply()).text
+    await worker.send("50 微米滤芯，每个 120 元")
+    assert "重新进入评审" in (await worker.reply()).text
+    told = await until(reviewer, "50 微米滤芯")
+    assert "back in the review queue" in told.text
+
+    line = (await services.proposals.mine(user_id=worker.id))[0]
+    assert line.status == ProposalStatus.UNDER_REVIEW
+    view = await services.proposals.card(proposal_id=line.id, viewer_id=worker.id)
+    assert [h.to_status for h in view.history][-2:] == [
+        ProposalStatus.NEEDS_INFO,
+        ProposalStatus.UNDER_REVIEW,
+    ]
+    assert view.history[-1].comment == "50 微米滤芯，每个 120 元"
+
+
+async def test_reject_needs_a_reason_and_the_author_reads_it(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """A sticker is not a reason; the typed reason reaches the author in their language."""
+    worker = await person(emulator, services, "Sun", lang="en")
+    reviewer = await person(emulator, services, "孙评审", role=Role.REVIEWER, enterprise=None)
+    await submit(services, worker.id, title="Paint the floor lines")
+    await reviewer.send("/review")
+    await until(reviewer, "Paint the floor lines")
+    await reviewer.press("❌ 不采纳")
+    assert "理由" in (await reviewer.reply()).text
+    await reviewer.send_sticker()
+    assert "文字" in (await reviewer.reply()).text
+    await reviewer.send("本月已安排统一翻新")
+    await until(reviewer, "未采纳")
+    news = await until(worker, "was not accepted")
+    assert "本月已安排统一翻新" in news.text
+
+
+async def test_worker_forging_review_buttons_is_refused_and_nothing_changes(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """Forged accept, reject and implement callbacks are refused; nothing changes."""
+    worker = await person(emulator, services, "钱师傅")
+    pid = (await submit(services, worker.id, title="换刀时间缩短")).proposal_id
+    mallory = await person(emulator, services, "Mallory", lang="en")
+    for data in (f"rev:acc:{pid}", f"rev:rej:{pid}", f"rev:impl:{pid}", "rev:q:p:any:0:0:0"):
+        await mallory.press_data(data)
+        await mallory.settle()
+        answer_ = mallory.callback_answers[-1]
+        assert answer_.show_alert
+        assert answer_.text
+        assert "not allowed" in answer_.text
+    await worker.press_data(f"rev:acc:{pid}")
+    await worker.settle()
+    assert "权限" in (worker.callback_answers[-1].text or "")
+    view = await services.proposals.card(proposal_id=pid, viewer_id=worker.id)
+    assert view.status == ProposalStatus.SUBMITTED
+    assert len(view.history) == 1
+
+
+async def test_second_reviewer_is_told_the_proposal_was_already_decided(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """Two reviewers hold the same card; the one pressing second learns it is already accepted."""
+    worker = await person(emulator, services, "吴师傅")
+    first = await person(
+        emulator, services, "First", lang="en", role=Role.REVIEWER, enterprise=None
+    )
+    second = await person(emulator, services, "第二位", role=Role.MODEL_WORKER, enterprise=None)
+    await submit(services, worker.id, title="料架加标签")
+    for reviewer in (first, second):
+        await reviewer.send("/review")
+        await until(reviewer, "料架加标签")
+    await first.press("✅ Accept")
+    await until(first, "Accepted")
+    await second.press("✅ 采纳")
+    assert "已采纳" in (await until(second, "已经是")).text
+    await second.press("❌ 不采纳")
+    await second.settle()
+    assert "已采纳" in (second.callback_answers[-1].text or "")
+
+
+async def test_proposal_updates_follow_each_authors_push_settings(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """Updates turned off are not pushed; one decided at 23:00 reaches the author at 07:00."""
+    muted = await person(emulator, services, "Muted", lang="en")
+    await services.broadcasts.preferences.set_mode(user_id=muted.id, topic="proposals", mode="off")
+    sleeper = await person(emulator, services, "Sleeper", lang="en")
+    reviewer = await person(emulator, services, "Rita", lang="en", role=Role.REVIEWER)
+
+    await submit(services, muted.id, title="Label the gauges")
+    await reviewer.send("/review")
+    await until(reviewer, "Label the gauges")
+    await reviewer.press("✅ Accept")
+    await until(reviewer, "Accepted")
+    await muted.settle()
+    assert muted.pending_replies() == []
+
+    late_evening = (utcnow() + timedelta(days=1)).replace(hour=15, minute=0, second=0)  # 23:00
+    with time_machine.travel(late_evening, tick=True) as traveller:
+        await submit(services, sleeper.id, title="Oil the hinges")
+        await reviewer.send("/review")
+        await until(reviewer, "Oil the hinges")
+        await reviewer.press("✅ Accept")
+        await until(reviewer, "Accepted")
+        await sleeper.settle(quiet=1.0)
+        assert sleeper.pending_replies() == []
+
+        traveller.move_to(late_evening + timedelta(hours=8, seconds=5))  # 07:00:05 in Shanghai
+        # Both held updates (opened for review, then accepted) arrive, in either order.
+        news = [message.text for message in await sleeper.replies(2, timeout=10)]
+        assert any("“Oil the hinges” has been accepted" in text for text in news)
+        assert any("“Oil the hinges” is now being reviewed" in text for text in news)
