@@ -1,1 +1,1 @@
-"""Where the bot meets Telegram: the HTTP client, flood limits, update order, restored states, jobs."""
+"""Where the bot meets Telegram: HTTP client, flood limits, update order, restored states, jobs."""
