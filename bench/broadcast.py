@@ -36,6 +36,7 @@ from sqlalchemy import insert
 from bench.common import FIRST_ID, cpu_seconds, header, scratch_database, serve_emulator
 from bot.app import build_application, running
 from bot.config import load_settings
+from bot.context import services_of
 from bot.db import Database
 from bot.models.users import User
 from bot.outbox.sender import sender_of
@@ -108,7 +109,7 @@ async def measure(rate: float, client: str, users: int, database_url: str | None
     )
     app = build_application(settings)
     async with running(app):
-        broadcasts = app.bot_data["services"].broadcasts
+        broadcasts = services_of(app).broadcasts
         cpu, started = cpu_seconds(), time.perf_counter()
         broadcast_id = await broadcasts.create(
             kind="announcement",

@@ -39,6 +39,7 @@ from sqlalchemy import insert, select
 from bench.common import FIRST_ID, cpu_seconds, header, scratch_database, serve_emulator
 from bot.app import build_application, running
 from bot.config import load_settings
+from bot.context import services_of
 from bot.db import Database
 from bot.models.reminders import Reminder, ReminderStatus
 from bot.models.scheduling import JobStatus, ScheduledJob
@@ -141,7 +142,7 @@ async def burst(rate: float, users: int, database_url: str | None) -> Burst:
     )
     app = build_application(settings)
     async with running(app):
-        scheduler = app.bot_data["services"].scheduler
+        scheduler = services_of(app).scheduler
         due = datetime.now(UTC) + timedelta(seconds=5)
         await _reminders_due(url, users, due)
         await asyncio.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()))

@@ -18,7 +18,7 @@ from telegram.warnings import PTBUserWarning
 
 import handlers
 from bot.config import Settings
-from bot.context import SERVICES_KEY, Context
+from bot.context import SERVICES_KEY, Context, services_of
 from bot.edge import scheduler
 from bot.edge.persistence import DatabasePersistence
 from bot.edge.processor import PerUserUpdateProcessor
@@ -108,7 +108,7 @@ def _request(settings: Settings, *, pool_size: int, pool_timeout: float) -> Base
 
 
 async def _post_init(app: App) -> None:
-    services: Services = app.bot_data[SERVICES_KEY]
+    services = services_of(app)
     for admin_id in services.settings.admin_ids:
         await services.users.grant(user_id=admin_id, role=Role.ADMIN)
     commands = handlers.commands()
@@ -121,7 +121,7 @@ async def _post_init(app: App) -> None:
 
 
 async def _post_shutdown(app: App) -> None:
-    services: Services = app.bot_data[SERVICES_KEY]
+    services = services_of(app)
     await services.close()
 
 

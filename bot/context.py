@@ -15,6 +15,12 @@ if TYPE_CHECKING:
 SERVICES_KEY = "services"
 
 
+def services_of(app: Application[Any, Any, Any, Any, Any, Any]) -> Services:
+    """The services ``app`` was built with (``bot.app.build_application`` puts them there)."""
+    services: Services = app.bot_data[SERVICES_KEY]
+    return services
+
+
 class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """PTB's context plus the services, the current user and a translator in their language."""
 
@@ -31,8 +37,7 @@ class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict
     @property
     def services(self) -> Services:
         """The domain services of this process."""
-        services: Services = self.application.bot_data[SERVICES_KEY]
-        return services
+        return services_of(self.application)
 
     @property
     def t(self) -> Translator:

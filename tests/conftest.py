@@ -23,6 +23,7 @@ import time_machine
 from bot.app import build_application, running
 from bot.clock import utcnow
 from bot.config import Settings, load_settings
+from bot.context import services_of
 from bot.db import Database
 from bot.sandbox import Emulator
 from bot.services import Services
@@ -164,7 +165,7 @@ class BotRunner:
     @property
     def services(self) -> Services:
         """The running bot's own services."""
-        return self.app.bot_data["services"]  # type: ignore[no-any-return]
+        return services_of(self.app)
 
     async def start(self) -> BotRunner:
         """Build a fresh application (a new process, as far as the bot can tell) and poll."""

@@ -14,7 +14,7 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.context import Context
+from bot.context import Context, services_of
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ _SKIPPED_TICK = _SkippedTick()
 
 async def start(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Recover jobs interrupted by a crash and start the tick."""
-    services: Services = app.bot_data["services"]
+    services = services_of(app)
     await _recover(services)
     if app.job_queue is None:
         raise RuntimeError("install python-telegram-bot[job-queue]")

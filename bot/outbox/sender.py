@@ -28,10 +28,9 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import Application
 
 from bot.clock import utcnow
-from bot.context import SERVICES_KEY, Context
+from bot.context import Context, services_of
 from bot.outbox.messages import Messenger
 from bot.outbox.pacing import Admission
-from bot.services import Services
 from bot.services.broadcasts.broadcasts import DIGEST_JOB, REMIND_JOB, START_JOB, BroadcastService
 from bot.services.broadcasts.outbox import Claimed, Outcome, Status
 from bot.services.core.scheduler import JobView
@@ -52,7 +51,7 @@ class BroadcastSender:
 
     def __init__(self, app: AnyApp, *, read_data: Callable[[int], str]) -> None:
         self._app = app
-        services: Services = app.bot_data[SERVICES_KEY]
+        services = services_of(app)
         self._outbox = services.broadcasts.outbox
         self._messenger = Messenger(app.bot, services.i18n, self._outbox, read_data=read_data)
         rate = services.settings.global_rate
@@ -241,7 +240,7 @@ def sender_of(app: AnyApp) -> BroadcastSender:
 
 async def start(app: AnyApp, *, read_data: Callable[[int], str]) -> BroadcastSender:
     """Register the broadcast jobs and start the sender once the application runs."""
-    services: Services = app.bot_data[SERVICES_KEY]
+    services = services_of(app)
     if app.job_queue is None:
         raise RuntimeError("install python-telegram-bot[job-queue]")
     sender = BroadcastSender(app, read_data=read_data)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import col, select
 
 import handlers
-from bot.context import SERVICES_KEY
+from bot.context import services_of
 from bot.models.users import Role, User
 from bot.sandbox.users import SimUser
 from handlers.commands import publish_for
@@ -38,8 +38,7 @@ class People:
     @property
     def services(self) -> Services:
         """The running bot's services."""
-        services: Services = self.app.bot_data[SERVICES_KEY]
-        return services
+        return services_of(self.app)
 
     async def restore(self, *, limit: int = RESTORED) -> int:
         """Bring back the people most recently seen by the bot (up to ``limit``); how many."""

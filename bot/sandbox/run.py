@@ -21,7 +21,7 @@ from pydantic import SecretStr
 
 from bot.app import App, build_application, running
 from bot.config import Settings
-from bot.context import SERVICES_KEY
+from bot.context import services_of
 from bot.sandbox.emulator import Emulator
 from bot.sandbox.people import People
 from bot.sandbox.watch import ContentWatcher, sync_content
@@ -137,7 +137,7 @@ class Sandbox:
         """Sync the watched folder and tell the page, so an author sees the result at once."""
         assert self.app is not None
         assert self.watch is not None
-        summary = await sync_content(self.app.bot_data[SERVICES_KEY], self.watch)
+        summary = await sync_content(services_of(self.app), self.watch)
         log.info("%s", summary)
         self.emulator.publish({"type": "content_reloaded", "text": summary})
 

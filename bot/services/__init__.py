@@ -10,15 +10,17 @@ from dataclasses import dataclass
 from bot.config import Settings
 from bot.db import Database
 from bot.i18n import Catalogs
+from bot.services.broadcasts.announcements import AnnouncementService
 from bot.services.broadcasts.broadcasts import BroadcastService
 from bot.services.core.enterprises import EnterpriseService
 from bot.services.core.onboarding import OnboardingService
 from bot.services.core.points import PointsService
 from bot.services.core.scheduler import SchedulerService
 from bot.services.core.users import UserService
+from bot.services.events.drafts import EventDraftService
 from bot.services.events.events import EventService
 from bot.services.learning.learning import LearningService
-from bot.services.learning.practice import ReviewService
+from bot.services.learning.practice import PracticeService
 from bot.services.learning.progress import ProgressService
 from bot.services.learning.quizzes import QuizService
 from bot.services.network.network import NetworkServices
@@ -28,11 +30,12 @@ from bot.services.proposals.prompts import ProposalPromptService
 from bot.services.proposals.proposals import ProposalService
 from bot.services.proposals.reviews import ProposalReviewService
 from bot.services.reminders.reminders import ReminderService
+from bot.services.settings.preferences import PreferenceService
 
 
 @dataclass(slots=True)
 class Services:
-    """Everything a handler, job or command may call, built once per process."""
+    """Everything a handler, job or command may call, each built once per process."""
 
     settings: Settings
     db: Database
@@ -41,12 +44,14 @@ class Services:
     enterprises: EnterpriseService
     onboarding: OnboardingService
     scheduler: SchedulerService
-    broadcasts: BroadcastService
     points: PointsService
+    preferences: PreferenceService
+    broadcasts: BroadcastService
+    announcements: AnnouncementService
     learning: LearningService
     progress: ProgressService
     quizzes: QuizService
-    review: ReviewService
+    practice: PracticeService
     proposals: ProposalService
     proposal_drafts: ProposalDraftService
     proposal_reviews: ProposalReviewService
@@ -55,14 +60,26 @@ class Services:
     network: NetworkServices
     reminders: ReminderService
     events: EventService
+    event_drafts: EventDraftService
 
     @classmethod
     def build(cls, settings: Settings, *, db: Database | None = None) -> Services:
-        """Wire every service to one database and one catalog set."""
+        """Wire every service to one database and one catalog set, each service once."""
         db = db or Database(settings.database_url)
         users = UserService(db, settings)
         enterprises = EnterpriseService(db)
-        proposals = ProposalService(db, settings, users, PointsService(db))
+        scheduler = SchedulerService(db, settings)
+        points = PointsService(db)
+        preferences = PreferenceService(db, settings)
+        practice = PracticeService(db)
+        proposals = ProposalService(db, settings, users, points)
+        broadcasts = BroadcastService(
+            db, settings, users=users, scheduler=scheduler, preferences=preferences
+        )
+        events = EventService(db, scheduler)
+        network = NetworkServices.build(
+            db, settings, scheduler=scheduler, enterprises=enterprises, points=points
+        )
         return cls(
             settings=settings,
             db=db,
@@ -70,21 +87,24 @@ class Services:
             users=users,
             enterprises=enterprises,
             onboarding=OnboardingService(db, users, enterprises),
-            scheduler=SchedulerService(db, settings),
-            broadcasts=BroadcastService(db, settings, users=users),
-            points=PointsService(db),
+            scheduler=scheduler,
+            points=points,
+            preferences=preferences,
+            broadcasts=broadcasts,
+            announcements=AnnouncementService(db, settings, broadcasts),
             learning=LearningService(db, settings),
-            progress=ProgressService(db, PointsService(db)),
-            quizzes=QuizService(db, PointsService(db), ReviewService(db)),
-            review=ReviewService(db),
+            progress=ProgressService(db, points),
+            quizzes=QuizService(db, points, practice),
+            practice=practice,
             proposals=proposals,
             proposal_drafts=ProposalDraftService(db, settings, proposals),
             proposal_reviews=ProposalReviewService(db, users, proposals),
-            proposal_peers=ProposalPeerService(db, settings, proposals, PointsService(db)),
+            proposal_peers=ProposalPeerService(db, settings, proposals, points),
             proposal_prompts=ProposalPromptService(db, proposals),
-            network=NetworkServices.build(db, settings),
-            reminders=ReminderService(db, SchedulerService(db, settings)),
-            events=EventService(db, SchedulerService(db, settings)),
+            network=network,
+            reminders=ReminderService(db, scheduler),
+            events=events,
+            event_drafts=EventDraftService(db, events),
         )
 
     async def close(self) -> None:

@@ -39,7 +39,7 @@ async def cmd_announce(update: Update, context: Context) -> str | int | None:
     """Start a new announcement (admins only)."""
     if not await admin_only(update, context):
         return ConversationHandler.END
-    draft = await context.services.broadcasts.drafts.begin(admin_id=update.effective_user.id)
+    draft = await context.services.announcements.begin(admin_id=update.effective_user.id)
     return await screens.ask(update, context, draft)
 
 
@@ -49,7 +49,7 @@ async def _answered(update: Update, context: Context, answer: Awaitable[DraftVie
         draft = await answer
     except InvalidAnswer as exc:
         await render.reply(update, context, context.t(exc.key))
-        current = await context.services.broadcasts.drafts.draft(admin_id=update.effective_user.id)
+        current = await context.services.announcements.draft(admin_id=update.effective_user.id)
         if current is not None:
             await screens.ask(update, context, current, fresh=True)
         return None
@@ -65,7 +65,7 @@ async def msg_announce_text(update: Update, context: Context) -> str | None:
     """The Chinese text, or a photo with the text as its caption."""
     if not await admin_only(update, context):
         return None
-    message, drafts = update.message, context.services.broadcasts.drafts
+    message, drafts = update.message, context.services.announcements
     photo = message.photo[-1].file_id if message.photo else None
     html = message.caption_html if photo else message.text_html
     return await _answered(
@@ -77,7 +77,7 @@ async def msg_announce_english(update: Update, context: Context) -> str | None:
     """The English text."""
     if not await admin_only(update, context):
         return None
-    drafts = context.services.broadcasts.drafts
+    drafts = context.services.announcements
     return await _answered(
         update,
         context,
@@ -89,7 +89,7 @@ async def msg_announce_photo(update: Update, context: Context) -> str | None:
     """The photo to send with the announcement."""
     if not await admin_only(update, context):
         return None
-    drafts = context.services.broadcasts.drafts
+    drafts = context.services.announcements
     photo = update.message.photo[-1].file_id
     return await _answered(
         update, context, drafts.attach(admin_id=update.effective_user.id, photo_id=photo)
@@ -101,7 +101,7 @@ async def btn_announce_skip(update: Update, context: Context) -> str | None:
     if not await admin_only(update, context):
         return None
     await render.answer(update)
-    drafts, admin_id = context.services.broadcasts.drafts, update.effective_user.id
+    drafts, admin_id = context.services.announcements, update.effective_user.id
     if update.callback_query.data == screens.SKIP_ENGLISH.build():
         return await _answered(update, context, drafts.translate(admin_id=admin_id, html=None))
     return await _answered(update, context, drafts.attach(admin_id=admin_id, photo_id=None))
@@ -112,7 +112,7 @@ async def btn_announce_choose(update: Update, context: Context) -> str | None:
     if not await admin_only(update, context):
         return None
     data, admin_id = update.callback_query.data, update.effective_user.id
-    drafts = context.services.broadcasts.drafts
+    drafts = context.services.announcements
     try:
         if data == audience.DONE.build():
             draft = await drafts.audience_chosen(admin_id=admin_id)
@@ -142,7 +142,7 @@ async def msg_announce_time(update: Update, context: Context) -> str | None:
     if not await admin_only(update, context):
         return None
     drafts, admin_id, text = (
-        context.services.broadcasts.drafts,
+        context.services.announcements,
         update.effective_user.id,
         update.message.text,
     )
@@ -162,9 +162,9 @@ async def btn_announce_send(update: Update, context: Context) -> int | None:
         return None
     await render.answer(update)
     t, admin_id = context.t, update.effective_user.id
-    draft = await context.services.broadcasts.drafts.draft(admin_id=admin_id)
+    draft = await context.services.announcements.draft(admin_id=admin_id)
     try:
-        broadcast_id = await context.services.broadcasts.drafts.submit(
+        broadcast_id = await context.services.announcements.submit(
             admin_id=admin_id, timezone=context.user.timezone
         )
     except InvalidAnswer as exc:
@@ -182,14 +182,14 @@ async def btn_announce_send(update: Update, context: Context) -> int | None:
 async def btn_announce_drop(update: Update, context: Context) -> int:
     """Throw the draft away."""
     await render.answer(update)
-    await context.services.broadcasts.drafts.discard(admin_id=update.effective_user.id)
+    await context.services.announcements.discard(admin_id=update.effective_user.id)
     await render.edit(update, context, context.t("broadcasts.dropped"))
     return ConversationHandler.END
 
 
 async def cmd_cancel(update: Update, context: Context) -> int:
     """/cancel leaves the composer; the draft is dropped."""
-    await context.services.broadcasts.drafts.discard(admin_id=update.effective_user.id)
+    await context.services.announcements.discard(admin_id=update.effective_user.id)
     await render.reply(
         update, context, context.t("broadcasts.dropped"), keyboards.main_menu(context.t)
     )
@@ -210,7 +210,7 @@ async def restore(services: Services) -> dict[tuple[int, int], object]:
     """Conversation states after a restart: the step of each unfinished draft."""
     return {
         (admin_id, admin_id): step
-        for admin_id, step in (await services.broadcasts.drafts.pending()).items()
+        for admin_id, step in (await services.announcements.pending()).items()
     }
 
 

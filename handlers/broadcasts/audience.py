@@ -151,7 +151,7 @@ async def btn_announce_audience(update: Update, context: Context) -> str | None:
         return None
     await render.answer(update)
     data, admin_id = update.callback_query.data, update.effective_user.id
-    drafts = context.services.broadcasts.drafts
+    drafts = context.services.announcements
     try:
         if data == EVERYONE.build():
             draft = await drafts.toggle(admin_id=admin_id, kind="everyone")
@@ -190,7 +190,7 @@ async def btn_announce_audience(update: Update, context: Context) -> str | None:
 
 
 async def _draft(context: Context, admin_id: int) -> DraftView:
-    draft = await context.services.broadcasts.drafts.draft(admin_id=admin_id)
+    draft = await context.services.announcements.draft(admin_id=admin_id)
     if draft is None:
         raise InvalidAnswer("broadcasts.no_draft")
     return draft

@@ -21,13 +21,12 @@ from telegram.ext import (
 
 from bot import render
 from bot.clock import utcnow
-from bot.context import Context
+from bot.context import Context, services_of
 from bot.edge.scheduler import job_context
 from bot.i18n import Html
 from bot.models.events import Answer
 from bot.models.users import Role
 from bot.render import Button
-from bot.services import Services
 from bot.services.core.scheduler import JobView
 from bot.services.events.ics import event_file
 from bot.services.events.views import (
@@ -226,7 +225,7 @@ async def job_event_reminder(app: Application, job: JobView) -> None:  # type: i
 
 async def register_jobs(app: Application) -> None:  # type: ignore[type-arg]
     """Attendee reminders: one job per event and lead time."""
-    services: Services = app.bot_data["services"]
+    services = services_of(app)
     services.scheduler.handle(REMINDER_KIND, partial(job_event_reminder, app))
 
 

@@ -136,7 +136,7 @@ async def cmd_event_new(update: Update, context: Context) -> str | None:
     """Start a new event draft (organisers only)."""
     if not await _organiser(update, context):
         return ConversationHandler.END  # type: ignore[return-value]
-    draft = await context.services.events.drafts.begin(user_id=update.effective_user.id)
+    draft = await context.services.event_drafts.begin(user_id=update.effective_user.id)
     await render.reply(update, context, context.t("events.new.intro"))
     return await ask(update, context, draft)
 
@@ -144,7 +144,7 @@ async def cmd_event_new(update: Update, context: Context) -> str | None:
 async def msg_event_new_answer(update: Update, context: Context) -> str | None:
     """A typed answer; a bad one is explained and the question stays."""
     t, user = context.t, context.user
-    drafts = context.services.events.drafts
+    drafts = context.services.event_drafts
     try:
         draft = await drafts.answer(
             user_id=user.id, text=update.message.text, timezone=user.timezone
@@ -167,7 +167,7 @@ async def btn_event_new(update: Update, context: Context) -> str | None:
         return None
     await render.answer(update)
     data, user_id = update.callback_query.data, update.effective_user.id
-    drafts = context.services.events.drafts
+    drafts = context.services.event_drafts
     page = 0
     try:
         if data == SKIP.build():
@@ -203,7 +203,7 @@ async def btn_event_new_publish(update: Update, context: Context) -> str | int |
     await render.answer(update)
     t, user_id = context.t, update.effective_user.id
     try:
-        event = await context.services.events.drafts.publish(user_id=user_id)
+        event = await context.services.event_drafts.publish(user_id=user_id)
     except NoDraft:
         await render.edit(update, context, t("events.new.no_draft"))
         return ConversationHandler.END
@@ -219,21 +219,21 @@ async def btn_event_new_publish(update: Update, context: Context) -> str | int |
 async def btn_event_new_drop(update: Update, context: Context) -> int:
     """Throw the draft away."""
     await render.answer(update)
-    await context.services.events.drafts.discard(user_id=update.effective_user.id)
+    await context.services.event_drafts.discard(user_id=update.effective_user.id)
     await render.edit(update, context, context.t("events.new.dropped"))
     return ConversationHandler.END
 
 
 async def cmd_event_new_cancel(update: Update, context: Context) -> int:
     """/cancel: stop and throw the draft away."""
-    await context.services.events.drafts.discard(user_id=update.effective_user.id)
+    await context.services.event_drafts.discard(user_id=update.effective_user.id)
     await render.reply(update, context, context.t("events.new.dropped"))
     return ConversationHandler.END
 
 
 async def restore(services: Services) -> dict[tuple[int, int], object]:
     """Organisers in the middle of /event_new when the bot stopped."""
-    return {(user, user): step for user, step in (await services.events.drafts.pending()).items()}
+    return {(user, user): step for user, step in (await services.event_drafts.pending()).items()}
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -14,7 +14,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import render
-from bot.context import Context
+from bot.context import Context, services_of
 from bot.edge.scheduler import job_context
 from bot.i18n import Translator
 from bot.render import Button
@@ -101,7 +101,7 @@ async def job_lesson_of_day(app: Application, job: JobView) -> None:  # type: ig
     if user is None or not user.is_active:
         return
     # "Lesson of the day: off" in /settings silences it without losing the chosen time.
-    if await services.broadcasts.preferences.mode(user_id=user_id, topic="lessons") == "off":
+    if await services.preferences.mode(user_id=user_id, topic="lessons") == "off":
         return
     t = context.translator_for(user.locale)
     lesson_id = await services.learning.next_unread(user_id=user_id)
@@ -113,7 +113,7 @@ async def job_lesson_of_day(app: Application, job: JobView) -> None:  # type: ig
     if view is not None:
         await send_lesson(context, user_id, t, view, intro=t("daily.intro"))
         return
-    due = await services.review.due(user_id=user_id)
+    due = await services.practice.due(user_id=user_id)
     if due:
         keyboard = keyboards.single(
             Button(t("progress.practice_button", due=due), PRACTICE_START.build())
@@ -123,7 +123,7 @@ async def job_lesson_of_day(app: Application, job: JobView) -> None:  # type: ig
 
 async def register_jobs(app: Application) -> None:  # type: ignore[type-arg]
     """Let the scheduler run lesson-of-the-day pushes (one over two hours late is skipped)."""
-    services = app.bot_data["services"]
+    services = services_of(app)
     services.scheduler.handle(DAILY_KIND, partial(job_lesson_of_day, app), grace=timedelta(hours=2))
 
 

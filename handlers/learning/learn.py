@@ -25,7 +25,7 @@ from telegram.ext import (
 from bot import render
 from bot.clock import utcnow
 from bot.content import content_root, load
-from bot.context import Context
+from bot.context import Context, services_of
 from bot.edge.scheduler import job_context
 from bot.i18n import Html, Translator
 from bot.render import Button
@@ -293,7 +293,7 @@ async def job_lesson_reminder(app: Application, job: JobView) -> None:  # type: 
 
 async def sync_content(app: Application) -> None:  # type: ignore[type-arg]
     """Load content/ into the database on start; broken content is logged, the last sync kept."""
-    services = app.bot_data["services"]
+    services = services_of(app)
     root = content_root(services.settings.content_dir)
     catalogue = await asyncio.to_thread(load, root)
     for problem in catalogue.problems:

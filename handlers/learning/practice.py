@@ -36,7 +36,7 @@ async def _ask(update: Update, context: Context, card: PracticeCard | None) -> N
 
 async def cmd_practice(update: Update, context: Context) -> None:
     """Ask the first question due for practice, or say that nothing is due."""
-    card = await context.services.review.next(
+    card = await context.services.practice.next(
         user_id=update.effective_user.id, locale=context.t.locale
     )
     await _ask(update, context, card)
@@ -52,7 +52,7 @@ async def _submit(
     update: Update, context: Context, question_id: int, chosen: frozenset[int]
 ) -> None:
     t = context.t
-    step = await context.services.review.answer(
+    step = await context.services.practice.answer(
         user_id=update.effective_user.id, question_id=question_id, chosen=chosen, locale=t.locale
     )
     if step is None:
@@ -85,7 +85,7 @@ async def btn_practice_toggle(update: Update, context: Context) -> None:
         question_id, mask = PRACTICE_TOGGLE.parse(update.callback_query.data)
     except BadCallback:
         question_id, mask = 0, 0
-    card = await context.services.review.next(user_id=update.effective_user.id, locale=t.locale)
+    card = await context.services.practice.next(user_id=update.effective_user.id, locale=t.locale)
     if (
         card is None
         or card.question.id != question_id

@@ -15,11 +15,10 @@ from telegram import Update
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler
 
 from bot import render
-from bot.context import Context
+from bot.context import Context, services_of
 from bot.edge.scheduler import job_context
 from bot.i18n import Translator
 from bot.render import Button
-from bot.services import Services
 from bot.services.core.scheduler import JobView
 from bot.services.network.help_requests import ESCALATE_KIND, Offered, RequestView
 from handlers.callbacks import BadCallback, Callback
@@ -128,7 +127,7 @@ async def job_help_escalate(app: Application[Any, Any, Any, Any, Any, Any], job:
 
 async def register_jobs(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Let the scheduler run escalations."""
-    services: Services = app.bot_data["services"]
+    services = services_of(app)
     services.scheduler.handle(
         ESCALATE_KIND, partial(job_help_escalate, app), grace=timedelta(days=2), always=True
     )

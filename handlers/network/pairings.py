@@ -23,7 +23,7 @@ from telegram.ext import (
 )
 
 from bot import render
-from bot.context import Context
+from bot.context import Context, services_of
 from bot.edge.scheduler import job_context
 from bot.i18n import Translator
 from bot.models.users import Role
@@ -279,7 +279,7 @@ async def job_pair_reminder(app: Application[Any, Any, Any, Any, Any, Any], job:
 
 async def register_jobs(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Let the scheduler send check-in reminders."""
-    services: Services = app.bot_data["services"]
+    services = services_of(app)
     # always: a reminder the bot was down for is sent late rather than breaking the chain
     services.scheduler.handle(
         REMIND_KIND, partial(job_pair_reminder, app), grace=timedelta(hours=12), always=True

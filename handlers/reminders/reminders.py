@@ -26,7 +26,7 @@ from telegram.ext import (
 
 from bot import render
 from bot.clock import utcnow
-from bot.context import Context
+from bot.context import Context, services_of
 from bot.edge.scheduler import job_context
 from bot.i18n import Html, Translator
 from bot.render import Button
@@ -250,7 +250,7 @@ async def job_reminder(app: Application, job: JobView) -> None:  # type: ignore[
 
 async def register_jobs(app: Application) -> None:  # type: ignore[type-arg]
     """Personal reminders fire within the reminder grace (default an hour), else are missed."""
-    services: Services = app.bot_data["services"]
+    services = services_of(app)
 
     async def prepare(jobs: list[JobView]) -> None:
         ids = [int(job.payload["reminder_id"]) for job in jobs]

@@ -66,14 +66,14 @@ def _keyboard(t: Translator, push: PushSettings) -> InlineKeyboardMarkup:
 
 async def cmd_settings(update: Update, context: Context) -> None:
     """Show the push settings with one button per choice."""
-    push = await context.services.broadcasts.preferences.of(user_id=update.effective_user.id)
+    push = await context.services.preferences.of(user_id=update.effective_user.id)
     await render.reply(update, context, context.t("settings.text"), _keyboard(context.t, push))
 
 
 async def btn_settings_change(update: Update, context: Context) -> None:
     """Apply the choice a button carries and redraw the settings."""
     await render.answer(update)
-    preferences, user_id = context.services.broadcasts.preferences, update.effective_user.id
+    preferences, user_id = context.services.preferences, update.effective_user.id
     data = update.callback_query.data
     try:
         if data.startswith(MODE.prefix + ":"):

@@ -216,7 +216,7 @@ async def test_event_draft_survives_a_restart(
     await bot.start()
     await admin.send("参观创新成果，交流经验")
     assert "在哪里" in (await expect(admin, "第 3 步")).text
-    draft = await services.events.drafts.current(user_id=ADMIN_ID)
+    draft = await services.event_drafts.current(user_id=ADMIN_ID)
     assert draft is not None
     assert draft.event.description == "参观创新成果，交流经验"
 

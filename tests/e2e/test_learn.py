@@ -420,7 +420,7 @@ async def test_lessons_turned_off_in_settings_silence_the_lesson_of_the_day(
     await worker.reply()
     await worker.press("07:00")
     await worker.reply()
-    await services.broadcasts.preferences.set_mode(user_id=worker.id, topic="lessons", mode="off")
+    await services.preferences.set_mode(user_id=worker.id, topic="lessons", mode="off")
     job = await services.scheduler.find(key=f"lesson_of_day:{worker.id}")
     assert job is not None
     with time_machine.travel(job.due_at + timedelta(seconds=5), tick=True):

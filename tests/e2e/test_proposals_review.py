@@ -245,7 +245,7 @@ async def test_proposal_updates_follow_each_authors_push_settings(
 ) -> None:
     """Updates turned off are not pushed; one decided at 23:00 reaches the author at 07:00."""
     muted = await person(emulator, services, "Muted", lang="en")
-    await services.broadcasts.preferences.set_mode(user_id=muted.id, topic="proposals", mode="off")
+    await services.preferences.set_mode(user_id=muted.id, topic="proposals", mode="off")
     sleeper = await person(emulator, services, "Sleeper", lang="en")
     reviewer = await person(emulator, services, "Rita", lang="en", role=Role.REVIEWER)
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.app import build_application
+from bot.context import services_of
 from bot.sandbox import Emulator
 from bot.sandbox.users import SimUser
 from bot.services import Services
@@ -199,7 +200,7 @@ async def test_two_bot_processes_on_one_database_send_each_reminder_once(
         now = when + timedelta(seconds=1)
         await asyncio.gather(
             bot.services.scheduler.run_due(now),
-            second.bot_data["services"].scheduler.run_due(now),
+            services_of(second).scheduler.run_due(now),
         )
         report = await services.scheduler.report(prefix="reminder:")
         assert report == {"done": 40}
@@ -208,7 +209,7 @@ async def test_two_bot_processes_on_one_database_send_each_reminder_once(
             assert sum("安全交底" in m.text for m in worker.history if "⏰" in m.text) == 1
     finally:
         await second.shutdown()
-        await second.bot_data["services"].close()
+        await services_of(second).close()
 
 
 async def test_cancel_on_the_confirmation_sets_nothing(

@@ -100,7 +100,7 @@ async def test_create_writes_one_row_per_recipient_routed_by_their_settings(
 ) -> None:
     """At noon rows are due at once; an opted-out user gets none; a digest user waits till 18:00."""
     await add_people(services, 5)
-    preferences = services.broadcasts.preferences
+    preferences = services.preferences
     await preferences.set_mode(user_id=4, topic="announcements", mode="off")
     await preferences.set_mode(user_id=5, topic="announcements", mode="digest")
     with time_machine.travel(NOON, tick=False):
@@ -120,7 +120,7 @@ async def test_create_writes_one_row_per_recipient_routed_by_their_settings(
 async def test_quiet_hours_hold_non_urgent_messages_until_morning(services: Services) -> None:
     """At 23:00 an ordinary announcement waits until 07:00 local time; an urgent one goes now."""
     await add_people(services, 2)
-    await services.broadcasts.preferences.set_quiet_hours(user_id=2, start=0, end=0)
+    await services.preferences.set_quiet_hours(user_id=2, start=0, end=0)
     with time_machine.travel(LATE_EVENING, tick=False):
         ordinary = await announce(services)
         urgent = await announce(services, urgent=True)
@@ -259,9 +259,7 @@ async def test_digest_bundles_each_users_due_items_under_one_row(services: Servi
     """Two digest items for one user become one digest row at 18:00; the report follows its fate."""
     await add_people(services, 2)
     for user_id in (1, 2):
-        await services.broadcasts.preferences.set_mode(
-            user_id=user_id, topic="announcements", mode="digest"
-        )
+        await services.preferences.set_mode(user_id=user_id, topic="announcements", mode="digest")
     with time_machine.travel(NOON, tick=False):
         first = await announce(services)
         second = await announce(services)

@@ -195,7 +195,7 @@ async def test_attendance_lists_seated_people_first_with_check_ins(services: Ser
 async def test_guided_draft_walks_the_questions_and_publishes(services: Services) -> None:
     """The organiser answers each question, skips two, picks an audience and publishes."""
     (organiser,) = await people(services, 1, first=900)
-    drafts = services.events.drafts
+    drafts = services.event_drafts
     with time_machine.travel(NOW, tick=False):
         draft = await drafts.begin(user_id=organiser)
         assert draft.step == DraftStep.TITLE

@@ -166,13 +166,13 @@ async def test_missed_questions_come_back_for_practice_a_day_later(services: Ser
     """Two misses are due the next day, practised in turn; both return a day later (SM-2)."""
     with time_machine.travel(T0, tick=False):
         await run_quiz(services, await first_course(services), misses=2)
-        assert await services.review.due(user_id=1) == 0
-        assert await services.review.next(user_id=1, locale="zh") is None
+        assert await services.practice.due(user_id=1) == 0
+        assert await services.practice.next(user_id=1, locale="zh") is None
     with time_machine.travel(T0 + timedelta(days=1, minutes=1), tick=False):
-        card = await services.review.next(user_id=1, locale="zh")
+        card = await services.practice.next(user_id=1, locale="zh")
         assert card is not None
         assert card.due == 2
-        step = await services.review.answer(
+        step = await services.practice.answer(
             user_id=1,
             question_id=card.question.id,
             chosen=await right(services, card.question.id),
@@ -182,7 +182,7 @@ async def test_missed_questions_come_back_for_practice_a_day_later(services: Ser
         assert step.feedback.correct
         assert step.next is not None
         assert step.next.due == 1
-        last = await services.review.answer(
+        last = await services.practice.answer(
             user_id=1,
             question_id=step.next.question.id,
             chosen=await wrong(services, step.next.question.id),
@@ -192,12 +192,12 @@ async def test_missed_questions_come_back_for_practice_a_day_later(services: Ser
         assert not last.feedback.correct
         assert last.next is None
         assert (
-            await services.review.answer(
+            await services.practice.answer(
                 user_id=1, question_id=card.question.id, chosen=frozenset({0}), locale="zh"
             )
             is None
         )
     with time_machine.travel(T0 + timedelta(days=1, hours=23), tick=False):
-        assert await services.review.due(user_id=1) == 0
+        assert await services.practice.due(user_id=1) == 0
     with time_machine.travel(T0 + timedelta(days=2, minutes=2), tick=False):
-        assert await services.review.due(user_id=1) == 2
+        assert await services.practice.due(user_id=1) == 2

@@ -19,7 +19,6 @@ from bot.clock import utcnow
 from bot.config import Settings
 from bot.db import Database
 from bot.models.broadcasts import Broadcast, BroadcastStatus, DeliveryStatus
-from bot.services.broadcasts.announcements import AnnouncementService
 from bot.services.broadcasts.audience import Audience, AudienceService
 from bot.services.broadcasts.followups import DIGEST_JOB, REMIND_JOB, FollowUps, remind_key
 from bot.services.broadcasts.outbox import BROADCAST, DELIVERY, Outbox, delivery_row, insert_for
@@ -74,18 +73,25 @@ def route(
 class BroadcastService:
     """Create, start, cancel and resend broadcasts; the rest hangs off it as attributes."""
 
-    def __init__(self, db: Database, settings: Settings, *, users: UserService) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        *,
+        users: UserService,
+        scheduler: SchedulerService,
+        preferences: PreferenceService,
+    ) -> None:
         self._db = db
         self._settings = settings
-        self._scheduler = SchedulerService(db, settings)
+        self._scheduler = scheduler
+        self._preferences = preferences
         self._listeners: list[Callable[[], None]] = []
         self.audience = AudienceService(db)
-        self.preferences = PreferenceService(db, settings)
         self.reports = BroadcastReports(db)
         self.outbox = Outbox(db, users)
-        self.drafts = AnnouncementService(db, settings, self)
         self.followups = FollowUps(
-            db, preferences=self.preferences, scheduler=self._scheduler, ready=self._ready
+            db, preferences=preferences, scheduler=scheduler, ready=self._ready
         )
 
     def on_ready(self, listener: Callable[[], None]) -> None:
@@ -177,7 +183,7 @@ class BroadcastService:
         "held" means quiet hours or the daily digest: :meth:`push` hands it to the engine,
         which sends it at the right moment.
         """
-        push = await self.preferences.of(user_id=user_id)
+        push = await self._preferences.of(user_id=user_id)
         now = utcnow()
         decision = route(kind=kind, urgent=False, must_read=False, push=push, now=now)
         if decision is None:
@@ -227,7 +233,7 @@ class BroadcastService:
         return broadcast_id
 
     async def _recipients(self, audience: Audience) -> list[Recipient]:
-        return await self.preferences.recipients(user_ids=await self.audience.resolve(audience))
+        return await self._preferences.recipients(user_ids=await self.audience.resolve(audience))
 
     async def _expand(
         self,

@@ -20,7 +20,6 @@ from bot.models.events import DEFAULT_REMINDERS, Answer, Event, EventStatus, Rsv
 from bot.models.users import Enterprise, Role, RoleGrant, User
 from bot.services.broadcasts.audience import Audience
 from bot.services.core.scheduler import SchedulerService
-from bot.services.events.drafts import EventDraftService
 from bot.services.events.views import (
     CHECKIN_CLOSES,
     CHECKIN_OPENS,
@@ -63,7 +62,6 @@ class EventService:
     def __init__(self, db: Database, scheduler: SchedulerService) -> None:
         self._db = db
         self._scheduler = scheduler
-        self.drafts = EventDraftService(db, self)
 
     async def create(
         self,

@@ -59,7 +59,7 @@ def schedule(item: ReviewItem, *, correct: bool, now: datetime) -> None:
     item.reviewed_at = now
 
 
-class ReviewService:
+class PracticeService:
     """Keep each learner's review list and run their practice."""
 
     def __init__(self, db: Database) -> None:

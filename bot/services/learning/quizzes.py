@@ -22,7 +22,7 @@ from bot.models.learning import Course, QuizAnswer, QuizAttempt, QuizQuestion
 from bot.models.points import PointsEntry
 from bot.services.core.points import PointsService
 from bot.services.learning import questions
-from bot.services.learning.practice import ReviewService
+from bot.services.learning.practice import PracticeService
 from bot.services.learning.questions import Feedback, QuestionView
 
 ANSWER_POINTS = 2
@@ -88,7 +88,7 @@ def _numbered(row: QuizQuestion, rows: Sequence[QuizQuestion], locale: Locale) -
 class QuizService:
     """Start attempts, grade answers, keep the best score."""
 
-    def __init__(self, db: Database, points: PointsService, review: ReviewService) -> None:
+    def __init__(self, db: Database, points: PointsService, review: PracticeService) -> None:
         self._db = db
         self._points = points
         self._review = review

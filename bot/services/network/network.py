@@ -38,17 +38,22 @@ class NetworkServices:
 
     @classmethod
     def build(
-        cls, db: Database, settings: Settings, *, help_settings: HelpSettings | None = None
+        cls,
+        db: Database,
+        settings: Settings,
+        *,
+        scheduler: SchedulerService,
+        enterprises: EnterpriseService,
+        points: PointsService,
+        help_settings: HelpSettings | None = None,
     ) -> NetworkServices:
-        """Wire the network's services to the database.
+        """Wire the network's services to the database and the shared core services.
 
         Jobs are only *scheduled* here (rows in the jobs table); the bot's own scheduler
         service runs them with the handlers the feature registers when it starts.
         """
-        scheduler = SchedulerService(db, settings)
-        enterprises = EnterpriseService(db)
         studios = StudioService(db)
-        help_requests = HelpRequestService(db, scheduler, PointsService(db), help_settings)
+        help_requests = HelpRequestService(db, scheduler, points, help_settings)
         return cls(
             experts=ExpertService(db),
             teams=TeamService(db, enterprises),

@@ -53,7 +53,7 @@ async def test_settings_switch_a_kind_of_push_and_quiet_hours(
     assert "📣 公告：关闭" in (await worker.reply()).button_texts
     await worker.press("🌙 免打扰：22:00–07:00")
     assert "🌙 免打扰：23:00–07:00" in (await worker.reply()).button_texts
-    push = await services.broadcasts.preferences.of(user_id=worker.id)
+    push = await services.preferences.of(user_id=worker.id)
     assert push.mode("announcements") == "off"
     assert (push.quiet_from, push.quiet_until) == (23 * 60, 7 * 60)
 
@@ -79,9 +79,7 @@ async def test_low_priority_pushes_come_as_one_daily_digest(
     """Someone who chose the digest gets the day's announcements in one message at 18:00."""
     worker = await known(emulator, services, "张师傅")
     other = await known(emulator, services, "赵师傅")
-    await services.broadcasts.preferences.set_mode(
-        user_id=worker.id, topic="announcements", mode="digest"
-    )
+    await services.preferences.set_mode(user_id=worker.id, topic="announcements", mode="digest")
     with time_machine.travel(NOON, tick=True) as traveller:
         await announce(services, "本周五技能比武报名开始")
         await announce(services, "食堂菜单更新")
