@@ -26,6 +26,9 @@ def _text(value: str) -> str:
 
 
 PARSERS: dict[type, Callable[[str], Any]] = {int: int, str: _text}
+# What each argument may look like on the wire: data that fits no scheme never reaches a
+# handler (the fallback answers it as a stale button), so handlers parse without a guard.
+SHAPES: dict[type, str] = {int: r"-?\d{1,18}", str: _TOKEN.pattern.strip("^$")}
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ class Callback:
     @property
     def pattern(self) -> str:
         """A regular expression for PTB's ``CallbackQueryHandler(pattern=…)``."""
-        tail = "".join(r":[^:]+" for _ in self.args)
+        tail = "".join(f":{SHAPES[kind]}" for kind in self.args)
         return rf"^{re.escape(self.prefix)}{tail}$"
 
     def build(self, *values: object) -> str:
@@ -72,7 +75,16 @@ class Callback:
         except (ValueError, KeyError) as exc:
             raise BadCallback(data) from exc
 
+    def matches(self, data: str | None) -> bool:
+        """Whether ``data`` is a button of this kind."""
+        return bool(data) and re.match(self.pattern, data or "") is not None
+
     def one(self, data: str | None) -> Any:
         """The single argument of a one-argument scheme."""
         (value,) = self.parse(data)
         return value
+
+
+def either(*schemes: Callback) -> str:
+    """A pattern for one handler that answers several kinds of button."""
+    return "|".join(scheme.pattern for scheme in schemes)

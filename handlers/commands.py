@@ -13,6 +13,7 @@ from telegram.ext import Application, filters
 from bot.config import LOCALES
 from bot.i18n import Catalogs, Translator
 from bot.models.users import Role
+from bot.services.core import EVERYONE, holds
 
 
 @dataclass(frozen=True)
@@ -21,13 +22,12 @@ class Command:
 
     name: str
     description: str
-    roles: frozenset[Role] = field(default=frozenset({Role.WORKER}))
+    roles: frozenset[Role] = field(default=EVERYONE)
     in_menu: bool = True
 
     def allowed(self, roles: Iterable[Role]) -> bool:
         """Whether someone holding ``roles`` may use this command."""
-        held = set(roles)
-        return Role.ADMIN in held or bool(held & self.roles)
+        return holds(frozenset(roles), self.roles)
 
 
 @functools.cache

@@ -22,9 +22,6 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-REVIEWING_ROLES = frozenset({Role.REVIEWER, Role.MODEL_WORKER, Role.CRAFTSMAN, Role.ADMIN})
-
-
 class OnboardingStep(StrEnum):
     """The question onboarding asks next; stored on the user so a restart resumes there."""
 

@@ -21,24 +21,20 @@ from telegram.ext import (
 
 from bot import render
 from bot.context import Context
-from bot.models.users import Role
 from bot.render import Button
 from bot.services import Services
 from bot.services.broadcasts.announcements import DraftView, InvalidAnswer, Step
+from bot.services.core import ADMINS
 from handlers import keyboards
 from handlers.broadcasts import audience, screens
 from handlers.broadcasts.broadcasts import SHOW as SHOW_REPORT
-from handlers.broadcasts.broadcasts import admin_only
-from handlers.callbacks import BadCallback
 from handlers.commands import Command
+from handlers.guards import require_role
 
-ADMINS = frozenset({Role.ADMIN})
 
-
+@require_role(ADMINS, refused=ConversationHandler.END)
 async def cmd_announce(update: Update, context: Context) -> str | int | None:
     """Start a new announcement (admins only)."""
-    if not await admin_only(update, context):
-        return ConversationHandler.END
     draft = await context.services.announcements.begin(admin_id=update.effective_user.id)
     return await screens.ask(update, context, draft)
 
@@ -61,10 +57,9 @@ async def _answered(update: Update, context: Context, answer: Awaitable[DraftVie
     return await screens.ask(update, context, draft, fresh=True)
 
 
+@require_role(ADMINS)
 async def msg_announce_text(update: Update, context: Context) -> str | None:
     """The Chinese text, or a photo with the text as its caption."""
-    if not await admin_only(update, context):
-        return None
     message, drafts = update.message, context.services.announcements
     photo = message.photo[-1].file_id if message.photo else None
     html = message.caption_html if photo else message.text_html
@@ -73,10 +68,9 @@ async def msg_announce_text(update: Update, context: Context) -> str | None:
     )
 
 
+@require_role(ADMINS)
 async def msg_announce_english(update: Update, context: Context) -> str | None:
     """The English text."""
-    if not await admin_only(update, context):
-        return None
     drafts = context.services.announcements
     return await _answered(
         update,
@@ -85,10 +79,9 @@ async def msg_announce_english(update: Update, context: Context) -> str | None:
     )
 
 
+@require_role(ADMINS)
 async def msg_announce_photo(update: Update, context: Context) -> str | None:
     """The photo to send with the announcement."""
-    if not await admin_only(update, context):
-        return None
     drafts = context.services.announcements
     photo = update.message.photo[-1].file_id
     return await _answered(
@@ -96,40 +89,35 @@ async def msg_announce_photo(update: Update, context: Context) -> str | None:
     )
 
 
+@require_role(ADMINS)
 async def btn_announce_skip(update: Update, context: Context) -> str | None:
     """Skip the English text (everyone reads Chinese) or the photo."""
-    if not await admin_only(update, context):
-        return None
     await render.answer(update)
     drafts, admin_id = context.services.announcements, update.effective_user.id
-    if update.callback_query.data == screens.SKIP_ENGLISH.build():
+    if screens.SKIP_ENGLISH.matches(update.callback_query.data):
         return await _answered(update, context, drafts.translate(admin_id=admin_id, html=None))
     return await _answered(update, context, drafts.attach(admin_id=admin_id, photo_id=None))
 
 
+@require_role(ADMINS)
 async def btn_announce_choose(update: Update, context: Context) -> str | None:
     """The option buttons: audience done, urgent / must-read, now / at a time / recurring."""
-    if not await admin_only(update, context):
-        return None
     data, admin_id = update.callback_query.data, update.effective_user.id
     drafts = context.services.announcements
     try:
-        if data == audience.DONE.build():
+        if audience.DONE.matches(data):
             draft = await drafts.audience_chosen(admin_id=admin_id)
-        elif data.startswith(screens.FLAG.prefix + ":"):
+        elif screens.FLAG.matches(data):
             draft = await drafts.flip(admin_id=admin_id, flag=screens.FLAG.one(data))
-        elif data == screens.NOW.build():
+        elif screens.NOW.matches(data):
             draft = await drafts.send_now(admin_id=admin_id)
-        elif data == screens.AT.build():
+        elif screens.AT.matches(data):
             draft = await drafts.ask_time(admin_id=admin_id)
-        elif data == screens.REPEAT.build():
+        elif screens.REPEAT.matches(data):
             await render.answer(update)
             return await screens.ask_days(update, context)
         else:
             draft = await drafts.repeat_on(admin_id=admin_id, days=screens.DAYS.one(data))
-    except BadCallback:
-        await render.answer(update)
-        return None
     except InvalidAnswer as exc:
         await render.answer(update, context.t(exc.key), alert=True)
         return None
@@ -137,10 +125,9 @@ async def btn_announce_choose(update: Update, context: Context) -> str | None:
     return await screens.ask(update, context, draft)
 
 
+@require_role(ADMINS)
 async def msg_announce_time(update: Update, context: Context) -> str | None:
     """The typed time: once at a moment, or the time of day of a recurring announcement."""
-    if not await admin_only(update, context):
-        return None
     drafts, admin_id, text = (
         context.services.announcements,
         update.effective_user.id,
@@ -156,10 +143,9 @@ async def msg_announce_time(update: Update, context: Context) -> str | None:
     )
 
 
+@require_role(ADMINS)
 async def btn_announce_send(update: Update, context: Context) -> int | None:
     """Create the broadcast from the confirmed draft."""
-    if not await admin_only(update, context):
-        return None
     await render.answer(update)
     t, admin_id = context.t, update.effective_user.id
     draft = await context.services.announcements.draft(admin_id=admin_id)

@@ -22,9 +22,10 @@ from bot.services.broadcasts.announcements import (
     department_key,
 )
 from bot.services.broadcasts.audience import Audience
+from bot.services.core import ADMINS
 from handlers import keyboards
-from handlers.broadcasts.broadcasts import admin_only
-from handlers.callbacks import BadCallback, Callback
+from handlers.callbacks import Callback
+from handlers.guards import require_role
 
 SHOW = Callback("ann", "aud")
 EVERYONE = Callback("ann", "all")
@@ -145,23 +146,22 @@ async def _roles(update: Update, context: Context, draft: DraftView) -> str:
     return Step.AUDIENCE
 
 
+@require_role(ADMINS)
 async def btn_announce_audience(update: Update, context: Context) -> str | None:
     """Every button of the picker: toggle a choice or open a list, then redraw."""
-    if not await admin_only(update, context):
-        return None
     await render.answer(update)
     data, admin_id = update.callback_query.data, update.effective_user.id
     drafts = context.services.announcements
     try:
-        if data == EVERYONE.build():
+        if EVERYONE.matches(data):
             draft = await drafts.toggle(admin_id=admin_id, kind="everyone")
-        elif data == CLEAR.build():
+        elif CLEAR.matches(data):
             draft = await drafts.clear_audience(admin_id=admin_id)
-        elif data.startswith(ENTERPRISE.prefix + ":"):
+        elif ENTERPRISE.matches(data):
             enterprise_id, page = ENTERPRISE.parse(data)
             draft = await drafts.toggle(admin_id=admin_id, kind="enterprise", value=enterprise_id)
             return await _enterprises(update, context, draft, page)
-        elif data.startswith(DEPARTMENT.prefix + ":"):
+        elif DEPARTMENT.matches(data):
             key, page = DEPARTMENT.parse(data)
             name = await drafts.department_named(admin_id=admin_id, key=key)
             draft = (
@@ -170,19 +170,17 @@ async def btn_announce_audience(update: Update, context: Context) -> str | None:
                 else await _draft(context, admin_id)
             )
             return await _departments(update, context, draft, page)
-        elif data.startswith(ROLE.prefix + ":"):
+        elif ROLE.matches(data):
             draft = await drafts.toggle(admin_id=admin_id, kind="role", value=ROLE.one(data))
             return await _roles(update, context, draft)
         else:
             draft = await _draft(context, admin_id)
-            if data.startswith(ENTERPRISES.prefix + ":"):
+            if ENTERPRISES.matches(data):
                 return await _enterprises(update, context, draft, max(ENTERPRISES.one(data), 0))
-            if data.startswith(DEPARTMENTS.prefix + ":"):
+            if DEPARTMENTS.matches(data):
                 return await _departments(update, context, draft, max(DEPARTMENTS.one(data), 0))
-            if data == ROLES.build():
+            if ROLES.matches(data):
                 return await _roles(update, context, draft)
-    except BadCallback:
-        return None
     except InvalidAnswer as exc:
         await render.reply(update, context, context.t(exc.key))
         return None

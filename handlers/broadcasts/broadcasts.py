@@ -14,15 +14,15 @@ from telegram.ext import Application, BaseHandler, CallbackQueryHandler, Command
 from bot import render
 from bot.context import Context
 from bot.i18n import Translator
-from bot.models.users import Role
 from bot.outbox import sender
 from bot.render import Button
 from bot.services.broadcasts.outbox import Status
 from bot.services.broadcasts.reports import DeliveryReport
-from bot.services.core.users import PermissionDenied
+from bot.services.core import ADMINS
 from handlers import keyboards
-from handlers.callbacks import BadCallback, Callback
+from handlers.callbacks import Callback
 from handlers.commands import Command
+from handlers.guards import require_role
 
 READ = Callback("bc", "read", int)
 LIST = Callback("bc", "list")
@@ -31,7 +31,6 @@ CANCEL = Callback("bc", "cancel", int)
 CANCEL_OK = Callback("bc", "cancelok", int)
 RESEND = Callback("bc", "resend", int)
 RESEND_OK = Callback("bc", "resendok", int)
-ADMINS = frozenset({Role.ADMIN})
 ICONS = {"announcement": "📣", "event": "📅", "reminder": "⏰"}
 ROWS = (
     ("sent", Status.SENT),
@@ -41,19 +40,6 @@ ROWS = (
     ("unknown", Status.UNKNOWN),
     ("cancelled", Status.CANCELLED),
 )
-
-
-async def admin_only(update: Update, context: Context) -> bool:
-    """Whether the sender is an admin; refuses politely (and answers the button) when not."""
-    try:
-        await context.services.users.require(user_id=update.effective_user.id, any_of=ADMINS)
-    except PermissionDenied:
-        if update.callback_query:
-            await render.answer(update, context.t("errors.not_allowed"), alert=True)
-        else:
-            await render.reply(update, context, context.t("errors.not_allowed"))
-        return False
-    return True
 
 
 def _when(context: Context, report: DeliveryReport) -> str:
@@ -145,41 +131,33 @@ async def _show_report(update: Update, context: Context, broadcast_id: int) -> N
     )
 
 
+@require_role(ADMINS)
 async def cmd_broadcasts(update: Update, context: Context) -> None:
     """List the latest broadcasts with their progress."""
-    if await admin_only(update, context):
-        await _show_list(update, context)
+    await _show_list(update, context)
 
 
+@require_role(ADMINS)
 async def btn_broadcasts_list(update: Update, context: Context) -> None:
     """Back to the list."""
-    if await admin_only(update, context):
-        await render.answer(update)
-        await _show_list(update, context)
+    await render.answer(update)
+    await _show_list(update, context)
 
 
+@require_role(ADMINS)
 async def btn_broadcasts_show(update: Update, context: Context) -> None:
     """Show (or refresh) one broadcast's delivery report."""
-    if not await admin_only(update, context):
-        return
     await render.answer(update)
-    try:
-        await _show_report(update, context, SHOW.one(update.callback_query.data))
-    except BadCallback:
-        return
+    await _show_report(update, context, SHOW.one(update.callback_query.data))
 
 
+@require_role(ADMINS)
 async def btn_broadcasts_confirm(update: Update, context: Context) -> None:
     """Ask before cancelling or resending: both cannot be undone."""
-    if not await admin_only(update, context):
-        return
     await render.answer(update)
     data, t = update.callback_query.data, context.t
-    cancelling = data.startswith(CANCEL.prefix + ":")
-    try:
-        broadcast_id = (CANCEL if cancelling else RESEND).one(data)
-    except BadCallback:
-        return
+    cancelling = CANCEL.matches(data)
+    broadcast_id = (CANCEL if cancelling else RESEND).one(data)
     action, confirm = ("cancel", CANCEL_OK) if cancelling else ("resend", RESEND_OK)
     keyboard = render.inline(
         [
@@ -192,17 +170,12 @@ async def btn_broadcasts_confirm(update: Update, context: Context) -> None:
     await render.edit(update, context, t(f"broadcasts.{action}_confirm", id=broadcast_id), keyboard)
 
 
+@require_role(ADMINS)
 async def btn_broadcasts_apply(update: Update, context: Context) -> None:
     """Cancel the broadcast, or queue its unknown deliveries again, then show the report."""
-    if not await admin_only(update, context):
-        return
     data, broadcasts = update.callback_query.data, context.services.broadcasts
-    cancelling = data.startswith(CANCEL_OK.prefix + ":")
-    try:
-        broadcast_id = (CANCEL_OK if cancelling else RESEND_OK).one(data)
-    except BadCallback:
-        await render.answer(update)
-        return
+    cancelling = CANCEL_OK.matches(data)
+    broadcast_id = (CANCEL_OK if cancelling else RESEND_OK).one(data)
     if cancelling:
         done = await broadcasts.cancel(broadcast_id=broadcast_id)
         await render.answer(
@@ -218,11 +191,7 @@ async def btn_broadcasts_apply(update: Update, context: Context) -> None:
 async def btn_broadcast_read(update: Update, context: Context) -> None:
     """A recipient tapped "✅ Read": record it and take the button away."""
     query, t = update.callback_query, context.t
-    try:
-        broadcast_id = READ.one(query.data)
-    except BadCallback:
-        await render.answer(update, t("fallback.stale_button"))
-        return
+    broadcast_id = READ.one(query.data)
     result = await context.services.broadcasts.followups.acknowledge(
         broadcast_id=broadcast_id, user_id=update.effective_user.id
     )

@@ -10,7 +10,7 @@ from bot.config import LOCALES
 from bot.context import Context
 from bot.render import Button
 from handlers import keyboards
-from handlers.callbacks import BadCallback, Callback
+from handlers.callbacks import Callback
 from handlers.commands import Command
 
 MENU = Callback("lang", "menu")
@@ -38,10 +38,7 @@ async def btn_language_menu(update: Update, context: Context) -> None:
 async def btn_language_set(update: Update, context: Context) -> None:
     """Switch the user's language and show the menu in it."""
     await render.answer(update)
-    try:
-        locale = SET.one(update.callback_query.data)
-    except BadCallback:
-        return
+    locale = SET.one(update.callback_query.data)
     if locale not in LOCALES:
         return
     await context.services.users.set_locale(user_id=update.effective_user.id, locale=locale)

@@ -13,27 +13,15 @@ from bot import render
 from bot.context import Context
 from bot.models.users import Role
 from bot.render import Button
-from bot.services.core.users import PermissionDenied
-from handlers.callbacks import BadCallback, Callback
+from bot.services.core import ADMINS
+from handlers.callbacks import Callback, either
 from handlers.commands import Command, publish_for
 from handlers.core.help import COMMANDS_KEY
+from handlers.guards import require_role
 
 GRANT = Callback("admin", "grant", int, str)
 REVOKE = Callback("admin", "revoke", int, str)
-ADMINS = frozenset({Role.ADMIN})
 GRANTABLE = [r for r in Role if r != Role.WORKER]
-
-
-async def _admin_or_refuse(update: Update, context: Context) -> bool:
-    try:
-        await context.services.users.require(user_id=update.effective_user.id, any_of=ADMINS)
-    except PermissionDenied:
-        if update.callback_query:
-            await render.answer(update, context.t("errors.not_allowed"), alert=True)
-        else:
-            await render.reply(update, context, context.t("errors.not_allowed"))
-        return False
-    return True
 
 
 def _parse_args(args: list[str]) -> tuple[int, Role] | None:
@@ -43,8 +31,6 @@ def _parse_args(args: list[str]) -> tuple[int, Role] | None:
 
 
 async def _ask_confirm(update: Update, context: Context, scheme: Callback, key: str) -> None:
-    if not await _admin_or_refuse(update, context):
-        return
     t = context.t
     parsed = _parse_args(context.args or [])
     if parsed is None:
@@ -61,27 +47,28 @@ async def _ask_confirm(update: Update, context: Context, scheme: Callback, key: 
     )
 
 
+@require_role(ADMINS)
 async def cmd_grant(update: Update, context: Context) -> None:
     """Ask an admin to confirm giving a role."""
     await _ask_confirm(update, context, GRANT, "grant")
 
 
+@require_role(ADMINS)
 async def cmd_revoke(update: Update, context: Context) -> None:
     """Ask an admin to confirm taking a role away."""
     await _ask_confirm(update, context, REVOKE, "revoke")
 
 
+@require_role(ADMINS)
 async def btn_admin_role(update: Update, context: Context) -> None:
     """Apply a confirmed grant or revoke, after checking again that the presser is an admin."""
     data = update.callback_query.data
-    if not await _admin_or_refuse(update, context):
-        return
     await render.answer(update)
-    granting = data.startswith(GRANT.prefix)
+    granting = GRANT.matches(data)
     try:
         user_id, role_name = (GRANT if granting else REVOKE).parse(data)
         role = Role(role_name)
-    except (BadCallback, ValueError):
+    except ValueError:
         return
     users, t = context.services.users, context.t
     if granting:
@@ -119,5 +106,5 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [
         CommandHandler("grant", cmd_grant),
         CommandHandler("revoke", cmd_revoke),
-        CallbackQueryHandler(btn_admin_role, pattern=rf"{GRANT.pattern}|{REVOKE.pattern}"),
+        CallbackQueryHandler(btn_admin_role, pattern=either(GRANT, REVOKE)),
     ]

@@ -11,18 +11,16 @@ from bot import render
 from bot.clock import utcnow
 from bot.context import Context
 from bot.i18n import Translator
-from bot.models.users import Role
 from bot.render import Button
-from bot.services.core.qr import deep_link, qr_png
-from bot.services.core.users import PermissionDenied
+from bot.services.core import ADMINS, qr
 from bot.services.events.attendance import FORMATS, export
-from handlers.callbacks import BadCallback, Callback
+from handlers.callbacks import Callback
 from handlers.commands import Command
+from handlers.guards import require_role
 from handlers.reminders.reminders import when
 
 QR = Callback("ev", "qr", int)
 EXPORT = Callback("ev", "export", int, str)
-ADMINS = frozenset({Role.ADMIN})
 
 
 def organiser_rows(t: Translator, event_id: int) -> list[list[Button]]:
@@ -33,18 +31,6 @@ def organiser_rows(t: Translator, event_id: int) -> list[list[Button]]:
     ]
 
 
-async def _organiser(update: Update, context: Context) -> bool:
-    try:
-        await context.services.users.require(user_id=update.effective_user.id, any_of=ADMINS)
-    except PermissionDenied:
-        if update.callback_query:
-            await render.answer(update, context.t("errors.not_allowed"), alert=True)
-        else:
-            await render.reply(update, context, context.t("errors.not_allowed"))
-        return False
-    return True
-
-
 async def send_qr(update: Update, context: Context, event_id: int) -> None:
     """The check-in QR code as an image, with the link for those who cannot scan."""
     t = context.t
@@ -52,15 +38,14 @@ async def send_qr(update: Update, context: Context, event_id: int) -> None:
     if event is None:
         await render.reply(update, context, t("events.gone"))
         return
-    link = deep_link(context.bot.username, f"checkin_{event.checkin_token}")
+    link = qr.deep_link(context.bot.username, f"checkin_{event.checkin_token}")
     caption = t("events.qr_caption", title=event.title, link=link)
-    await render.reply(update, context, caption, photo=qr_png(link))
+    await render.reply(update, context, caption, photo=qr.qr_png(link))
 
 
+@require_role(ADMINS)
 async def cmd_event_qr(update: Update, context: Context) -> None:
     """/event_qr [id]: the QR code of one event, or a list of events to pick from."""
-    if not await _organiser(update, context):
-        return
     t, args = context.t, context.args or []
     if args and args[0].isdigit():
         await send_qr(update, context, int(args[0]))
@@ -74,28 +59,19 @@ async def cmd_event_qr(update: Update, context: Context) -> None:
     await render.reply(update, context, t("events.pick_qr"), render.inline(rows))
 
 
+@require_role(ADMINS)
 async def btn_event_qr(update: Update, context: Context) -> None:
     """The QR code of the event whose button was pressed."""
-    if not await _organiser(update, context):
-        return
     await render.answer(update)
-    try:
-        event_id = QR.one(update.callback_query.data)
-    except BadCallback:
-        return
+    event_id = QR.one(update.callback_query.data)
     await send_qr(update, context, event_id)
 
 
+@require_role(ADMINS)
 async def btn_event_export(update: Update, context: Context) -> None:
     """Send who answered and who checked in, as CSV or XLSX."""
-    if not await _organiser(update, context):
-        return
     t = context.t
-    try:
-        event_id, fmt = EXPORT.parse(update.callback_query.data)
-    except BadCallback:
-        await render.answer(update)
-        return
+    event_id, fmt = EXPORT.parse(update.callback_query.data)
     event = await context.services.events.find(event_id=event_id)
     if event is None or fmt not in FORMATS:
         await render.answer(update, t("events.gone"), alert=True)

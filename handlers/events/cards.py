@@ -13,7 +13,7 @@ from bot.i18n import Html, Translator
 from bot.models.events import Answer
 from bot.render import Button
 from bot.services import Services
-from bot.services.broadcasts.audience import Audience
+from bot.services.broadcasts import Audience
 from bot.services.events.views import EventCard, EventView
 from handlers.callbacks import Callback
 from handlers.reminders.reminders import when

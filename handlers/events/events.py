@@ -27,7 +27,7 @@ from bot.i18n import Html
 from bot.models.events import Answer
 from bot.models.users import Role
 from bot.render import Button
-from bot.services.core.scheduler import JobView
+from bot.services.core import JobView
 from bot.services.events.ics import event_file
 from bot.services.events.views import (
     REMINDER_KIND,
@@ -36,8 +36,8 @@ from bot.services.events.views import (
     EventNotFound,
     RsvpResult,
 )
-from bot.services.reminders.reminders import TooManyReminders
-from handlers.callbacks import BadCallback, Callback
+from bot.services.reminders import TooManyReminders
+from handlers.callbacks import Callback
 from handlers.commands import Command, MenuButton
 from handlers.events import admin
 from handlers.events.cards import OPEN, RSVP, card_text, remind_attendees, rsvp_row, started
@@ -85,10 +85,7 @@ async def show_card(update: Update, context: Context, event_id: int, *, fresh: b
 
 
 def _event_id(update: Update, scheme: Callback) -> int | None:
-    try:
-        value: int = scheme.parse(update.callback_query.data)[0]
-    except BadCallback:
-        return None
+    value: int = scheme.parse(update.callback_query.data)[0]
     return value
 
 
@@ -106,12 +103,12 @@ async def btn_event_rsvp(update: Update, context: Context) -> None:
     try:
         event_id, raw = RSVP.parse(update.callback_query.data)
         answer = Answer(raw)
-        if answer == Answer.WAITLISTED:
-            raise BadCallback(raw)
+        if answer == Answer.WAITLISTED:  # the server puts people on the waitlist, not a button
+            raise ValueError(raw)
         result = await context.services.events.respond(
             event_id=event_id, user_id=context.user.id, answer=answer
         )
-    except (BadCallback, ValueError, EventNotFound):
+    except (ValueError, EventNotFound):
         await render.answer(update, t("events.gone"), alert=True)
         return
     except EventClosed:

@@ -25,16 +25,17 @@ from bot.i18n import Html, Translator
 from bot.models.users import Role
 from bot.render import Button
 from bot.services import Services
-from bot.services.broadcasts.audience import Audience
-from bot.services.core.users import PermissionDenied
+from bot.services.broadcasts import Audience
+from bot.services.core import ADMINS
 from bot.services.events.drafts import SKIPPABLE, DraftStep, DraftView, InvalidAnswer, NoDraft
 from bot.services.events.views import InvalidEvent
 from bot.text.timeparse import TimeParseError
 from handlers import keyboards
 from handlers.broadcasts import audience
-from handlers.callbacks import BadCallback, Callback
+from handlers.callbacks import Callback
 from handlers.commands import Command
 from handlers.events.cards import announce, card_text
+from handlers.guards import require_role
 from handlers.reminders.reminders import ANY_MENU
 
 SKIP = Callback("evd", "skip")
@@ -45,22 +46,9 @@ ROLE = Callback("evd", "role", str)
 DONE = Callback("evd", "done")
 PUBLISH = Callback("evd", "pub")
 DROP = Callback("evd", "drop")
-ADMINS = frozenset({Role.ADMIN})
 ROLES = (Role.MODEL_WORKER, Role.CRAFTSMAN, Role.REVIEWER)
 PAGE_SIZE = 6
 STATES = [step.value for step in DraftStep]
-
-
-async def _organiser(update: Update, context: Context) -> bool:
-    try:
-        await context.services.users.require(user_id=update.effective_user.id, any_of=ADMINS)
-    except PermissionDenied:
-        if update.callback_query:
-            await render.answer(update, context.t("errors.not_allowed"), alert=True)
-        else:
-            await render.reply(update, context, context.t("errors.not_allowed"))
-        return False
-    return True
 
 
 def _mark(t: Translator, chosen: bool, label: str) -> str:
@@ -132,10 +120,9 @@ async def ask(update: Update, context: Context, draft: DraftView, *, page: int =
     return step.value
 
 
+@require_role(ADMINS, refused=ConversationHandler.END)
 async def cmd_event_new(update: Update, context: Context) -> str | None:
     """Start a new event draft (organisers only)."""
-    if not await _organiser(update, context):
-        return ConversationHandler.END  # type: ignore[return-value]
     draft = await context.services.event_drafts.begin(user_id=update.effective_user.id)
     await render.reply(update, context, context.t("events.new.intro"))
     return await ask(update, context, draft)
@@ -161,34 +148,33 @@ async def msg_event_new_answer(update: Update, context: Context) -> str | None:
     return await ask(update, context, draft)
 
 
+@require_role(ADMINS)
 async def btn_event_new(update: Update, context: Context) -> str | None:
     """Skip, the audience picker's buttons, and moving on to the preview."""
-    if not await _organiser(update, context):
-        return None
     await render.answer(update)
     data, user_id = update.callback_query.data, update.effective_user.id
     drafts = context.services.event_drafts
     page = 0
     try:
-        if data == SKIP.build():
+        if SKIP.matches(data):
             return await ask(update, context, await drafts.skip(user_id=user_id))
-        if data == DONE.build():
+        if DONE.matches(data):
             return await ask(update, context, await drafts.audience_done(user_id=user_id))
-        if data == EVERYONE.build():
+        if EVERYONE.matches(data):
             draft = await drafts.everyone(user_id=user_id)
-        elif data.startswith(ENTERPRISE.prefix + ":"):
+        elif ENTERPRISE.matches(data):
             enterprise_id, page = ENTERPRISE.parse(data)
             draft = await drafts.toggle(
                 user_id=user_id, kind="enterprise", value=str(enterprise_id)
             )
-        elif data.startswith(ROLE.prefix + ":"):
+        elif ROLE.matches(data):
             draft = await drafts.toggle(user_id=user_id, kind="role", value=ROLE.one(data))
         else:
             page = max(PAGE.one(data), 0)
             draft = await drafts.current(user_id=user_id)
             if draft is None:
                 raise NoDraft(user_id)
-    except (BadCallback, InvalidAnswer):
+    except InvalidAnswer:
         return None
     except NoDraft:
         await render.reply(update, context, context.t("events.new.no_draft"))
@@ -196,10 +182,9 @@ async def btn_event_new(update: Update, context: Context) -> str | None:
     return await ask(update, context, draft, page=page)
 
 
+@require_role(ADMINS)
 async def btn_event_new_publish(update: Update, context: Context) -> str | int | None:
     """Publish the previewed event and announce it to its audience."""
-    if not await _organiser(update, context):
-        return None
     await render.answer(update)
     t, user_id = context.t, update.effective_user.id
     try:

@@ -7,11 +7,10 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from bot import render
 from bot.context import Context
-from bot.models.users import Role
-from bot.services.core.users import PermissionDenied
+from bot.services.core import ADMINS
 from handlers.commands import Command
+from handlers.guards import require_role
 
-ADMINS = frozenset({Role.ADMIN})
 QUESTION_LIMIT = 15
 
 
@@ -19,14 +18,10 @@ def _percent(rate: float) -> str:
     return f"{rate:.0%}"
 
 
+@require_role(ADMINS)
 async def cmd_content_stats(update: Update, context: Context) -> None:
     """Completion rate per course and share of right answers per question, hardest first."""
     t = context.t
-    try:
-        await context.services.users.require(user_id=update.effective_user.id, any_of=ADMINS)
-    except PermissionDenied:
-        await render.reply(update, context, t("errors.not_allowed"))
-        return
     stats = await context.services.learning.stats(locale=t.locale)
     lines = [t("content_stats.title"), "", t("content_stats.courses")]
     for course in stats.courses:

@@ -18,9 +18,8 @@ from bot.context import Context, services_of
 from bot.edge.scheduler import job_context
 from bot.i18n import Translator
 from bot.render import Button
-from bot.services.core.scheduler import JobView
+from bot.services.core import JobView
 from handlers import keyboards
-from handlers.callbacks import BadCallback
 from handlers.commands import Command
 from handlers.learning.buttons import DAILY, DAILY_OFF, DAILY_SET, PRACTICE_START
 from handlers.learning.learn import send_lesson
@@ -62,10 +61,7 @@ async def btn_daily_menu(update: Update, context: Context) -> None:
 async def btn_daily_set(update: Update, context: Context) -> None:
     """Push the next unread lesson every day at the chosen time."""
     t, user = context.t, context.user
-    try:
-        hhmm = DAILY_SET.one(update.callback_query.data)
-    except BadCallback:
-        hhmm = -1
+    hhmm = DAILY_SET.one(update.callback_query.data)
     if hhmm not in TIMES:
         await render.answer(update, t("learn.gone"), alert=True)
         return

@@ -29,10 +29,10 @@ from bot.context import Context, services_of
 from bot.edge.scheduler import job_context
 from bot.i18n import Html, Translator
 from bot.render import Button
-from bot.services.core.scheduler import JobView
+from bot.services.core import JobView
 from bot.services.learning.learning import CourseView, LessonView
 from handlers import keyboards
-from handlers.callbacks import BadCallback, Callback
+from handlers.callbacks import Callback
 from handlers.commands import Command, MenuButton
 from handlers.learning import quiz
 from handlers.learning.buttons import (
@@ -154,10 +154,7 @@ async def cmd_learn(update: Update, context: Context) -> None:
 async def btn_learn_courses(update: Update, context: Context) -> None:
     """Another page of the course list (or back to it)."""
     await render.answer(update)
-    try:
-        page = max(COURSES.one(update.callback_query.data), 0)
-    except BadCallback:
-        return
+    page = max(COURSES.one(update.callback_query.data), 0)
     text, keyboard = await course_list(context, update.effective_user.id, page)
     await render.edit(update, context, text, keyboard)
 
@@ -181,11 +178,8 @@ async def show_course(
 
 
 def _id(update: Update, scheme: Callback) -> int:
-    """The id in the button's data; 0 (which matches nothing) when the data is forged."""
-    try:
-        return int(scheme.one(update.callback_query.data))
-    except BadCallback:
-        return 0
+    """The id in the button's data."""
+    return int(scheme.one(update.callback_query.data))
 
 
 async def btn_learn_course(update: Update, context: Context) -> None:

@@ -12,7 +12,6 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot import render
 from bot.context import Context
 from bot.services.learning.practice import PracticeCard
-from handlers.callbacks import BadCallback
 from handlers.commands import Command
 from handlers.learning.buttons import (
     PRACTICE_ANSWER,
@@ -71,20 +70,14 @@ async def _submit(
 
 async def btn_practice_answer(update: Update, context: Context) -> None:
     """A single-choice practice answer."""
-    try:
-        question_id, choice = PRACTICE_ANSWER.parse(update.callback_query.data)
-    except BadCallback:
-        question_id, choice = 0, -1
+    question_id, choice = PRACTICE_ANSWER.parse(update.callback_query.data)
     await _submit(update, context, question_id, frozenset({choice}))
 
 
 async def btn_practice_toggle(update: Update, context: Context) -> None:
     """Tick or untick an option of a multiple-choice practice question."""
     t = context.t
-    try:
-        question_id, mask = PRACTICE_TOGGLE.parse(update.callback_query.data)
-    except BadCallback:
-        question_id, mask = 0, 0
+    question_id, mask = PRACTICE_TOGGLE.parse(update.callback_query.data)
     card = await context.services.practice.next(user_id=update.effective_user.id, locale=t.locale)
     if (
         card is None
@@ -100,10 +93,7 @@ async def btn_practice_toggle(update: Update, context: Context) -> None:
 
 async def btn_practice_submit(update: Update, context: Context) -> None:
     """Submit the ticked options of a practice question."""
-    try:
-        question_id, mask = PRACTICE_SUBMIT.parse(update.callback_query.data)
-    except BadCallback:
-        question_id, mask = 0, 0
+    question_id, mask = PRACTICE_SUBMIT.parse(update.callback_query.data)
     if mask <= 0:
         await render.answer(update, context.t("quiz.tick_first"), alert=True)
         return

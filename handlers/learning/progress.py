@@ -12,9 +12,8 @@ from bot import render
 from bot.context import Context
 from bot.i18n import Translator
 from bot.render import Button
-from bot.services.core.points import BoardRow
+from bot.services.core import BoardRow
 from bot.services.learning.progress import Boards, ProgressSummary
-from handlers.callbacks import BadCallback
 from handlers.commands import Command
 from handlers.learning.buttons import DAILY, LEADERBOARD, PRACTICE_START, PROGRESS
 
@@ -97,11 +96,7 @@ async def btn_progress_show(update: Update, context: Context) -> None:
 
 async def btn_progress_board(update: Update, context: Context) -> None:
     """Leave or rejoin the leaderboards."""
-    try:
-        hidden = LEADERBOARD.one(update.callback_query.data) == 1
-    except BadCallback:
-        await render.answer(update)
-        return
+    hidden = LEADERBOARD.one(update.callback_query.data) == 1
     await context.services.progress.set_hidden(user_id=update.effective_user.id, hidden=hidden)
     toast = context.t("progress.hidden") if hidden else context.t("progress.shown")
     await render.answer(update, toast)

@@ -19,7 +19,7 @@ from bot.i18n import Translator, escape
 from bot.render import Button
 from bot.services.learning.questions import Feedback, QuestionView
 from bot.services.learning.quizzes import Outcome, QuizScore, QuizStep
-from handlers.callbacks import BadCallback, Callback
+from handlers.callbacks import Callback
 from handlers.learning.buttons import BACK, QUIZ_ANSWER, QUIZ_START, QUIZ_SUBMIT, QUIZ_TOGGLE
 
 LETTERS = "ABCDEF"
@@ -125,10 +125,7 @@ async def start_quiz(
 
 async def btn_quiz_start(update: Update, context: Context) -> None:
     """Start (or retry) a course's quiz."""
-    try:
-        course_id = QUIZ_START.one(update.callback_query.data)
-    except BadCallback:
-        course_id = 0
+    course_id = QUIZ_START.one(update.callback_query.data)
     await start_quiz(update, context, course_id)
 
 
@@ -161,20 +158,14 @@ async def _submit(
 
 async def btn_quiz_answer(update: Update, context: Context) -> None:
     """A single-choice answer."""
-    try:
-        question_id, choice = QUIZ_ANSWER.parse(update.callback_query.data)
-    except BadCallback:
-        question_id, choice = 0, -1
+    question_id, choice = QUIZ_ANSWER.parse(update.callback_query.data)
     await _submit(update, context, question_id, frozenset({choice}))
 
 
 async def btn_quiz_toggle(update: Update, context: Context) -> None:
     """Tick or untick an option of a multiple-choice question."""
     t = context.t
-    try:
-        question_id, mask = QUIZ_TOGGLE.parse(update.callback_query.data)
-    except BadCallback:
-        question_id, mask = 0, 0
+    question_id, mask = QUIZ_TOGGLE.parse(update.callback_query.data)
     view = await context.services.quizzes.question(question_id=question_id, locale=t.locale)
     if view is None or not 0 <= mask < 1 << len(view.options):
         await render.answer(update, t("learn.gone"), alert=True)
@@ -190,10 +181,7 @@ async def btn_quiz_toggle(update: Update, context: Context) -> None:
 
 async def btn_quiz_submit(update: Update, context: Context) -> None:
     """Submit the ticked options of a multiple-choice question."""
-    try:
-        question_id, mask = QUIZ_SUBMIT.parse(update.callback_query.data)
-    except BadCallback:
-        question_id, mask = 0, 0
+    question_id, mask = QUIZ_SUBMIT.parse(update.callback_query.data)
     if mask <= 0:
         await render.answer(update, context.t("quiz.tick_first"), alert=True)
         return

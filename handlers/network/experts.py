@@ -22,12 +22,12 @@ from bot import render
 from bot.context import Context
 from bot.i18n import Translator
 from bot.models.network import Speciality
-from bot.models.users import Role
 from bot.render import Button
 from bot.services import Services
+from bot.services.core import EXPERTS
 from bot.services.network.experts import ExpertCard, InvalidProfile, OwnProfile
 from handlers import keyboards
-from handlers.callbacks import BadCallback, Callback
+from handlers.callbacks import Callback
 from handlers.commands import Command
 
 FIELD = Callback("exp", "field", str, int)
@@ -37,7 +37,6 @@ EDIT = Callback("exp", "edit", str)
 ASK_TO = Callback("ask", "to", int)
 PAGE_SIZE = 5
 EDITING = "expert_edit"
-EXPERTS = frozenset({Role.MODEL_WORKER, Role.CRAFTSMAN})
 
 
 def matching_fields(context: Context, query: str) -> set[str]:
@@ -127,10 +126,7 @@ async def btn_experts_field(update: Update, context: Context) -> None:
     """Browse one field's experts, page by page."""
     await render.answer(update)
     t = context.t
-    try:
-        field, page = FIELD.parse(update.callback_query.data)
-    except BadCallback:
-        return
+    field, page = FIELD.parse(update.callback_query.data)
     if field not in set(Speciality):
         return
     cards, total = await context.services.network.experts.search(
@@ -192,10 +188,7 @@ async def btn_expert_set_field(update: Update, context: Context) -> None:
     """Create the profile with a field, or change the field."""
     await render.answer(update)
     t, user_id = context.t, update.effective_user.id
-    try:
-        field = SET_FIELD.one(update.callback_query.data)
-    except BadCallback:
-        return
+    field = SET_FIELD.one(update.callback_query.data)
     experts = context.services.network.experts
     if field == "pick" or field not in set(Speciality):
         await render.edit(
@@ -216,7 +209,7 @@ async def btn_expert_toggle(update: Update, context: Context) -> None:
         own = await context.services.network.experts.toggle(
             user_id=update.effective_user.id, setting=TOGGLE.one(update.callback_query.data)
         )
-    except (BadCallback, InvalidProfile):
+    except InvalidProfile:
         return
     if own is not None:
         await render.edit(update, context, _own_text(context.t, own), _own_keyboard(context.t, own))
@@ -230,7 +223,7 @@ async def btn_expert_edit(update: Update, context: Context) -> str | None:
         step = await context.services.network.experts.begin_edit(
             user_id=update.effective_user.id, what=what
         )
-    except (BadCallback, InvalidProfile):
+    except InvalidProfile:
         return None
     if step is None:
         return None

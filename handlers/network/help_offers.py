@@ -19,9 +19,9 @@ from bot.context import Context, services_of
 from bot.edge.scheduler import job_context
 from bot.i18n import Translator
 from bot.render import Button
-from bot.services.core.scheduler import JobView
+from bot.services.core import JobView
 from bot.services.network.help_requests import ESCALATE_KIND, Offered, RequestView
-from handlers.callbacks import BadCallback, Callback
+from handlers.callbacks import Callback
 from handlers.network.experts import card_text
 from handlers.network.help_relay import closing_keyboard
 
@@ -76,11 +76,7 @@ async def deliver(context: Context, offered: Offered) -> int:
 async def btn_ask_accept(update: Update, context: Context) -> None:
     """Take the request if it is still open; the requester hears who took it."""
     t, user_id = context.t, update.effective_user.id
-    try:
-        request_id = ACCEPT.one(update.callback_query.data)
-    except BadCallback:
-        await render.answer(update)
-        return
+    request_id = ACCEPT.one(update.callback_query.data)
     network = context.services.network
     result = await network.help_requests.accept(request_id=request_id, user_id=user_id)
     if result.outcome != "ok" or result.requester is None or result.request is None:
@@ -98,10 +94,7 @@ async def btn_ask_accept(update: Update, context: Context) -> None:
 async def btn_ask_decline(update: Update, context: Context) -> None:
     """Pass on the request; if everyone of the round passed, it moves on at once."""
     await render.answer(update)
-    try:
-        request_id = DECLINE.one(update.callback_query.data)
-    except BadCallback:
-        return
+    request_id = DECLINE.one(update.callback_query.data)
     if await context.services.network.help_requests.decline(
         request_id=request_id, user_id=update.effective_user.id
     ):

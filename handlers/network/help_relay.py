@@ -15,7 +15,7 @@ from bot.context import Context
 from bot.i18n import Translator
 from bot.render import Button
 from bot.services.network.relay import Relayed
-from handlers.callbacks import BadCallback, Callback
+from handlers.callbacks import Callback
 from handlers.commands import Command, MenuButton
 from handlers.core import fallback
 from handlers.network.media import content_of
@@ -83,11 +83,7 @@ async def msg_relay(update: Update, context: Context) -> None:
 async def btn_ask_talk(update: Update, context: Context) -> None:
     """Send the next free messages to this request."""
     t = context.t
-    try:
-        request_id = TALK.one(update.callback_query.data)
-    except BadCallback:
-        await render.answer(update)
-        return
+    request_id = TALK.one(update.callback_query.data)
     if not await context.services.network.relay.focus(
         user_id=update.effective_user.id, request_id=request_id
     ):
@@ -137,11 +133,7 @@ async def cmd_requests(update: Update, context: Context) -> None:
 async def btn_ask_solved(update: Update, context: Context) -> None:
     """The requester closes the request as solved, is asked for stars; the expert is thanked."""
     t = context.t
-    try:
-        request_id = SOLVED.one(update.callback_query.data)
-    except BadCallback:
-        await render.answer(update)
-        return
+    request_id = SOLVED.one(update.callback_query.data)
     closed = await context.services.network.help_requests.solve(
         request_id=request_id, user_id=update.effective_user.id
     )
@@ -166,10 +158,7 @@ async def btn_ask_solved(update: Update, context: Context) -> None:
 async def btn_ask_rate(update: Update, context: Context) -> None:
     """Record the requester's stars."""
     await render.answer(update)
-    try:
-        request_id, stars = RATE.parse(update.callback_query.data)
-    except BadCallback:
-        return
+    request_id, stars = RATE.parse(update.callback_query.data)
     if await context.services.network.help_requests.rate(
         request_id=request_id, user_id=update.effective_user.id, stars=stars
     ):
@@ -181,11 +170,7 @@ async def btn_ask_rate(update: Update, context: Context) -> None:
 async def btn_ask_withdraw(update: Update, context: Context) -> None:
     """The requester withdraws; an expert already on it is told."""
     t = context.t
-    try:
-        request_id = WITHDRAW.one(update.callback_query.data)
-    except BadCallback:
-        await render.answer(update)
-        return
+    request_id = WITHDRAW.one(update.callback_query.data)
     closed = await context.services.network.help_requests.cancel(
         request_id=request_id, user_id=update.effective_user.id
     )

@@ -26,7 +26,7 @@ from bot.services import Services
 from bot.services.network.help_drafts import DraftError
 from bot.services.network.help_requests import RequestView
 from handlers import keyboards
-from handlers.callbacks import BadCallback, Callback
+from handlers.callbacks import Callback
 from handlers.commands import Command
 from handlers.network import help_offers
 from handlers.network.experts import ASK_TO
@@ -72,10 +72,7 @@ async def cmd_rural(update: Update, context: Context) -> str:
 async def btn_ask_to(update: Update, context: Context) -> str | None:
     """Start a request offered first to the expert whose card was pressed."""
     await render.answer(update)
-    try:
-        profile_id = ASK_TO.one(update.callback_query.data)
-    except BadCallback:
-        return None
+    profile_id = ASK_TO.one(update.callback_query.data)
     return await _begin(update, context, expert=profile_id)
 
 
@@ -144,7 +141,7 @@ async def btn_ask_field(update: Update, context: Context) -> str | None:
         draft = await context.services.network.help_drafts.choose_field(
             user_id=update.effective_user.id, field=FIELD.one(update.callback_query.data)
         )
-    except (BadCallback, DraftError):
+    except DraftError:
         return None
     await render.edit(
         update,

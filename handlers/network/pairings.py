@@ -26,13 +26,11 @@ from bot import render
 from bot.context import Context, services_of
 from bot.edge.scheduler import job_context
 from bot.i18n import Translator
-from bot.models.users import Role
 from bot.render import Button
 from bot.services import Services
-from bot.services.core import qr
-from bot.services.core.scheduler import JobView
+from bot.services.core import EXPERTS, JobView, qr
 from bot.services.network.pairings import CADENCES, REMIND_KIND, PairError, PairView
-from handlers.callbacks import BadCallback, Callback
+from handlers.callbacks import Callback
 from handlers.commands import Command
 
 CADENCE = Callback("pair", "cad", int)
@@ -44,7 +42,6 @@ STATES = {
     "cadence": "pair_cadence",
     "checkin": "pair_checkin",
 }
-EXPERTS = frozenset({Role.MODEL_WORKER, Role.CRAFTSMAN})
 
 
 def _pair_line(t: Translator, pair: PairView) -> str:
@@ -112,7 +109,7 @@ async def btn_pair_cadence(update: Update, context: Context) -> int | None:
         pair = await context.services.network.pairings.set_cadence(
             expert_id=update.effective_user.id, days=CADENCE.one(update.callback_query.data)
         )
-    except (BadCallback, PairError):
+    except PairError:
         return None
     await render.edit(update, context, t("network.pair.started") + "\n\n" + _pair_line(t, pair))
     payload = "pair_" + context.services.network.invites.payload("pair", pair.id)
@@ -170,10 +167,7 @@ async def btn_pair_history(update: Update, context: Context) -> None:
     """A pair's check-ins, oldest first."""
     await render.answer(update)
     t = context.t
-    try:
-        pairing_id = HISTORY.one(update.callback_query.data)
-    except BadCallback:
-        return
+    pairing_id = HISTORY.one(update.callback_query.data)
     found = await context.services.network.pairings.history(
         pairing_id=pairing_id, user_id=update.effective_user.id
     )
@@ -205,10 +199,7 @@ async def btn_pair_history(update: Update, context: Context) -> None:
 async def btn_pair_checkin(update: Update, context: Context) -> str | None:
     """Ask for a short note on how the pair's goals are going."""
     await render.answer(update)
-    try:
-        pairing_id = CHECKIN.one(update.callback_query.data)
-    except BadCallback:
-        return None
+    pairing_id = CHECKIN.one(update.callback_query.data)
     pair = await context.services.network.pairings.begin_checkin(
         pairing_id=pairing_id, user_id=update.effective_user.id
     )

@@ -16,17 +16,16 @@ from bot import render
 from bot.clock import utcnow
 from bot.context import Context
 from bot.i18n import Translator
-from bot.models.users import Role
 from bot.render import Button
-from bot.services.core.users import PermissionDenied
+from bot.services.core import ADMINS, EXPERTS
 from bot.services.network.dossier import dossier_xlsx
 from bot.services.network.reports import AreaReport, LevelReport
-from handlers.callbacks import BadCallback, Callback
+from handlers.callbacks import Callback
 from handlers.commands import Command
+from handlers.guards import allowed, require_role
 
 UNIT = Callback("rep", "unit", int, str)
 PERSON = Callback("rep", "dos", int)
-ADMINS = frozenset({Role.ADMIN})
 PERIODS = ("y", "a")
 
 
@@ -85,37 +84,20 @@ def _keyboard(t: Translator, report: LevelReport, period: str) -> InlineKeyboard
     return render.inline([*rows, nav])
 
 
-async def _admin(update: Update, context: Context) -> bool:
-    try:
-        await context.services.users.require(user_id=update.effective_user.id, any_of=ADMINS)
-    except PermissionDenied:
-        if update.callback_query:
-            await render.answer(update, context.t("errors.not_allowed"), alert=True)
-        else:
-            await render.reply(update, context, context.t("errors.not_allowed"))
-        return False
-    return True
-
-
+@require_role(ADMINS)
 async def cmd_report(update: Update, context: Context) -> None:
     """Admins: this year's figures for the province and each city."""
-    if not await _admin(update, context):
-        return
     report = await context.services.network.reports.level(since=_since(context, "y"))
     await render.reply(
         update, context, report_text(context.t, report, "y"), _keyboard(context.t, report, "y")
     )
 
 
+@require_role(ADMINS)
 async def btn_report_unit(update: Update, context: Context) -> None:
     """Admins: the figures of another unit or period."""
-    if not await _admin(update, context):
-        return
     await render.answer(update)
-    try:
-        unit_id, period = UNIT.parse(update.callback_query.data)
-    except BadCallback:
-        return
+    unit_id, period = UNIT.parse(update.callback_query.data)
     if period not in PERIODS:
         return
     report = await context.services.network.reports.level(
@@ -153,7 +135,7 @@ async def cmd_dossier(update: Update, context: Context) -> None:
     if not query:
         await _send_dossier(update, context, user_id)
         return
-    if not await _admin(update, context):
+    if not await allowed(update, context, ADMINS):
         return
     people = await context.services.network.reports.people(query=query)
     if not people:
@@ -166,15 +148,11 @@ async def cmd_dossier(update: Update, context: Context) -> None:
     await render.reply(update, context, t("network.dossier.pick"), render.inline(rows))
 
 
+@require_role(ADMINS)
 async def btn_report_dossier(update: Update, context: Context) -> None:
     """Admins: the dossier of the person pressed."""
-    if not await _admin(update, context):
-        return
     await render.answer(update)
-    try:
-        user_id = PERSON.one(update.callback_query.data)
-    except BadCallback:
-        return
+    user_id = PERSON.one(update.callback_query.data)
     await _send_dossier(update, context, user_id)
 
 
@@ -183,7 +161,7 @@ COMMANDS = [
     Command(
         "dossier",
         "network.dossier.command",
-        roles=frozenset({Role.MODEL_WORKER, Role.CRAFTSMAN, Role.ADMIN}),
+        roles=EXPERTS,
     ),
 ]
 

@@ -15,15 +15,14 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot import render
 from bot.context import Context
 from bot.i18n import Translator
-from bot.models.users import Role
 from bot.render import Button
-from bot.services.core import qr
-from bot.services.core.users import PermissionDenied
+from bot.services.core import ADMINS, qr
 from bot.services.network.coverage_chart import ChartLabels, coverage_png
 from bot.services.network.studios import CoverageReport, CoverageRow, StudioView
 from handlers import keyboards
-from handlers.callbacks import BadCallback, Callback
+from handlers.callbacks import Callback
 from handlers.commands import Command
+from handlers.guards import require_role
 
 PAGE = Callback("studio", "page", int)
 OPEN = Callback("studio", "open", int)
@@ -31,7 +30,6 @@ INVITE = Callback("studio", "inv", int)
 COVER = Callback("studio", "cov", int)
 PAGE_SIZE = 8
 ENTERPRISE_ROWS = 10
-ADMINS = frozenset({Role.ADMIN})
 
 
 def _studio_card(t: Translator, studio: StudioView) -> str:
@@ -75,10 +73,7 @@ async def cmd_studios(update: Update, context: Context) -> None:
 async def btn_studio_page(update: Update, context: Context) -> None:
     """Another page of the registry."""
     await render.answer(update)
-    try:
-        page = max(PAGE.one(update.callback_query.data), 0)
-    except BadCallback:
-        return
+    page = max(PAGE.one(update.callback_query.data), 0)
     text, keyboard = await _registry(context, page)
     await render.edit(update, context, text, keyboard)
 
@@ -87,10 +82,7 @@ async def btn_studio_open(update: Update, context: Context) -> None:
     """A studio's card; its leader also gets the invitation button."""
     await render.answer(update)
     t, studios = context.t, context.services.network.studios
-    try:
-        studio_id = OPEN.one(update.callback_query.data)
-    except BadCallback:
-        return
+    studio_id = OPEN.one(update.callback_query.data)
     studio = await studios.studio(studio_id=studio_id)
     if studio is None:
         await render.reply(update, context, t("network.studio.gone"))
@@ -104,11 +96,7 @@ async def btn_studio_open(update: Update, context: Context) -> None:
 async def btn_studio_invite(update: Update, context: Context) -> None:
     """The leader gets the studio's invitation link and QR code."""
     network = context.services.network
-    try:
-        studio_id = INVITE.one(update.callback_query.data)
-    except BadCallback:
-        await render.answer(update)
-        return
+    studio_id = INVITE.one(update.callback_query.data)
     studio = await network.studios.studio(studio_id=studio_id)
     if studio is None or not await network.studios.leads(
         studio_id=studio_id, user_id=update.effective_user.id
@@ -210,29 +198,17 @@ async def _send_coverage(update: Update, context: Context, unit_id: int | None) 
     await render.reply(update, context, t("network.coverage.chart_caption"), photo=png)
 
 
+@require_role(ADMINS)
 async def cmd_coverage(update: Update, context: Context) -> None:
     """Admins: studio coverage of the whole province, as a table and a chart."""
-    try:
-        await context.services.users.require(user_id=update.effective_user.id, any_of=ADMINS)
-    except PermissionDenied:
-        await render.reply(update, context, context.t("errors.not_allowed"))
-        return
     await _send_coverage(update, context, None)
 
 
+@require_role(ADMINS)
 async def btn_studio_coverage(update: Update, context: Context) -> None:
     """Admins: coverage of the unit pressed."""
-    try:
-        await context.services.users.require(user_id=update.effective_user.id, any_of=ADMINS)
-        unit_id = COVER.one(update.callback_query.data)
-    except PermissionDenied:
-        await render.answer(update, context.t("errors.not_allowed"), alert=True)
-        return
-    except BadCallback:
-        await render.answer(update)
-        return
     await render.answer(update)
-    await _send_coverage(update, context, unit_id)
+    await _send_coverage(update, context, COVER.one(update.callback_query.data))
 
 
 COMMANDS = [

@@ -22,7 +22,7 @@ from bot.models.network import ActivityKind
 from bot.render import Button
 from bot.services import Services
 from bot.services.network.teams import ActivityView, TeamError
-from handlers.callbacks import BadCallback, Callback
+from handlers.callbacks import Callback
 
 LOG = Callback("team", "log", int)
 KIND = Callback("team", "kind", int, str)
@@ -35,10 +35,7 @@ NOTE = "team_note"
 async def btn_team_log(update: Update, context: Context) -> None:
     """Which kind of activity: a visit, a training, a problem solved."""
     await render.answer(update)
-    try:
-        team_id = LOG.one(update.callback_query.data)
-    except BadCallback:
-        return
+    team_id = LOG.one(update.callback_query.data)
     t = context.t
     rows = [
         [
@@ -58,7 +55,7 @@ async def btn_team_kind(update: Update, context: Context) -> str | int | None:
         activity = await context.services.network.teams.start_activity(
             team_id=team_id, user_id=update.effective_user.id, kind=kind
         )
-    except (BadCallback, TeamError):
+    except TeamError:
         return None
     if activity is None:
         await render.edit(update, context, t("network.team.members_only"))
@@ -78,10 +75,7 @@ async def btn_team_kind(update: Update, context: Context) -> str | int | None:
 async def btn_team_place(update: Update, context: Context) -> str | None:
     """Record the enterprise; ask for the note and photos."""
     await render.answer(update)
-    try:
-        activity_id, enterprise_id = PLACE.parse(update.callback_query.data)
-    except BadCallback:
-        return None
+    activity_id, enterprise_id = PLACE.parse(update.callback_query.data)
     activity = await context.services.network.teams.choose_enterprise(
         activity_id=activity_id,
         user_id=update.effective_user.id,

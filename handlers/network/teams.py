@@ -20,22 +20,18 @@ from bot import render
 from bot.context import Context
 from bot.i18n import Translator
 from bot.models.network import ActivityKind
-from bot.models.users import Role
 from bot.render import Button
-from bot.services.core import qr
-from bot.services.core.enterprises import InvalidName
-from bot.services.core.users import PermissionDenied
+from bot.services.core import ADMINS, EXPERTS, InvalidName, qr
 from bot.services.network.teams import ActivityView, TeamError, TeamRecord, TeamView
 from handlers import keyboards
-from handlers.callbacks import BadCallback, Callback
+from handlers.callbacks import Callback
 from handlers.commands import Command
+from handlers.guards import allowed, require_role
 from handlers.network import team_log
 
 OPEN = Callback("team", "open", int)
 SERVE = Callback("team", "srv", int, int)
 INVITE = Callback("team", "inv", int)
-MEMBERS = frozenset({Role.MODEL_WORKER, Role.CRAFTSMAN, Role.ADMIN})
-ADMINS = frozenset({Role.ADMIN})
 
 
 def _activity_line(t: Translator, activity: ActivityView, zone: ZoneInfo) -> str:
@@ -112,20 +108,13 @@ async def cmd_team(update: Update, context: Context) -> None:
 async def btn_team_open(update: Update, context: Context) -> None:
     """Show the record of the team pressed."""
     await render.answer(update)
-    try:
-        await _show(update, context, OPEN.one(update.callback_query.data), edit=True)
-    except BadCallback:
-        return
+    await _show(update, context, OPEN.one(update.callback_query.data), edit=True)
 
 
+@require_role(ADMINS)
 async def cmd_newteam(update: Update, context: Context) -> None:
     """An admin founds a team (/newteam name) and gets its invitation."""
     t = context.t
-    try:
-        await context.services.users.require(user_id=update.effective_user.id, any_of=ADMINS)
-    except PermissionDenied:
-        await render.reply(update, context, t("errors.not_allowed"))
-        return
     name = " ".join(context.args or [])
     try:
         team = await context.services.network.teams.create(name=name, by=update.effective_user.id)
@@ -146,10 +135,7 @@ async def _send_invite(update: Update, context: Context, team: TeamView) -> None
 async def btn_team_invite(update: Update, context: Context) -> None:
     """A member asks for the team's invitation link and QR code."""
     await render.answer(update)
-    try:
-        team_id = INVITE.one(update.callback_query.data)
-    except BadCallback:
-        return
+    team_id = INVITE.one(update.callback_query.data)
     record = await context.services.network.teams.record(
         team_id=team_id, user_id=update.effective_user.id
     )
@@ -164,10 +150,7 @@ async def deep_team(update: Update, context: Context, rest: str) -> None:
     if team_id is None:
         await render.reply(update, context, t("network.invite.invalid"))
         return
-    try:
-        await context.services.users.require(user_id=update.effective_user.id, any_of=MEMBERS)
-    except PermissionDenied:
-        await render.reply(update, context, t("network.team.members_only"))
+    if not await allowed(update, context, EXPERTS, refusal="network.team.members_only"):
         return
     team = await network.teams.join(team_id=team_id, user_id=update.effective_user.id)
     if team is None:
@@ -201,10 +184,7 @@ async def cmd_serve(update: Update, context: Context) -> None:
 async def btn_team_serve(update: Update, context: Context) -> None:
     """Add the enterprise to the team pressed."""
     await render.answer(update)
-    try:
-        team_id, enterprise_id = SERVE.parse(update.callback_query.data)
-    except BadCallback:
-        return
+    team_id, enterprise_id = SERVE.parse(update.callback_query.data)
     enterprise = await context.services.enterprises.find(enterprise_id=enterprise_id)
     if enterprise is None:
         return
@@ -222,8 +202,8 @@ async def btn_team_serve(update: Update, context: Context) -> None:
 
 
 COMMANDS = [
-    Command("team", "network.team.command", roles=MEMBERS),
-    Command("serve", "network.team.serve_command", roles=MEMBERS),
+    Command("team", "network.team.command", roles=EXPERTS),
+    Command("serve", "network.team.serve_command", roles=EXPERTS),
     Command("newteam", "network.team.newteam_command", roles=ADMINS),
 ]
 DEEP_LINKS = {"team_": deep_team}

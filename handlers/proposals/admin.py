@@ -10,29 +10,17 @@ from telegram.ext import BaseHandler, CommandHandler
 from bot import render
 from bot.clock import utcnow
 from bot.context import Context
-from bot.models.users import Role
-from bot.services.core import qr
-from bot.services.core.users import PermissionDenied
+from bot.services.core import ADMINS, qr
 from handlers.commands import Command
+from handlers.guards import require_role
 from handlers.proposals.write import PLACE_MAX, PREFIX
 
-ADMINS = frozenset({Role.ADMIN})
 PLACE = re.compile(rf"^[A-Za-z0-9_-]{{1,{PLACE_MAX}}}$")
 
 
-async def _admin(update: Update, context: Context) -> bool:
-    try:
-        await context.services.users.require(user_id=update.effective_user.id, any_of=ADMINS)
-    except PermissionDenied:
-        await render.reply(update, context, context.t("errors.not_allowed"))
-        return False
-    return True
-
-
+@require_role(ADMINS)
 async def cmd_idea_qr(update: Update, context: Context) -> None:
     """A printable QR code that starts a proposal about one place."""
-    if not await _admin(update, context):
-        return
     place = (context.args or [""])[0]
     if not PLACE.match(place):
         await render.reply(update, context, context.t("ideas.qr.usage", max=PLACE_MAX))
@@ -42,10 +30,9 @@ async def cmd_idea_qr(update: Update, context: Context) -> None:
     await render.reply(update, context, caption, photo=qr.qr_png(link))
 
 
+@require_role(ADMINS)
 async def cmd_export_ideas(update: Update, context: Context) -> None:
     """Every proposal as a spreadsheet (``/export_ideas csv`` for CSV)."""
-    if not await _admin(update, context):
-        return
     fmt = "csv" if (context.args or [""])[0].lower() == "csv" else "xlsx"
     data = await context.services.proposals.export(fmt=fmt, t=context.t)
     name = f"proposals-{utcnow().astimezone(context.services.settings.zone):%Y%m%d}.{fmt}"

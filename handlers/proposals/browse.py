@@ -16,7 +16,6 @@ from bot.context import Context
 from bot.render import Button
 from bot.services.proposals.rules import OwnProposal, ProposalCard, ProposalError
 from handlers import keyboards
-from handlers.callbacks import BadCallback
 from handlers.commands import Command
 from handlers.proposals.buttons import BROWSE, COMMENT, SHOW, STARS, SUPPORT
 from handlers.proposals.cards import card, line, plain
@@ -53,10 +52,7 @@ async def cmd_ideas(update: Update, context: Context) -> None:
 async def btn_browse_list(update: Update, context: Context) -> None:
     """Another tab or page of the list."""
     await render.answer(update)
-    try:
-        scope, page = BROWSE.parse(update.callback_query.data)
-    except BadCallback:
-        return
+    scope, page = BROWSE.parse(update.callback_query.data)
     await _list(update, context, scope if scope in (OURS, ALL) else OURS, max(page, 0))
 
 
@@ -75,7 +71,7 @@ async def btn_browse_show(update: Update, context: Context) -> None:
         view = await context.services.proposals.card(
             proposal_id=SHOW.one(update.callback_query.data), viewer_id=update.effective_user.id
         )
-    except (ProposalError, BadCallback):
+    except ProposalError:
         await render.reply(update, context, context.t("ideas.gone"))
         return
     await send_media(context, update.effective_chat.id, view)
@@ -94,7 +90,7 @@ async def btn_browse_support(update: Update, context: Context) -> None:
     except OwnProposal:
         await render.answer(update, t("ideas.browse.own"), alert=True)
         return
-    except (ProposalError, BadCallback):
+    except ProposalError:
         await render.answer(update, t("ideas.gone"), alert=True)
         return
     key = "ideas.browse.thanks" if done.added else "ideas.browse.already"

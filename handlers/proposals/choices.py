@@ -13,7 +13,7 @@ from telegram import Update
 from bot import render
 from bot.context import Context
 from bot.models.proposals import BenefitCategory
-from bot.services.core.users import PermissionDenied
+from bot.services.core import PermissionDenied
 from bot.services.proposals.answers import InvalidAnswer
 from bot.services.proposals.rules import DailyLimit, ProposalNotFound
 from bot.services.proposals.steps import DraftStep, DraftView

@@ -9,7 +9,7 @@ from bot import render
 from bot.context import Context
 from bot.models.proposals import ProposalStatus
 from bot.render import Button
-from bot.services.core.users import PermissionDenied
+from bot.services.core import PermissionDenied
 from bot.services.proposals.rules import (
     DECIDED_WELL,
     IN_REVIEW,
@@ -18,7 +18,7 @@ from bot.services.proposals.rules import (
     ProposalCard,
     ProposalError,
 )
-from handlers.callbacks import BadCallback, Callback
+from handlers.callbacks import Callback
 from handlers.commands import Command
 from handlers.proposals.buttons import (
     MINE,
@@ -31,11 +31,8 @@ from handlers.proposals.buttons import (
 from handlers.proposals.cards import card, line, plain, status
 
 
-def _id(update: Update, scheme: Callback) -> int | None:
-    try:
-        return int(scheme.one(update.callback_query.data))
-    except BadCallback:
-        return None
+def _id(update: Update, scheme: Callback) -> int:
+    return int(scheme.one(update.callback_query.data))
 
 
 async def cmd_myideas(update: Update, context: Context) -> None:
@@ -87,7 +84,7 @@ async def btn_my_show(update: Update, context: Context) -> None:
 async def btn_my_withdraw(update: Update, context: Context) -> None:
     """Ask to confirm taking the proposal back."""
     await render.answer(update)
-    t, proposal_id = context.t, _id(update, WITHDRAW) or 0
+    t, proposal_id = context.t, _id(update, WITHDRAW)
     keyboard = render.inline(
         [[Button(plain(t("common.confirm")), WITHDRAW_CONFIRM.build(proposal_id))]]
     )
@@ -100,7 +97,7 @@ async def btn_my_withdraw_confirm(update: Update, context: Context) -> None:
     t = context.t
     try:
         moved = await context.services.proposals.withdraw(
-            proposal_id=_id(update, WITHDRAW_CONFIRM) or 0, user_id=update.effective_user.id
+            proposal_id=_id(update, WITHDRAW_CONFIRM), user_id=update.effective_user.id
         )
     except (Conflict, IllegalTransition) as error:
         now = error.status if isinstance(error, Conflict) else error.current
@@ -117,7 +114,7 @@ async def btn_my_step_forward(update: Update, context: Context) -> None:
     await render.answer(update)
     try:
         done = await context.services.proposals.step_forward(
-            proposal_id=_id(update, STEP_FORWARD) or 0, user_id=update.effective_user.id
+            proposal_id=_id(update, STEP_FORWARD), user_id=update.effective_user.id
         )
     except ProposalError:
         done = False

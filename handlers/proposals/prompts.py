@@ -19,7 +19,7 @@ from bot import render
 from bot.context import Context
 from bot.models.proposals import MediaKind
 from bot.render import Button
-from bot.services.core.users import PermissionDenied
+from bot.services.core import PermissionDenied
 from bot.services.proposals.answers import InvalidAnswer
 from bot.services.proposals.prompts import TARGET, PromptKind
 from bot.services.proposals.rules import (
@@ -29,7 +29,7 @@ from bot.services.proposals.rules import (
     NewMedia,
     ProposalNotFound,
 )
-from handlers.callbacks import BadCallback, Callback
+from handlers.callbacks import Callback
 from handlers.proposals.buttons import COMMENT, NEEDS_INFO, PROMPT_CANCEL, REJECT, REPLY
 from handlers.proposals.cards import plain, status
 from handlers.proposals.notify import announce, tell
@@ -57,7 +57,7 @@ async def _start(update: Update, context: Context, kind: PromptKind) -> str | No
     except IllegalTransition as moved:
         await render.answer(update, t("ideas.already", status=status(t, moved.current)), alert=True)
         return None
-    except (ProposalNotFound, BadCallback):
+    except ProposalNotFound:
         await render.answer(update, t("ideas.gone"), alert=True)
         return None
     await render.answer(update)

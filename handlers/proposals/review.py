@@ -13,8 +13,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot import render
 from bot.context import Context
 from bot.models.proposals import BenefitCategory, ProposalStatus
-from bot.models.users import REVIEWING_ROLES
 from bot.render import Button
+from bot.services.core import REVIEWERS
 from bot.services.proposals.reviews import QueueFilter, QueueItem
 from bot.services.proposals.rules import (
     Conflict,
@@ -183,7 +183,7 @@ async def btn_review_implemented(update: Update, context: Context) -> None:
         await _decide(update, context, args[0], ProposalStatus.IMPLEMENTED)
 
 
-COMMANDS = [Command("review", "ideas.command.review", roles=REVIEWING_ROLES)]
+COMMANDS = [Command("review", "ideas.command.review", roles=REVIEWERS)]
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

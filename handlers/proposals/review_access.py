@@ -8,8 +8,9 @@ from telegram import Update
 
 from bot import render
 from bot.context import Context
-from bot.services.core.users import PermissionDenied
-from handlers.callbacks import BadCallback, Callback
+from bot.services.core import PermissionDenied
+from handlers.callbacks import Callback
+from handlers.guards import refuse
 
 ANY = "any"
 PENDING, ACCEPTED = "p", "a"
@@ -20,10 +21,7 @@ async def allowed(update: Update, context: Context) -> bool:
     try:
         await context.services.proposal_reviews.scope(user_id=update.effective_user.id)
     except PermissionDenied:
-        if update.callback_query:
-            await render.answer(update, context.t("errors.not_allowed"), alert=True)
-        else:
-            await render.reply(update, context, context.t("errors.not_allowed"))
+        await refuse(update, context)
         return False
     return True
 
@@ -32,10 +30,5 @@ async def pressed(update: Update, context: Context, scheme: Callback) -> tuple[A
     """A reviewer's button: permission checked, data parsed, the query answered."""
     if not await allowed(update, context):
         return None
-    try:
-        args = scheme.parse(update.callback_query.data)
-    except BadCallback:
-        await render.answer(update, context.t("fallback.stale_button"))
-        return None
     await render.answer(update)
-    return args
+    return scheme.parse(update.callback_query.data)

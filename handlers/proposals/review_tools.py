@@ -8,7 +8,7 @@ from bot import render
 from bot.context import Context
 from bot.models.proposals import BenefitCategory
 from bot.render import Button
-from bot.services.core.users import PermissionDenied
+from bot.services.core import PermissionDenied
 from bot.services.proposals.rules import OwnProposal, ProposalError
 from handlers import keyboards
 from handlers.proposals.buttons import ASSIGN, ASSIGN_TO, FILTER, QUEUE, SCORE, SCORE_START

@@ -29,7 +29,7 @@ from bot.services.proposals.rules import DailyLimit, ProposalNotFound
 from bot.services.proposals.steps import STATES as DRAFT_STATES
 from bot.services.proposals.steps import DraftView
 from handlers import deeplinks, keyboards
-from handlers.callbacks import BadCallback, Callback
+from handlers.callbacks import Callback
 from handlers.commands import Command, MenuButton
 from handlers.proposals import choices, prompts, steps
 from handlers.proposals.buttons import (
@@ -64,10 +64,7 @@ def _place(payload: str | None) -> str | None:
 
 def _place_in(scheme: Callback, data: str | None) -> str | None:
     """The place a button carries (``None`` for its variant without one)."""
-    try:
-        return str(scheme.one(data))[:PLACE_MAX]
-    except BadCallback:
-        return None
+    return str(scheme.one(data))[:PLACE_MAX] if scheme.matches(data) else None
 
 
 def _intro(context: Context, draft: DraftView) -> str:

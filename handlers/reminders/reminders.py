@@ -31,7 +31,7 @@ from bot.edge.scheduler import job_context
 from bot.i18n import Html, Translator
 from bot.render import Button
 from bot.services import Services
-from bot.services.core.scheduler import JobView
+from bot.services.core import JobView
 from bot.services.reminders.reminders import (
     KIND,
     AlreadySet,
@@ -41,7 +41,7 @@ from bot.services.reminders.reminders import (
 )
 from bot.text.timeparse import Problem, TimeParseError
 from handlers import keyboards
-from handlers.callbacks import BadCallback, Callback
+from handlers.callbacks import Callback
 from handlers.commands import Command, MenuButton
 
 CONFIRM = Callback("rem", "ok", int)
@@ -124,7 +124,7 @@ async def btn_reminder_confirm(update: Update, context: Context) -> None:
     try:
         reminder_id = CONFIRM.one(update.callback_query.data)
         view = await context.services.reminders.confirm(user_id=user.id, reminder_id=reminder_id)
-    except (BadCallback, ReminderNotFound):
+    except ReminderNotFound:
         await render.answer(update, t("reminders.not_found"), alert=True)
         return
     except AlreadySet:
@@ -148,11 +148,7 @@ def _set_text(t: Translator, view: ReminderView, zone: str) -> str:
 
 async def btn_reminder_discard(update: Update, context: Context) -> None:
     """Drop the draft: nothing is set (a draft already confirmed stays set, and says so)."""
-    try:
-        reminder_id = DISCARD.one(update.callback_query.data)
-    except BadCallback:
-        await render.answer(update)
-        return
+    reminder_id = DISCARD.one(update.callback_query.data)
     try:
         await context.services.reminders.discard(user_id=context.user.id, reminder_id=reminder_id)
     except AlreadySet:
@@ -199,11 +195,7 @@ async def cmd_reminders(update: Update, context: Context) -> None:
 async def btn_reminder_cancel(update: Update, context: Context) -> None:
     """Cancel one reminder and show the list again."""
     t, user = context.t, context.user
-    try:
-        reminder_id = CANCEL.one(update.callback_query.data)
-    except BadCallback:
-        await render.answer(update)
-        return
+    reminder_id = CANCEL.one(update.callback_query.data)
     cancelled = await context.services.reminders.cancel(user_id=user.id, reminder_id=reminder_id)
     await render.answer(update, t("reminders.cancelled") if cancelled else t("reminders.gone"))
     text, keyboard = await _list(context, user.id, user.timezone)
@@ -218,7 +210,7 @@ async def btn_reminder_snooze(update: Update, context: Context) -> None:
         again = await context.services.reminders.snooze(
             user_id=user.id, reminder_id=reminder_id, delay=SNOOZE_FOR
         )
-    except (BadCallback, ReminderNotFound):
+    except ReminderNotFound:
         await render.answer(update, t("reminders.not_found"), alert=True)
         return
     except TooManyReminders:

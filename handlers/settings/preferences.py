@@ -21,7 +21,7 @@ from bot.services.settings.preferences import (
     PushSettings,
     format_minutes,
 )
-from handlers.callbacks import BadCallback, Callback
+from handlers.callbacks import Callback
 from handlers.commands import Command
 
 MODE = Callback("set", "mode", str, str)
@@ -76,15 +76,15 @@ async def btn_settings_change(update: Update, context: Context) -> None:
     preferences, user_id = context.services.preferences, update.effective_user.id
     data = update.callback_query.data
     try:
-        if data.startswith(MODE.prefix + ":"):
+        if MODE.matches(data):
             topic, mode = MODE.parse(data)
             push = await preferences.set_mode(user_id=user_id, topic=topic, mode=mode)
-        elif data.startswith(QUIET.prefix + ":"):
+        elif QUIET.matches(data):
             start, end = QUIET_PRESETS[QUIET.one(data) % len(QUIET_PRESETS)]
             push = await preferences.set_quiet_hours(user_id=user_id, start=start, end=end)
         else:
             push = await preferences.set_digest_hour(user_id=user_id, hour=DIGEST.one(data))
-    except (BadCallback, ValueError):
+    except ValueError:
         push = await preferences.of(user_id=user_id)
     await render.edit(update, context, context.t("settings.text"), _keyboard(context.t, push))
 

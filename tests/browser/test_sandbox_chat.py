@@ -133,7 +133,8 @@ async def test_bot_formatting_media_and_edits_are_drawn_like_telegram(
         "<b>已更新</b>", worker.id, sent.message_id, parse_mode=ParseMode.HTML
     )
     edited = worker.chat.locator(f'.msg[data-mid="{sent.message_id}"]')
-    await expect(edited.locator("strong")).to_have_text("已更新")
+    await expect(edited.locator(".text")).to_contain_text("已更新")  # waits for the redraw
+    await expect(edited.locator(".text strong")).to_have_text("已更新")
     await expect(edited.locator(".meta")).to_contain_text("已编辑")
     await expect(edited.locator(".inline-row")).to_have_count(0)
 

@@ -214,20 +214,16 @@ async def test_quiz_edge_cases_are_answered_politely(
 async def test_forged_callbacks_for_missing_lessons_are_answered_politely(
     emulator: Emulator, bot: BotRunner
 ) -> None:
-    """A lesson, course or next button that does not exist gets a polite alert."""
+    """A lesson, course or next button that does not exist gets a polite alert; garbage, a toast."""
     worker = await registered(emulator, "赵工", "zh")
     await worker.send("/learn")
     await worker.reply()
-    for data in (
-        "learn:lesson:99999",
-        "learn:course:99999",
-        "learn:next:99999",
-        "learn:lesson:abc",
-        "learn:later:0",
-    ):
+    for data in ("learn:lesson:99999", "learn:course:99999", "learn:next:99999", "learn:later:0"):
         answered = await toast(worker, await worker.press_data(data))
         assert answered.show_alert
         assert "不存在" in (answered.text or "")
+    answered = await toast(worker, await worker.press_data("learn:lesson:abc"))
+    assert "已失效" in (answered.text or "")
     assert worker.pending_replies() == []
 
 

@@ -23,15 +23,8 @@ from bot.services.broadcasts.audience import Audience, AudienceService
 from bot.services.broadcasts.followups import DIGEST_JOB, REMIND_JOB, FollowUps, remind_key
 from bot.services.broadcasts.outbox import BROADCAST, DELIVERY, Outbox, delivery_row, insert_for
 from bot.services.broadcasts.reports import TEXT_LIMIT, BroadcastReports, plain_text, visible_length
-from bot.services.core.scheduler import SchedulerService, next_cron
-from bot.services.core.users import UserService
-from bot.services.settings.preferences import (
-    PreferenceService,
-    PushSettings,
-    Recipient,
-    next_digest,
-    quiet_end,
-)
+from bot.services.core import SchedulerService, UserService, next_cron
+from bot.services.settings import PreferenceService, PushSettings, Recipient, next_digest, quiet_end
 
 KINDS = ("announcement", "event", "reminder", "proposal")
 TOPIC_OF_KIND = {"announcement": "announcements", "event": "events", "proposal": "proposals"}

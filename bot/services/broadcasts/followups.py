@@ -17,8 +17,8 @@ from bot.db import Database
 from bot.models.broadcasts import Broadcast, BroadcastStatus, DeliveryStatus
 from bot.models.users import User
 from bot.services.broadcasts.outbox import DELIVERY, delivery_row, insert_for
-from bot.services.core.scheduler import SchedulerService
-from bot.services.settings.preferences import PreferenceService, quiet_end
+from bot.services.core import SchedulerService
+from bot.services.settings import PreferenceService, quiet_end
 
 REMIND_JOB, DIGEST_JOB = "broadcast_remind", "broadcast_digest"
 MAX_REMINDERS = 2

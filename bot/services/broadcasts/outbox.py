@@ -21,8 +21,8 @@ from bot.clock import utcnow
 from bot.db import Database
 from bot.models.base import TelegramId, UTCDateTime
 from bot.models.broadcasts import Broadcast, Delivery, DeliveryStatus
-from bot.services.core.users import UserService
-from bot.services.settings.preferences import Recipient
+from bot.services.core import UserService
+from bot.services.settings import Recipient
 
 DELIVERY: Table = Delivery.__table__  # type: ignore[attr-defined]
 BROADCAST: Table = Broadcast.__table__  # type: ignore[attr-defined]

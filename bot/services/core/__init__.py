@@ -1,1 +1,43 @@
-"""core."""
+"""What every feature shares: people and their roles, enterprises, points, durable jobs, QR codes.
+
+Other features import these names from ``bot.services.core``, never its modules.
+"""
+
+from bot.services.core import qr
+from bot.services.core.enterprises import EnterpriseService, InvalidName, normalize
+from bot.services.core.points import BoardRow, PointsService
+from bot.services.core.scheduler import JobView, SchedulerService, next_cron
+from bot.services.core.tables import TableError, read_table, write_table
+from bot.services.core.users import (
+    ADMINS,
+    EVERYONE,
+    EXPERTS,
+    REVIEWERS,
+    PermissionDenied,
+    UserService,
+    UserView,
+    holds,
+)
+
+__all__ = [
+    "ADMINS",
+    "EVERYONE",
+    "EXPERTS",
+    "REVIEWERS",
+    "BoardRow",
+    "EnterpriseService",
+    "InvalidName",
+    "JobView",
+    "PermissionDenied",
+    "PointsService",
+    "SchedulerService",
+    "TableError",
+    "UserService",
+    "UserView",
+    "holds",
+    "next_cron",
+    "normalize",
+    "qr",
+    "read_table",
+    "write_table",
+]

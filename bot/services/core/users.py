@@ -15,6 +15,16 @@ from bot.i18n import locale_from_language_code
 from bot.models.users import Enterprise, Role, RoleGrant, User
 
 SEEN_WRITE_INTERVAL = timedelta(minutes=5)
+# Who may do what, defined once; an admin may do everything (see :func:`holds`).
+ADMINS = frozenset({Role.ADMIN})
+EXPERTS = frozenset({Role.MODEL_WORKER, Role.CRAFTSMAN})
+REVIEWERS = frozenset({Role.REVIEWER, *EXPERTS})
+EVERYONE = frozenset({Role.WORKER})
+
+
+def holds(roles: frozenset[Role] | set[Role], any_of: frozenset[Role] | set[Role]) -> bool:
+    """Whether someone holding ``roles`` may do what needs one of ``any_of``."""
+    return Role.ADMIN in roles or bool(roles & any_of)
 
 
 class PermissionDenied(Exception):
@@ -163,7 +173,7 @@ class UserService:
     ) -> frozenset[Role]:
         """The user's roles, or :class:`PermissionDenied` when none of ``any_of`` is among them."""
         roles = await self.roles(user_id=user_id)
-        if Role.ADMIN not in roles and not roles & set(any_of):
+        if not holds(roles, any_of):
             raise PermissionDenied(user_id)
         return roles
 

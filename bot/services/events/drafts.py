@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.clock import utcnow
 from bot.db import Database
 from bot.models.events import Event, EventStatus
-from bot.services.broadcasts.audience import Audience
+from bot.services.broadcasts import Audience
 from bot.services.events.views import (
     DESCRIPTION_MAX,
     PLACE_MAX,

@@ -18,8 +18,8 @@ from bot.clock import utcnow
 from bot.db import Database
 from bot.models.events import DEFAULT_REMINDERS, Answer, Event, EventStatus, Rsvp
 from bot.models.users import Enterprise, Role, RoleGrant, User
-from bot.services.broadcasts.audience import Audience
-from bot.services.core.scheduler import SchedulerService
+from bot.services.broadcasts import Audience
+from bot.services.core import SchedulerService
 from bot.services.events.views import (
     CHECKIN_CLOSES,
     CHECKIN_OPENS,

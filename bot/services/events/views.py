@@ -10,7 +10,7 @@ from enum import StrEnum
 from bot.clock import utcnow
 from bot.models.events import Answer, Event
 from bot.models.users import Role, User
-from bot.services.broadcasts.audience import Audience
+from bot.services.broadcasts import Audience
 
 REMINDER_KIND = "event_reminder"
 CHECKIN_OPENS = timedelta(hours=2)

@@ -24,7 +24,7 @@ from bot.models.learning import (
     QuizQuestion,
 )
 from bot.models.users import Enterprise, User
-from bot.services.core.points import BoardRow, PointsService
+from bot.services.core import BoardRow, PointsService
 from bot.services.learning.stats import live_counts
 
 LESSON_POINTS = 10

@@ -20,7 +20,7 @@ from bot.config import Locale
 from bot.db import Database
 from bot.models.learning import Course, QuizAnswer, QuizAttempt, QuizQuestion
 from bot.models.points import PointsEntry
-from bot.services.core.points import PointsService
+from bot.services.core import PointsService
 from bot.services.learning import questions
 from bot.services.learning.practice import PracticeService
 from bot.services.learning.questions import Feedback, QuestionView

@@ -1,1 +1,1 @@
-"""network."""
+"""The campaign's network: experts, help requests, teams, pairs, studios, imports and reports."""

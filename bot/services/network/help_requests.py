@@ -25,8 +25,7 @@ from bot.models.network import (
     HelpStatus,
     RelayFocus,
 )
-from bot.services.core.points import PointsService
-from bot.services.core.scheduler import SchedulerService
+from bot.services.core import PointsService, SchedulerService
 from bot.services.network.help_matching import admins, rank_experts
 from bot.services.network.relay import Recipient, reachable, set_focus
 

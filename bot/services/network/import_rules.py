@@ -14,7 +14,7 @@ from datetime import date
 from bot.models.network import Honour, Speciality
 from bot.models.organizations import OrgLevel
 from bot.models.users import Role
-from bot.services.core.enterprises import normalize
+from bot.services.core import normalize
 
 KINDS = ("experts", "studios", "enterprises", "bases")
 LEVELS = (OrgLevel.PROVINCE, OrgLevel.CITY, OrgLevel.COUNTY, OrgLevel.UNION)

@@ -20,7 +20,7 @@ from bot.db import Database
 from bot.models.network import DemoBase, ExpertProfile
 from bot.models.organizations import OrgUnit, Studio, StudioMember
 from bot.models.users import Enterprise, RoleGrant, User
-from bot.services.core.enterprises import normalize
+from bot.services.core import normalize
 from bot.services.network.exports import EXPORTS
 from bot.services.network.import_rules import (
     KINDS,

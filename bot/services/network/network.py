@@ -6,9 +6,7 @@ from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.db import Database
-from bot.services.core.enterprises import EnterpriseService
-from bot.services.core.points import PointsService
-from bot.services.core.scheduler import SchedulerService
+from bot.services.core import EnterpriseService, PointsService, SchedulerService
 from bot.services.network.experts import ExpertService
 from bot.services.network.help_drafts import HelpDraftService
 from bot.services.network.help_requests import HelpRequestService, HelpSettings

@@ -18,8 +18,7 @@ from bot.clock import utcnow
 from bot.db import Database
 from bot.models.network import PairCheckin, Pairing
 from bot.models.users import Enterprise, User
-from bot.services.core.enterprises import EnterpriseService, InvalidName
-from bot.services.core.scheduler import SchedulerService
+from bot.services.core import EnterpriseService, InvalidName, SchedulerService
 from bot.services.network.relay import Recipient, reachable
 from bot.services.network.teams import is_admin
 

@@ -24,7 +24,7 @@ from bot.models.network import (
     ServiceTeamMember,
 )
 from bot.models.users import Enterprise, Role, RoleGrant, User
-from bot.services.core.enterprises import EnterpriseService, InvalidName, normalize
+from bot.services.core import EnterpriseService, InvalidName, normalize
 
 NOTE_MAX = 1000
 PHOTOS_MAX = 10

@@ -1,1 +1,1 @@
-"""proposals."""
+"""Innovation proposals: drafts, submission, the state machine, review, colleagues, the export."""

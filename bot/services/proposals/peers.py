@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.db import Database
 from bot.models.proposals import Proposal, ProposalComment, ProposalSupport
 from bot.models.users import User
-from bot.services.core.points import BoardRow, PointsService
+from bot.services.core import BoardRow, PointsService
 from bot.services.proposals.answers import clean_comment
 from bot.services.proposals.proposals import ProposalService, recipient
 from bot.services.proposals.rules import (

@@ -25,9 +25,8 @@ from bot.models.proposals import (
     ProposalSupport,
     ProposalTransition,
 )
-from bot.models.users import REVIEWING_ROLES, Role, User
-from bot.services.core.points import PointsService
-from bot.services.core.users import PermissionDenied, UserService
+from bot.models.users import Role, User
+from bot.services.core import REVIEWERS, PermissionDenied, PointsService, UserService, holds
 from bot.services.proposals import spreadsheet
 from bot.services.proposals.answers import clean_comment
 from bot.services.proposals.rules import (
@@ -115,7 +114,7 @@ class ProposalService:
         """Refuse authors, and anyone with no reviewing role who does not lead the target studio."""
         if proposal.author_id == user_id:
             raise OwnProposal(user_id)
-        if await self._users.roles(user_id=user_id) & REVIEWING_ROLES:
+        if holds(await self._users.roles(user_id=user_id), REVIEWERS):
             return
         if proposal.studio_id is None or proposal.studio_id not in await self.led_studios(
             user_id=user_id

@@ -23,8 +23,8 @@ from bot.models.proposals import (
     ProposalReview,
     ProposalStatus,
 )
-from bot.models.users import REVIEWING_ROLES, Enterprise, Role
-from bot.services.core.users import PermissionDenied, UserService
+from bot.models.users import Enterprise, Role
+from bot.services.core import REVIEWERS, PermissionDenied, UserService, holds
 from bot.services.proposals.proposals import ProposalService, recipient
 from bot.services.proposals.rules import (
     DECIDED_WELL,
@@ -84,7 +84,7 @@ class ProposalReviewService:
         """What this person may review; :class:`PermissionDenied` when nothing."""
         roles = await self._users.roles(user_id=user_id)
         studios = await self._proposals.led_studios(user_id=user_id)
-        everything = bool(roles & REVIEWING_ROLES)
+        everything = holds(roles, REVIEWERS)
         if not everything and not studios:
             raise PermissionDenied(user_id)
         return ReviewScope(everything=everything, studios=studios, admin=Role.ADMIN in roles)

@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.models.proposals import BenefitCategory, MediaKind, ProposalMedia, ProposalStatus
-from bot.services.core.users import PermissionDenied
+from bot.services.core import PermissionDenied
 
 S = ProposalStatus
 SUBMIT_POINTS, ACCEPT_POINTS, IMPLEMENT_POINTS = 5, 20, 50

@@ -20,7 +20,7 @@ from bot.db import Database
 from bot.models.reminders import Reminder, ReminderStatus
 from bot.models.scheduling import JobStatus, ScheduledJob
 from bot.models.users import User
-from bot.services.core.scheduler import SchedulerService
+from bot.services.core import SchedulerService
 from bot.text import timeparse
 
 KIND = "reminder"
