@@ -25,7 +25,9 @@ from bot.edge.processor import PerUserUpdateProcessor
 from bot.edge.ratelimit import TelegramRateLimiter
 from bot.edge.transport import build_request
 from bot.models.users import Role
+from bot.outbox import sender
 from bot.services import Services
+from handlers.broadcasts.broadcasts import READ
 from handlers.commands import publish, publish_for
 
 # Conversations are tracked per user and chat, not per message, on purpose: their steps mix
@@ -117,6 +119,7 @@ async def _post_init(app: App) -> None:
         await publish_for(app, commands, services.i18n, user_id=user_id, roles=roles, locale=locale)
     for hook in app.bot_data[HOOKS_KEY]:
         await hook(app)
+    await sender.start(app, read_data=READ.build)
     await scheduler.start(app)
 
 

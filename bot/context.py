@@ -51,6 +51,10 @@ class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict
         """Speak another language from now on in this update (after /language)."""
         self._t = self.services.i18n.translator(locale)
 
+    async def unreachable(self, chat_id: int) -> None:
+        """The user blocked the bot or their chat is gone: stop sending to them until they write."""
+        await self.services.users.deactivate(user_id=chat_id)
+
     def translator_for(self, locale: str | None) -> Translator:
         """A translator for someone else, e.g. the author of a proposal being reviewed."""
         return self.services.i18n.translator(locale)

@@ -24,10 +24,11 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.constants import MessageLimit, ParseMode
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
 from bot.i18n import Html, escape
+from bot.text.visible import CAPTION_LIMIT, TEXT_LIMIT, visible_length
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -48,8 +49,6 @@ __all__ = [
     "send_file",
 ]
 
-TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH
-CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH
 DATA_LIMIT = 64
 log = logging.getLogger(__name__)
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
@@ -67,12 +66,6 @@ class Button:
     text: str
     data: str | None = None
     url: str | None = None
-
-
-def visible_length(text: str) -> int:
-    """Length as Telegram counts it: after entity parsing, in UTF-16 code units."""
-    plain = html.unescape(_TAG.sub("", text))
-    return len(plain.encode("utf-16-le")) // 2
 
 
 def _balanced(chunk: str) -> bool:
@@ -198,7 +191,7 @@ async def _unreachable(context: Context, chat_id: int, exc: Forbidden | BadReque
     """A blocked bot (403) or a chat that is gone (400 chat not found): stop sending there."""
     if isinstance(exc, BadRequest) and "chat not found" not in str(exc).lower():
         raise exc
-    await context.services.users.deactivate(user_id=chat_id)
+    await context.unreachable(chat_id)
     log.info("user %s cannot be reached (%s); marked inactive", chat_id, exc.message)
 
 

@@ -58,16 +58,18 @@ def test_create_publishes_schedules_reminders_and_queues_the_announcement(
     assert "start=checkin_" in out
     assert "announcement" in out
 
-    async def check(services: Services) -> tuple[EventView | None, list[str]]:
+    async def check(services: Services) -> tuple[EventView | None, list[str], list[str]]:
         event = await services.events.find(event_id=1)
         jobs = [job.key for job in await services.scheduler.pending(prefix="event:1:")]
-        return event, jobs
+        queued = [job.key for job in await services.scheduler.pending(prefix="event_announce:")]
+        return event, jobs, queued
 
-    event, jobs = with_services(database_url, check)
+    event, jobs, queued = with_services(database_url, check)
     assert event is not None
     assert (event.capacity, event.place) == (40, "宝鸡培训中心")
     assert event.ends_at - event.starts_at == timedelta(hours=3)
     assert sorted(jobs) == sorted([reminder_key(1, 1440), reminder_key(1, 90)])
+    assert queued == ["event_announce:1"]  # the running bot renders and sends it
 
 
 def test_create_refuses_an_unreadable_or_past_start(database_url: str) -> None:

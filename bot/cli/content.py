@@ -13,6 +13,7 @@ from bot.content import Catalogue, content_root, load
 
 if TYPE_CHECKING:
     from bot.services import Services
+    from bot.services.learning.learning import FolderSync, SyncReport
 
 app = typer.Typer(no_args_is_help=True, help="Courses, lessons and quizzes in content/.")
 Directory = Annotated[
@@ -46,8 +47,11 @@ def validate(directory: Directory = None) -> None:
         raise typer.Exit(1)
 
 
-async def _sync(services: Services, catalogue: Catalogue) -> str:
-    report = await services.learning.sync(catalogue=catalogue)
+async def _sync(services: Services, folder: Path) -> FolderSync:
+    return await services.learning.sync_folder(folder=folder)
+
+
+def _counts(report: SyncReport) -> str:
     return (
         f"created {report.created}, updated {report.updated}, retired {report.retired}, "
         f"unchanged {report.unchanged}"
@@ -57,9 +61,9 @@ async def _sync(services: Services, catalogue: Catalogue) -> str:
 @app.command()
 def sync(directory: Directory = None) -> None:
     """Load the content into the database; running it again with the same files changes nothing."""
-    catalogue = load(_folder(directory))
-    _report(catalogue)
-    if catalogue.errors:
+    synced = with_services(functools.partial(_sync, folder=_folder(directory)))
+    _report(synced.catalogue)
+    if synced.report is None:
         typer.echo("nothing synced: fix the errors first", err=True)
         raise typer.Exit(1)
-    typer.echo(with_services(functools.partial(_sync, catalogue=catalogue)))
+    typer.echo(_counts(synced.report))

@@ -90,8 +90,6 @@ def create(
     leads = lead_times(remind)
 
     async def work(services: Any) -> None:
-        from handlers.events.cards import announce as announce_event
-
         try:
             event = await services.events.create(
                 title=title,
@@ -110,9 +108,9 @@ def create(
         typer.echo(f"event {event.id} published: {event.title}, {local} ({chosen.timezone})")
         typer.echo(f"check-in link payload: start=checkin_{event.checkin_token}")
         if announce:
-            broadcast_id = await announce_event(services, event, created_by=None)
+            await services.events.request_announcement(event_id=event.id)
             reach = await services.broadcasts.audience.count(event.audience)
-            typer.echo(f"announcement {broadcast_id} queued for {reach} people")
+            typer.echo(f"announcement queued for {reach} people; the running bot sends it")
 
     with_services(work, chosen=chosen)
 

@@ -26,6 +26,7 @@ from bot.render import Button
 from bot.services.broadcasts.followups import MAX_REMINDERS
 from bot.services.broadcasts.outbox import Claimed, Content, Outbox
 from bot.services.broadcasts.reports import excerpt
+from bot.text.visible import CAPTION_LIMIT, visible_length
 
 ICONS = {"announcement": "📣", "event": "📅", "reminder": "⏰", "proposal": "💡"}
 
@@ -129,7 +130,7 @@ class Messenger:
         keyboard: InlineKeyboardMarkup | None,
     ) -> int:
         """Send the photo (uploading it only the first time) with the text as caption if it fits."""
-        fits = render.visible_length(text) <= render.CAPTION_LIMIT
+        fits = visible_length(text) <= CAPTION_LIMIT
         caption, markup = (text, keyboard) if fits else (None, None)
         if isinstance(photo, bytes):
             async with self._uploads.setdefault(content.id, asyncio.Lock()):

@@ -13,8 +13,6 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.content import load
-
 if TYPE_CHECKING:
     from bot.services import Services
 
@@ -73,12 +71,12 @@ class ContentWatcher:
 
 async def sync_content(services: Services, folder: Path) -> str:
     """Load ``folder`` into the database as ``engage content sync`` does; say what happened."""
-    catalogue = await asyncio.to_thread(load, folder)
-    for problem in catalogue.problems:
+    synced = await services.learning.sync_folder(folder=folder)
+    errors, report = synced.catalogue.errors, synced.report
+    for problem in synced.catalogue.problems:
         log.warning("%s", problem)
-    if catalogue.errors:
-        return f"content not reloaded: {len(catalogue.errors)} errors, first: {catalogue.errors[0]}"
-    report = await services.learning.sync(catalogue=catalogue)
+    if report is None:
+        return f"content not reloaded: {len(errors)} errors, first: {errors[0]}"
     return (
         f"content reloaded from {folder}: {report.created} created, {report.updated} updated, "
         f"{report.retired} retired"

@@ -5,16 +5,14 @@ Every admin button is checked again on the server: holding the button proves not
 
 from __future__ import annotations
 
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import render
 from bot.context import Context
 from bot.i18n import Translator
-from bot.outbox import sender
 from bot.render import Button
 from bot.services.broadcasts.outbox import Status
 from bot.services.broadcasts.reports import DeliveryReport
@@ -204,13 +202,7 @@ async def btn_broadcast_read(update: Update, context: Context) -> None:
     await render.edit_keyboard(update, InlineKeyboardMarkup(kept) if kept else None)
 
 
-async def start_sender(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Register the broadcast jobs and start the outbox sender."""
-    await sender.start(app, read_data=READ.build)
-
-
 COMMANDS = [Command("broadcasts", "broadcasts.command", roles=ADMINS)]
-ON_START = [start_sender]
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

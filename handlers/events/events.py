@@ -30,6 +30,7 @@ from bot.render import Button
 from bot.services.core import JobView
 from bot.services.events.ics import event_file
 from bot.services.events.views import (
+    ANNOUNCE_KIND,
     REMINDER_KIND,
     CheckInOutcome,
     EventClosed,
@@ -40,7 +41,15 @@ from bot.services.reminders import TooManyReminders
 from handlers.callbacks import Callback
 from handlers.commands import Command, MenuButton
 from handlers.events import admin
-from handlers.events.cards import OPEN, RSVP, card_text, remind_attendees, rsvp_row, started
+from handlers.events.cards import (
+    OPEN,
+    RSVP,
+    announce,
+    card_text,
+    remind_attendees,
+    rsvp_row,
+    started,
+)
 from handlers.reminders.reminders import when
 
 REMIND = Callback("ev", "remind", int)
@@ -220,10 +229,19 @@ async def job_event_reminder(app: Application, job: JobView) -> None:  # type: i
     await remind_attendees(services, event, minutes=int(job.payload["minutes"]))
 
 
+async def job_event_announce(app: Application, job: JobView) -> None:  # type: ignore[type-arg]
+    """An event published from the command line: announce it to its audience now."""
+    services = job_context(app).services
+    event = await services.events.find(event_id=int(job.payload["event_id"]))
+    if event is not None and not started(event, utcnow()):
+        await announce(services, event, created_by=None)
+
+
 async def register_jobs(app: Application) -> None:  # type: ignore[type-arg]
-    """Attendee reminders: one job per event and lead time."""
+    """Attendee reminders (one job per event and lead time) and announcements asked for."""
     services = services_of(app)
     services.scheduler.handle(REMINDER_KIND, partial(job_event_reminder, app))
+    services.scheduler.handle(ANNOUNCE_KIND, partial(job_event_announce, app))
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

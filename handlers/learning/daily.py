@@ -19,18 +19,13 @@ from bot.edge.scheduler import job_context
 from bot.i18n import Translator
 from bot.render import Button
 from bot.services.core import JobView
+from bot.services.learning.progress import DAILY_KIND
 from handlers import keyboards
 from handlers.commands import Command
 from handlers.learning.buttons import DAILY, DAILY_OFF, DAILY_SET, PRACTICE_START
 from handlers.learning.learn import send_lesson
 
-DAILY_KIND = "lesson_of_day"
 TIMES = (700, 800, 1200, 1800, 2000, 2100)
-
-
-def daily_key(user_id: int) -> str:
-    """The one scheduler row of a learner's lesson of the day."""
-    return f"lesson_of_day:{user_id}"
 
 
 def _clock(hhmm: int) -> str:
@@ -66,24 +61,17 @@ async def btn_daily_set(update: Update, context: Context) -> None:
         await render.answer(update, t("learn.gone"), alert=True)
         return
     at = _clock(hhmm)
-    await context.services.progress.set_daily(user_id=user.id, at=at)
-    job = await context.services.scheduler.schedule_cron(
-        key=daily_key(user.id),
-        kind=DAILY_KIND,
-        cron=f"{hhmm % 100} {hhmm // 100} * * *",
-        timezone=user.timezone,
-        payload={"user_id": user.id},
-    )
-    first = t.when(job.due_at, ZoneInfo(user.timezone), pattern="medium")
+    due = await context.services.progress.set_daily(user_id=user.id, at=at, timezone=user.timezone)
+    first = t.when(due, ZoneInfo(user.timezone), pattern="medium") if due else ""
     await render.answer(update)
     await render.edit(update, context, t("daily.saved", time=at, first=first))
 
 
 async def btn_daily_off(update: Update, context: Context) -> None:
     """Stop the lesson of the day."""
-    user_id = update.effective_user.id
-    await context.services.progress.set_daily(user_id=user_id, at=None)
-    await context.services.scheduler.cancel(key=daily_key(user_id))
+    await context.services.progress.set_daily(
+        user_id=update.effective_user.id, at=None, timezone=context.user.timezone
+    )
     await render.answer(update)
     await render.edit(update, context, context.t("daily.stopped"))
 

@@ -6,7 +6,6 @@ first when it has one, with Next / Back / Quiz / Remind me later under the last 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
 from datetime import timedelta
@@ -23,14 +22,12 @@ from telegram.ext import (
 )
 
 from bot import render
-from bot.clock import utcnow
-from bot.content import content_root, load
 from bot.context import Context, services_of
 from bot.edge.scheduler import job_context
 from bot.i18n import Html, Translator
 from bot.render import Button
 from bot.services.core import JobView
-from bot.services.learning.learning import CourseView, LessonView
+from bot.services.learning.learning import REMIND_KIND, CourseView, LessonView
 from handlers import keyboards
 from handlers.callbacks import Callback
 from handlers.commands import Command, MenuButton
@@ -51,8 +48,6 @@ from handlers.learning.buttons import (
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 5
-REMIND_KIND = "lesson_reminder"
-REMIND_AFTER = timedelta(hours=3)
 PHOTOS_KEY = "lesson_photos"
 
 
@@ -258,13 +253,8 @@ async def btn_learn_later(update: Update, context: Context) -> None:
     lesson_id, user = _id(update, LATER), context.user
     if await _open(update, context, lesson_id) is None:
         return
-    job = await context.services.scheduler.schedule(
-        key=f"lesson_remind:{user.id}:{lesson_id}",
-        kind=REMIND_KIND,
-        due_at=utcnow() + REMIND_AFTER,
-        payload={"user_id": user.id, "lesson_id": lesson_id},
-    )
-    when = context.t.when(job.due_at, ZoneInfo(user.timezone), pattern="HH:mm")
+    due = await context.services.learning.remind_later(user_id=user.id, lesson_id=lesson_id)
+    when = context.t.when(due, ZoneInfo(user.timezone), pattern="HH:mm")
     await render.answer(update, context.t("learn.reminder_set", time=when))
 
 
@@ -288,16 +278,15 @@ async def job_lesson_reminder(app: Application, job: JobView) -> None:  # type: 
 async def sync_content(app: Application) -> None:  # type: ignore[type-arg]
     """Load content/ into the database on start; broken content is logged, the last sync kept."""
     services = services_of(app)
-    root = content_root(services.settings.content_dir)
-    catalogue = await asyncio.to_thread(load, root)
-    for problem in catalogue.problems:
+    synced = await services.learning.sync_folder()
+    for problem in synced.catalogue.problems:
         level = logging.ERROR if problem.severity == "error" else logging.WARNING
         log.log(level, "content: %s", problem)
-    if catalogue.errors:
-        log.error("content in %s has %d errors; not synced", root, len(catalogue.errors))
+    if synced.report is None:
+        errors = len(synced.catalogue.errors)
+        log.error("content in %s has %d errors; not synced", synced.folder, errors)
     else:
-        report = await services.learning.sync(catalogue=catalogue)
-        log.info("content synced from %s: %s", root, report)
+        log.info("content synced from %s: %s", synced.folder, synced.report)
     handler = partial(job_lesson_reminder, app)
     services.scheduler.handle(REMIND_KIND, handler, grace=timedelta(hours=12))
 

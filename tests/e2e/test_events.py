@@ -67,6 +67,21 @@ async def test_organiser_creates_an_event_and_workers_answer_from_the_announceme
     assert worker.callback_answers[-1].text == "✅ 已报名，到时见！"
 
 
+async def test_an_event_published_from_the_command_line_is_announced_by_the_running_bot(
+    daytime: None, emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """`engage event create` only queues the announcement; the bot sends it, once."""
+    worker = await registered(emulator, "李师傅")
+    event = await published(services, title="叉车安全培训")
+    await services.events.request_announcement(event_id=event.id)
+    await services.events.request_announcement(event_id=event.id)  # asked twice: one row
+    await bot.services.scheduler.run_due(utcnow() + timedelta(seconds=1))
+    announcement = await expect(worker, "新活动")
+    assert "叉车安全培训" in announcement.text
+    await bot.services.scheduler.run_due(utcnow() + timedelta(seconds=2))
+    assert worker.pending_replies() == []
+
+
 async def test_full_event_waitlists_and_promotes_with_a_message(
     daytime: None, emulator: Emulator, bot: BotRunner, services: Services
 ) -> None:

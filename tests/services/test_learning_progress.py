@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 
@@ -120,12 +122,19 @@ async def test_a_learner_without_an_enterprise_has_no_boards(services: Services)
 
 
 async def test_preferences_are_remembered(services: Services) -> None:
-    """The lesson-of-the-day time and the leaderboard choice are kept per learner."""
+    """The lesson-of-the-day time and the leaderboard choice are kept per learner, and the push
+    is one scheduler row at that time in the learner's zone, gone when they turn it off."""
     await services.users.seen(user_id=6, name="Pref")
     assert (await services.progress.preference(user_id=6)).daily_at is None
-    await services.progress.set_daily(user_id=6, at="07:00")
+    first = await services.progress.set_daily(user_id=6, at="07:00", timezone="Asia/Shanghai")
     await services.progress.set_hidden(user_id=6, hidden=True)
     preference = await services.progress.preference(user_id=6)
     assert (preference.daily_at, preference.hidden) == ("07:00", True)
-    await services.progress.set_daily(user_id=6, at=None)
+    assert first is not None
+    assert first.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%H:%M") == "07:00"
+    assert [job.due_at for job in await services.scheduler.pending(prefix="lesson_of_day:")] == [
+        first
+    ]
+    await services.progress.set_daily(user_id=6, at=None, timezone="Asia/Shanghai")
     assert (await services.progress.preference(user_id=6)).daily_at is None
+    assert await services.scheduler.pending(prefix="lesson_of_day:") == []

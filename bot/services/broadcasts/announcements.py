@@ -22,8 +22,8 @@ from bot.db import Database
 from bot.models.broadcasts import AnnouncementDraft
 from bot.models.users import Role
 from bot.services.broadcasts.audience import Audience
-from bot.services.broadcasts.reports import TEXT_LIMIT, plain_text, visible_length
 from bot.services.broadcasts.send_times import InvalidTime, parse_clock, parse_moment
+from bot.text.visible import TEXT_LIMIT, plain_text, visible_length
 
 if TYPE_CHECKING:
     from bot.services.broadcasts.broadcasts import BroadcastService

@@ -22,9 +22,10 @@ from bot.models.broadcasts import Broadcast, BroadcastStatus, DeliveryStatus
 from bot.services.broadcasts.audience import Audience, AudienceService
 from bot.services.broadcasts.followups import DIGEST_JOB, REMIND_JOB, FollowUps, remind_key
 from bot.services.broadcasts.outbox import BROADCAST, DELIVERY, Outbox, delivery_row, insert_for
-from bot.services.broadcasts.reports import TEXT_LIMIT, BroadcastReports, plain_text, visible_length
+from bot.services.broadcasts.reports import BroadcastReports
 from bot.services.core import SchedulerService, UserService, next_cron
 from bot.services.settings import PreferenceService, PushSettings, Recipient, next_digest, quiet_end
+from bot.text.visible import TEXT_LIMIT, plain_text, visible_length
 
 KINDS = ("announcement", "event", "reminder", "proposal")
 TOPIC_OF_KIND = {"announcement": "announcements", "event": "events", "proposal": "proposals"}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,24 +13,14 @@ from bot.clock import utcnow
 from bot.db import Database
 from bot.models.broadcasts import Broadcast, BroadcastStatus, DeliveryStatus
 from bot.services.broadcasts.outbox import BROADCAST, DELIVERY
+from bot.text.visible import plain_text
 
 # Kinds staff send, listed in /broadcasts; proposal updates are pushes to one person each.
 ANNOUNCED = ("announcement", "event", "reminder")
 
-TEXT_LIMIT = 4096
 _TAG = re.compile(r"<[^>]*>")
 Status = DeliveryStatus
 WAITING = (Status.PENDING, Status.DIGEST, Status.BUNDLED, Status.SENDING)
-
-
-def plain_text(text: str) -> str:
-    """What a reader sees of Telegram HTML: tags dropped, entities decoded."""
-    return html.unescape(_TAG.sub("", text))
-
-
-def visible_length(text: str) -> int:
-    """Length of Telegram HTML as Telegram counts it (UTF-16 code units of the plain text)."""
-    return len(plain_text(text).encode("utf-16-le")) // 2
 
 
 def excerpt(text: str, limit: int = 48) -> str:

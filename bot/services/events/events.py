@@ -21,6 +21,7 @@ from bot.models.users import Enterprise, Role, RoleGrant, User
 from bot.services.broadcasts import Audience
 from bot.services.core import SchedulerService
 from bot.services.events.views import (
+    ANNOUNCE_KIND,
     CHECKIN_CLOSES,
     CHECKIN_OPENS,
     DEFAULT_LENGTH,
@@ -114,6 +115,19 @@ class EventService:
                     session=session,
                 )
         return published
+
+    async def request_announcement(self, *, event_id: int) -> None:
+        """Have the running bot announce the event (rendered in each language) as soon as it can.
+
+        A durable job, so a command-line tool never renders Telegram messages itself and the
+        announcement goes out once even with several bot processes.
+        """
+        await self._scheduler.schedule(
+            key=f"{ANNOUNCE_KIND}:{event_id}",
+            kind=ANNOUNCE_KIND,
+            due_at=utcnow(),
+            payload={"event_id": event_id},
+        )
 
     async def announced(self, *, event_id: int, broadcast_id: int) -> None:
         """Remember which broadcast announced the event (for its delivery report)."""

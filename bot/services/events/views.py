@@ -13,6 +13,7 @@ from bot.models.users import Role, User
 from bot.services.broadcasts import Audience
 
 REMINDER_KIND = "event_reminder"
+ANNOUNCE_KIND = "event_announce"
 CHECKIN_OPENS = timedelta(hours=2)
 CHECKIN_CLOSES = timedelta(hours=2)
 DEFAULT_LENGTH = timedelta(hours=2)

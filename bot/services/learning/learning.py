@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -15,15 +17,27 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import utcnow
 from bot.config import Locale, Settings
-from bot.content import Catalogue, content_root
+from bot.content import Catalogue, content_root, load
 from bot.db import Database
 from bot.models.learning import Course, Lesson, LessonProgress, QuizAttempt, QuizQuestion
+from bot.services.core import SchedulerService
 from bot.services.learning.stats import ContentStats, content_stats, live_counts
 from bot.services.learning.sync import SyncReport, sync_catalogue
 from bot.text import markdown
 
 T = TypeVar("T")
-__all__ = ["CourseCard", "CourseView", "LearningService", "LessonLine", "LessonView", "SyncReport"]
+REMIND_KIND = "lesson_reminder"
+REMIND_AFTER = timedelta(hours=3)
+__all__ = [
+    "REMIND_KIND",
+    "CourseCard",
+    "CourseView",
+    "FolderSync",
+    "LearningService",
+    "LessonLine",
+    "LessonView",
+    "SyncReport",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,17 +99,47 @@ def _active(model: type[Course] | type[Lesson] | type[QuizQuestion]) -> ColumnEl
     return col(model.retired_at).is_(None)
 
 
-class LearningService:
-    """Browse courses and lessons; sync the catalogue from files."""
+@dataclass(frozen=True, slots=True)
+class FolderSync:
+    """What loading a content folder found, and what syncing it changed (``None``: not synced)."""
 
-    def __init__(self, db: Database, settings: Settings) -> None:
+    folder: Path
+    catalogue: Catalogue
+    report: SyncReport | None
+
+
+class LearningService:
+    """Browse courses and lessons; sync the catalogue from files; bring a lesson back later."""
+
+    def __init__(self, db: Database, settings: Settings, scheduler: SchedulerService) -> None:
         self._db = db
         self._settings = settings
+        self._scheduler = scheduler
 
     @property
     def root(self) -> Path:
         """Where lesson images are read from: the configured content folder or the shipped copy."""
         return content_root(self._settings.content_dir)
+
+    async def sync_folder(self, *, folder: Path | None = None) -> FolderSync:
+        """Load ``folder`` (the configured content by default) and sync it unless it has errors.
+
+        Broken content never replaces what was loaded last: learners keep the lessons they had.
+        """
+        folder = folder or self.root
+        catalogue = await asyncio.to_thread(load, folder)
+        report = None if catalogue.errors else await self.sync(catalogue=catalogue)
+        return FolderSync(folder, catalogue, report)
+
+    async def remind_later(self, *, user_id: int, lesson_id: int) -> datetime:
+        """Bring the lesson back later; pressing again moves the reminder, never adds one."""
+        job = await self._scheduler.schedule(
+            key=f"lesson_remind:{user_id}:{lesson_id}",
+            kind=REMIND_KIND,
+            due_at=utcnow() + REMIND_AFTER,
+            payload={"user_id": user_id, "lesson_id": lesson_id},
+        )
+        return job.due_at
 
     async def sync(self, *, catalogue: Catalogue) -> SyncReport:
         """Upsert ``catalogue`` (which must have no errors); running it twice changes nothing."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
@@ -24,7 +24,7 @@ from bot.models.learning import (
     QuizQuestion,
 )
 from bot.models.users import Enterprise, User
-from bot.services.core import BoardRow, PointsService
+from bot.services.core import BoardRow, PointsService, SchedulerService
 from bot.services.learning.stats import live_counts
 
 LESSON_POINTS = 10
@@ -40,6 +40,14 @@ def streak(days: set[date], today: date) -> int:
         count += 1
         day -= timedelta(days=1)
     return count
+
+
+DAILY_KIND = "lesson_of_day"
+
+
+def daily_key(user_id: int) -> str:
+    """The one scheduler row of a learner's lesson of the day."""
+    return f"lesson_of_day:{user_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +96,10 @@ class Boards:
 class ProgressService:
     """Complete lessons, summarise progress, rank learners and keep their choices."""
 
-    def __init__(self, db: Database, points: PointsService) -> None:
+    def __init__(self, db: Database, points: PointsService, scheduler: SchedulerService) -> None:
         self._db = db
         self._points = points
+        self._scheduler = scheduler
 
     async def complete(self, *, user_id: int, lesson_id: int) -> bool:
         """Mark a lesson completed and award its points once; False if already done or unknown."""
@@ -213,6 +222,21 @@ class ProgressService:
         """Leave (or rejoin) the leaderboards; points are still earned either way."""
         await self._save(user_id, leaderboard_hidden=hidden)
 
-    async def set_daily(self, *, user_id: int, at: str | None) -> None:
-        """Remember the learner's lesson-of-the-day time (``HH:MM``, their time), or ``None``."""
+    async def set_daily(self, *, user_id: int, at: str | None, timezone: str) -> datetime | None:
+        """Push the lesson of the day at ``at`` (``HH:MM``, the learner's time), or stop (``None``).
+
+        Returns when the first one comes. One scheduler row per learner, moved on each change.
+        """
         await self._save(user_id, daily_at=at)
+        if at is None:
+            await self._scheduler.cancel(key=daily_key(user_id))
+            return None
+        hour, minute = (int(part) for part in at.split(":"))
+        job = await self._scheduler.schedule_cron(
+            key=daily_key(user_id),
+            kind=DAILY_KIND,
+            cron=f"{minute} {hour} * * *",
+            timezone=timezone,
+            payload={"user_id": user_id},
+        )
+        return job.due_at
