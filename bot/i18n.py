@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 from babel.messages.pofile import read_po
 
+from bot.clock import utcnow
 from bot.config import LOCALES, Locale
 
 LOCALE_DIRS: dict[Locale, str] = {"zh": "zh_CN", "en": "en"}
@@ -97,6 +98,14 @@ class Translator:
     def when(self, moment: datetime, zone: ZoneInfo, *, pattern: str = "medium") -> str:
         """A moment shown in ``zone`` the way this locale writes dates."""
         return format_datetime(moment.astimezone(zone), pattern, locale=BABEL_LOCALES[self.locale])
+
+    def moment(self, moment: datetime, zone: str | ZoneInfo) -> str:
+        """A moment as people read it: '11月24日 周二 09:00', with the year when not this one."""
+        zone = ZoneInfo(zone) if isinstance(zone, str) else zone
+        this_year = moment.astimezone(zone).year == utcnow().astimezone(zone).year
+        return self.when(
+            moment, zone, pattern=self("common.moment" if this_year else "common.moment_year")
+        )
 
 
 class Catalogs:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -45,6 +46,14 @@ class MenuButton(filters.MessageFilter):
     def filter(self, message: Message) -> bool:
         """Whether the message is a press of this button."""
         return bool(message.text) and message.text in _catalogs().label_variants(self.key)
+
+
+def menu_buttons(*, but: str | None = None) -> filters.BaseFilter:
+    """Any button of the main menu (but one), for flows that must let a menu press through."""
+    from handlers.keyboards import MENU_ROWS
+
+    keys = [key for row in MENU_ROWS for key in row if key != but]
+    return functools.reduce(operator.or_, (MenuButton(key) for key in keys))
 
 
 def visible(commands: Iterable[Command], roles: Iterable[Role]) -> list[Command]:

@@ -17,7 +17,6 @@ from bot.services.events.attendance import FORMATS, export
 from handlers.callbacks import Callback
 from handlers.commands import Command
 from handlers.guards import require_role
-from handlers.reminders.reminders import when
 
 QR = Callback("ev", "qr", int)
 EXPORT = Callback("ev", "export", int, str)
@@ -55,7 +54,9 @@ async def cmd_event_qr(update: Update, context: Context) -> None:
         await render.reply(update, context, t("events.none"))
         return
     zone = context.user.timezone
-    rows = [[Button(f"{when(t, e.starts_at, zone)} {e.title}"[:60], QR.build(e.id))] for e in found]
+    rows = [
+        [Button(f"{t.moment(e.starts_at, zone)} {e.title}"[:60], QR.build(e.id))] for e in found
+    ]
     await render.reply(update, context, t("events.pick_qr"), render.inline(rows))
 
 

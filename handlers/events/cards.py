@@ -16,7 +16,6 @@ from bot.services import Services
 from bot.services.broadcasts import Audience
 from bot.services.events.views import EventCard, EventView
 from handlers.callbacks import Callback
-from handlers.reminders.reminders import when
 
 OPEN = Callback("ev", "open", int)
 RSVP = Callback("ev", "rsvp", int, str)
@@ -27,8 +26,8 @@ def period(t: Translator, event: EventView, zone: str) -> str:
     """'11月25日 周三 15:00–17:00', or both dates when the event spans days."""
     local = ZoneInfo(zone)
     start, end = event.starts_at.astimezone(local), event.ends_at.astimezone(local)
-    until = end.strftime("%H:%M") if start.date() == end.date() else when(t, event.ends_at, zone)
-    return f"{when(t, event.starts_at, zone)}–{until}"
+    until = end.strftime("%H:%M") if start.date() == end.date() else t.moment(event.ends_at, zone)
+    return f"{t.moment(event.starts_at, zone)}–{until}"
 
 
 def seats(t: Translator, event: EventView, waiting: int) -> str:
@@ -57,7 +56,7 @@ def card_text(t: Translator, event: EventView, zone: str, *, card: EventCard | N
 
 def _mine(t: Translator, card: EventCard, zone: str) -> str:
     if card.checked_in_at:
-        return t("events.mine_checked_in", time=when(t, card.checked_in_at, zone))
+        return t("events.mine_checked_in", time=t.moment(card.checked_in_at, zone))
     if card.answer == Answer.WAITLISTED:
         return t("events.mine_waitlisted", position=card.position or 1)
     return t("events.mine", answer=t(f"events.answer.{card.answer.value if card.answer else ''}"))

@@ -50,7 +50,6 @@ from handlers.events.cards import (
     rsvp_row,
     started,
 )
-from handlers.reminders.reminders import when
 
 REMIND = Callback("ev", "remind", int)
 ICS = Callback("ev", "ics", int)
@@ -65,7 +64,7 @@ async def cmd_events(update: Update, context: Context) -> None:
         await render.reply(update, context, t("events.none"))
         return
     lines = [
-        t("events.line", time=when(t, event.starts_at, user.timezone), title=event.title)
+        t("events.line", time=t.moment(event.starts_at, user.timezone), title=event.title)
         for event in found
     ]
     rows = [[Button(event.title[:40], OPEN.build(event.id))] for event in found]
@@ -152,7 +151,7 @@ async def _tell_promoted(context: Context, result: RsvpResult) -> None:
         text = t(
             "events.promoted",
             title=result.event.title,
-            time=when(t, result.event.starts_at, zone),
+            time=t.moment(result.event.starts_at, zone),
         )
         keyboard = render.inline(
             [[Button(t("events.button.details"), OPEN.build(result.event.id))]]
@@ -179,7 +178,9 @@ async def btn_event_remind(update: Update, context: Context) -> None:
     except TooManyReminders:
         await render.answer(update, t("reminders.too_many"), alert=True)
         return
-    await render.answer(update, t("events.remind_set", time=when(t, at, user.timezone)), alert=True)
+    await render.answer(
+        update, t("events.remind_set", time=t.moment(at, user.timezone)), alert=True
+    )
 
 
 async def btn_event_ics(update: Update, context: Context) -> None:
@@ -213,9 +214,9 @@ async def deep_checkin(update: Update, context: Context, token: str) -> None:
     t, user = context.t, context.user
     result = await context.services.events.check_in(token=token, user_id=user.id)
     title = result.event.title if result.event else ""
-    moment = when(t, result.at, user.timezone) if result.at else ""
+    moment = t.moment(result.at, user.timezone) if result.at else ""
     if result.outcome == CheckInOutcome.NOT_OPEN and result.event:
-        moment = when(t, result.event.starts_at - timedelta(hours=2), user.timezone)
+        moment = t.moment(result.event.starts_at - timedelta(hours=2), user.timezone)
     text = t(f"events.checkin.{result.outcome.value}", title=title, time=moment)
     await render.reply(update, context, text)
 

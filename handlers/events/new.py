@@ -33,10 +33,9 @@ from bot.text.timeparse import TimeParseError
 from handlers import keyboards
 from handlers.broadcasts import audience
 from handlers.callbacks import Callback
-from handlers.commands import Command
+from handlers.commands import Command, menu_buttons
 from handlers.events.cards import announce, card_text
 from handlers.guards import require_role
-from handlers.reminders.reminders import ANY_MENU
 
 SKIP = Callback("evd", "skip")
 EVERYONE = Callback("evd", "all")
@@ -224,7 +223,7 @@ async def restore(services: Services) -> dict[tuple[int, int], object]:
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """The /event_new conversation (persistent)."""
     picker = "|".join(s.pattern for s in (SKIP, EVERYONE, ENTERPRISE, PAGE, ROLE, DONE))
-    typed = MessageHandler(filters.TEXT & ~filters.COMMAND & ~ANY_MENU, msg_event_new_answer)
+    typed = MessageHandler(filters.TEXT & ~filters.COMMAND & ~menu_buttons(), msg_event_new_answer)
     in_state: list[BaseHandler] = [  # type: ignore[type-arg]
         typed,
         CallbackQueryHandler(btn_event_new, pattern=picker),

@@ -86,8 +86,8 @@ async def btn_ask_accept(update: Update, context: Context) -> None:
     await render.edit(update, context, t("network.offer.yours", number=request_id))
     card = await network.experts.card_of(user_id=user_id)
     other = context.translator_for(result.requester.locale)
-    who = card_text(other, card) if card else other("network.ask.staff_member")
-    text = other("network.ask.accepted", number=request_id, card=render.Html(who))
+    who = card_text(other, card) if card else other("network.help.staff_member")
+    text = other("network.help.accepted", number=request_id, card=render.Html(who))
     await render.send(context, result.requester.user_id, text, closing_keyboard(other, request_id))
 
 
@@ -114,7 +114,7 @@ async def job_help_escalate(app: Application[Any, Any, Any, Any, Any, Any], job:
     requester = await services.network.help_requests.requester(request_id=offered.request.id)
     if requester is not None:
         t = context.translator_for(requester.locale)
-        key = "network.ask.escalated_staff" if offered.to_admins else "network.ask.escalated"
+        key = "network.help.escalated_staff" if offered.to_admins else "network.help.escalated"
         await render.send(context, requester.user_id, t(key, number=offered.request.id))
 
 

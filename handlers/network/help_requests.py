@@ -43,7 +43,7 @@ MEDIA = filters.PHOTO | filters.VOICE | filters.Document.ALL
 
 def _describe_keyboard(t: Translator) -> InlineKeyboardMarkup:
     return render.inline(
-        [[Button(t("network.ask.done"), DONE.build()), Button(t("common.cancel"), STOP.build())]]
+        [[Button(t("network.help.done"), DONE.build()), Button(t("common.cancel"), STOP.build())]]
     )
 
 
@@ -54,7 +54,7 @@ async def _begin(
     draft = await context.services.network.help_drafts.start(
         user_id=update.effective_user.id, rural=rural, preferred_profile_id=expert
     )
-    key = "network.ask.describe_rural" if draft.rural else "network.ask.describe"
+    key = "network.help.describe_rural" if draft.rural else "network.help.describe"
     await render.reply(update, context, t(key), _describe_keyboard(t))
     return STATES["describe"]
 
@@ -88,9 +88,9 @@ async def msg_ask_describe(update: Update, context: Context) -> None:
             file_id=file_id,
         )
     except DraftError as exc:
-        await render.reply(update, context, t(f"network.ask.error_{exc}"), _describe_keyboard(t))
+        await render.reply(update, context, t(f"network.help.error_{exc}"), _describe_keyboard(t))
         return
-    counts = t("network.ask.received", chars=len(draft.text or ""), files=len(draft.media))
+    counts = t("network.help.received", chars=len(draft.text or ""), files=len(draft.media))
     await render.reply(update, context, counts, _describe_keyboard(t))
 
 
@@ -103,7 +103,7 @@ async def btn_ask_done(update: Update, context: Context) -> str | None:
         )
     except DraftError:
         await render.reply(
-            update, context, context.t("network.ask.error_empty"), _describe_keyboard(context.t)
+            update, context, context.t("network.help.error_empty"), _describe_keyboard(context.t)
         )
         return None
     return await _next_question(update, context, draft)
@@ -119,18 +119,18 @@ def _field_keyboard(t: Translator) -> InlineKeyboardMarkup:
 async def _next_question(update: Update, context: Context, draft: RequestView) -> str:
     t = context.t
     if draft.step == "field":
-        await render.edit(update, context, t("network.ask.pick_field"), _field_keyboard(t))
+        await render.edit(update, context, t("network.help.pick_field"), _field_keyboard(t))
         return STATES["field"]
-    await render.edit(update, context, t("network.ask.described"))
+    await render.edit(update, context, t("network.help.described"))
     return await _ask_where(update, context)
 
 
 async def _ask_where(update: Update, context: Context) -> str:
     t = context.t
     home = await context.services.network.help_drafts.home_region(user_id=update.effective_user.id)
-    row = [Button(t("network.ask.here", region=home), HERE.build())] if home else []
+    row = [Button(t("network.help.here", region=home), HERE.build())] if home else []
     keyboard = render.inline([[*row, Button(t("common.skip"), SKIP.build())]])
-    await render.reply(update, context, t("network.ask.where"), keyboard)
+    await render.reply(update, context, t("network.help.where"), keyboard)
     return STATES["region"]
 
 
@@ -146,7 +146,7 @@ async def btn_ask_field(update: Update, context: Context) -> str | None:
     await render.edit(
         update,
         context,
-        context.t("network.ask.field_chosen", field=context.t(f"network.field.{draft.field}")),
+        context.t("network.help.field_chosen", field=context.t(f"network.field.{draft.field}")),
     )
     return await _ask_where(update, context)
 
@@ -154,7 +154,7 @@ async def btn_ask_field(update: Update, context: Context) -> str | None:
 async def msg_ask_pick_please(update: Update, context: Context) -> None:
     """Typed text where a field button is expected: show the fields again."""
     t = context.t
-    await render.reply(update, context, t("network.ask.pick_field"), _field_keyboard(t))
+    await render.reply(update, context, t("network.help.pick_field"), _field_keyboard(t))
 
 
 async def msg_ask_region(update: Update, context: Context) -> int | None:
@@ -182,13 +182,13 @@ async def _submit(update: Update, context: Context, region: str | None) -> int |
             user_id=update.effective_user.id, region=region
         )
     except DraftError as exc:
-        await render.reply(update, context, t(f"network.ask.error_{exc}"))
+        await render.reply(update, context, t(f"network.help.error_{exc}"))
         return None
     delivered = await help_offers.deliver(context, offered)
     if delivered and not offered.to_admins:
-        key = "network.ask.sent"
+        key = "network.help.sent"
     else:
-        key = "network.ask.sent_staff" if delivered else "network.ask.waiting"
+        key = "network.help.sent_staff" if delivered else "network.help.waiting"
     await render.reply(update, context, t(key, number=offered.request.id, count=delivered))
     return ConversationHandler.END
 
@@ -196,7 +196,7 @@ async def _submit(update: Update, context: Context, region: str | None) -> int |
 async def cmd_ask_cancel(update: Update, context: Context) -> int:
     """Throw the draft away."""
     await context.services.network.help_drafts.abandon(user_id=update.effective_user.id)
-    await render.reply(update, context, context.t("network.ask.cancelled"))
+    await render.reply(update, context, context.t("network.help.cancelled"))
     return ConversationHandler.END
 
 
@@ -212,7 +212,7 @@ async def restore(services: Services) -> dict[tuple[int, int], object]:
     return {(uid, uid): STATES[step] for uid, step in drafts.items() if step in STATES}
 
 
-COMMANDS = [Command("ask", "network.ask.command"), Command("rural", "network.ask.rural_command")]
+COMMANDS = [Command("ask", "network.help.command"), Command("rural", "network.help.rural_command")]
 RESTORERS = {"asks": restore}
 ON_START = [help_offers.register_jobs]
 

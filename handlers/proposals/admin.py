@@ -23,10 +23,10 @@ async def cmd_idea_qr(update: Update, context: Context) -> None:
     """A printable QR code that starts a proposal about one place."""
     place = (context.args or [""])[0]
     if not PLACE.match(place):
-        await render.reply(update, context, context.t("ideas.qr.usage", max=PLACE_MAX))
+        await render.reply(update, context, context.t("proposals.qr.usage", max=PLACE_MAX))
         return
     link = qr.deep_link(context.bot.username, f"{PREFIX}{place}")
-    caption = context.t("ideas.qr.caption", place=place, link=link)
+    caption = context.t("proposals.qr.caption", place=place, link=link)
     await render.reply(update, context, caption, photo=qr.qr_png(link))
 
 
@@ -37,13 +37,13 @@ async def cmd_export_ideas(update: Update, context: Context) -> None:
     data = await context.services.proposals.export(fmt=fmt, t=context.t)
     name = f"proposals-{utcnow().astimezone(context.services.settings.zone):%Y%m%d}.{fmt}"
     await render.send_document(
-        context, update.effective_chat.id, data, name, context.t("ideas.export.caption")
+        context, update.effective_chat.id, data, name, context.t("proposals.export.caption")
     )
 
 
 COMMANDS = [
-    Command("idea_qr", "ideas.command.idea_qr", roles=ADMINS),
-    Command("export_ideas", "ideas.command.export_ideas", roles=ADMINS),
+    Command("idea_qr", "proposals.command.idea_qr", roles=ADMINS),
+    Command("export_ideas", "proposals.command.export_ideas", roles=ADMINS),
 ]
 
 

@@ -34,13 +34,15 @@ async def _list(update: Update, context: Context, scope: str, page: int) -> None
         limit=PAGE_SIZE,
     )
     tabs = [
-        Button(plain(t("ideas.browse.ours")), BROWSE.build(OURS, 0)),
-        Button(plain(t("ideas.browse.all")), BROWSE.build(ALL, 0)),
-        Button(plain(t("ideas.browse.stars")), STARS.build()),
+        Button(plain(t("proposals.browse.ours")), BROWSE.build(OURS, 0)),
+        Button(plain(t("proposals.browse.all")), BROWSE.build(ALL, 0)),
+        Button(plain(t("proposals.browse.stars")), STARS.build()),
     ]
     rows = [[Button(line(t, item), SHOW.build(item.id))] for item in found]
     pager = keyboards.pager(t, BROWSE, page, math.ceil(total / PAGE_SIZE), scope)
-    heading = t(f"ideas.browse.title_{scope}") + ("" if found else "\n" + t("ideas.browse.empty"))
+    heading = t(f"proposals.browse.title_{scope}") + (
+        "" if found else "\n" + t("proposals.browse.empty")
+    )
     await render.reply(update, context, heading, render.inline([*rows, pager, tabs]))
 
 
@@ -58,9 +60,9 @@ async def btn_browse_list(update: Update, context: Context) -> None:
 
 def _keyboard(context: Context, view: ProposalCard) -> InlineKeyboardMarkup:
     t = context.t
-    key = "ideas.browse.supported" if view.supported else "ideas.browse.support"
+    key = "proposals.browse.supported" if view.supported else "proposals.browse.support"
     support = Button(plain(t(key, count=view.supporters)), SUPPORT.build(view.id))
-    comment = Button(plain(t("ideas.browse.comment")), COMMENT.build(view.id))
+    comment = Button(plain(t("proposals.browse.comment")), COMMENT.build(view.id))
     return render.inline([[support, comment]] if not view.is_author else [[comment]])
 
 
@@ -72,7 +74,7 @@ async def btn_browse_show(update: Update, context: Context) -> None:
             proposal_id=SHOW.one(update.callback_query.data), viewer_id=update.effective_user.id
         )
     except ProposalError:
-        await render.reply(update, context, context.t("ideas.gone"))
+        await render.reply(update, context, context.t("proposals.gone"))
         return
     await send_media(context, update.effective_chat.id, view)
     text = card(context.t, view, context.services.settings.zone, with_history=False)
@@ -88,12 +90,12 @@ async def btn_browse_support(update: Update, context: Context) -> None:
             user_id=user_id, proposal_id=proposal_id
         )
     except OwnProposal:
-        await render.answer(update, t("ideas.browse.own"), alert=True)
+        await render.answer(update, t("proposals.browse.own"), alert=True)
         return
     except ProposalError:
-        await render.answer(update, t("ideas.gone"), alert=True)
+        await render.answer(update, t("proposals.gone"), alert=True)
         return
-    key = "ideas.browse.thanks" if done.added else "ideas.browse.already"
+    key = "proposals.browse.thanks" if done.added else "proposals.browse.already"
     await render.answer(update, plain(t(key, count=done.count)))
     view = await context.services.proposals.card(proposal_id=proposal_id, viewer_id=user_id)
     text = card(t, view, context.services.settings.zone, with_history=False)
@@ -105,17 +107,17 @@ async def btn_browse_stars(update: Update, context: Context) -> None:
     await render.answer(update)
     t = context.t
     board = await context.services.proposal_peers.stars(user_id=update.effective_user.id)
-    lines = [t("ideas.stars.title")]
+    lines = [t("proposals.stars.title")]
     lines += [
-        t("ideas.stars.line", rank=n, name=row.name, points=row.points)
+        t("proposals.stars.line", rank=n, name=row.name, points=row.points)
         for n, row in enumerate(board, 1)
     ]
     if not board:
-        lines.append(t("ideas.stars.empty"))
+        lines.append(t("proposals.stars.empty"))
     await render.reply(update, context, "\n".join(lines))
 
 
-COMMANDS = [Command("ideas", "ideas.command.ideas")]
+COMMANDS = [Command("ideas", "proposals.command.ideas")]
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

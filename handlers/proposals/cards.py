@@ -23,17 +23,17 @@ STATUS_ICONS = {
     ProposalStatus.WITHDRAWN: "↩️",
 }
 
-ANONYMITY = {True: "ideas.preview.anonymous_yes", False: "ideas.preview.anonymous_no"}
+ANONYMITY = {True: "proposals.preview.anonymous_yes", False: "proposals.preview.anonymous_no"}
 
 
 def status(t: Translator, value: ProposalStatus) -> str:
     """A status with its icon, in the reader's language."""
-    return f"{STATUS_ICONS.get(value, '')} {t(f'ideas.status.{value.value}')}".strip()
+    return f"{STATUS_ICONS.get(value, '')} {t(f'proposals.status.{value.value}')}".strip()
 
 
 def benefit(t: Translator, value: BenefitCategory | None) -> str:
     """A benefit category's name."""
-    return t(f"ideas.benefit.{value.value}") if value else t("ideas.card.none")
+    return t(f"proposals.benefit.{value.value}") if value else t("proposals.card.none")
 
 
 def _join(parts: list[str]) -> Html:
@@ -42,9 +42,9 @@ def _join(parts: list[str]) -> Html:
 
 def preview(t: Translator, draft: DraftView) -> Html:
     """The whole draft as it will be submitted, for a last look."""
-    none = t("ideas.card.none")
+    none = t("proposals.card.none")
     media = t(
-        "ideas.preview.media",
+        "proposals.preview.media",
         photos=draft.photos,
         voices=draft.voices,
         documents=len(draft.documents),
@@ -52,26 +52,26 @@ def preview(t: Translator, draft: DraftView) -> Html:
     anonymous = t(ANONYMITY[bool(draft.anonymous)])
     return _join(
         [
-            t("ideas.preview.head"),
-            t("ideas.card.title", title=draft.title or none),
+            t("proposals.preview.head"),
+            t("proposals.card.title", title=draft.title or none),
             t(
-                "ideas.card.problem",
-                text=draft.problem or (t("ideas.card.by_voice") if draft.voices else none),
+                "proposals.card.problem",
+                text=draft.problem or (t("proposals.card.by_voice") if draft.voices else none),
             ),
             t(
-                "ideas.card.solution",
-                text=draft.solution or (t("ideas.card.by_voice") if draft.voices else none),
+                "proposals.card.solution",
+                text=draft.solution or (t("proposals.card.by_voice") if draft.voices else none),
             ),
             t(
-                "ideas.card.benefit",
+                "proposals.card.benefit",
                 category=benefit(t, draft.benefit),
                 text=draft.benefit_text or "",
             ),
             media,
-            t("ideas.card.place", place=draft.place) if draft.place else "",
-            t("ideas.card.studio", studio=draft.studio) if draft.studio else "",
+            t("proposals.card.place", place=draft.place) if draft.place else "",
+            t("proposals.card.studio", studio=draft.studio) if draft.studio else "",
             anonymous,
-            "" if draft.complete else t("ideas.preview.incomplete"),
+            "" if draft.complete else t("proposals.preview.incomplete"),
         ]
     )
 
@@ -79,13 +79,13 @@ def preview(t: Translator, draft: DraftView) -> Html:
 def scores(t: Translator, value: Scores) -> str:
     """Average scores, or a note that nobody scored yet."""
     if not value.reviewers:
-        return t("ideas.card.no_scores")
+        return t("proposals.card.no_scores")
 
     def shown(number: float | None) -> str:
         return f"{number:.1f}" if number is not None else "–"
 
     return t(
-        "ideas.card.scores",
+        "proposals.card.scores",
         feasibility=shown(value.feasibility),
         benefit=shown(value.benefit),
         novelty=shown(value.novelty),
@@ -95,15 +95,17 @@ def scores(t: Translator, value: Scores) -> str:
 
 def history(t: Translator, entries: tuple[HistoryEntry, ...], zone: ZoneInfo) -> str:
     """The status history, one line per change, with comments."""
-    lines: list[str] = [t("ideas.card.history")]
+    lines: list[str] = [t("proposals.card.history")]
     for entry in entries:
         line = t(
-            "ideas.card.history_line",
+            "proposals.card.history_line",
             at=t.when(entry.at, zone, pattern="short"),
             status=status(t, entry.to_status),
         )
         lines.append(
-            f"{line}\n    {t('ideas.card.quote', text=entry.comment)}" if entry.comment else line
+            f"{line}\n    {t('proposals.card.quote', text=entry.comment)}"
+            if entry.comment
+            else line
         )
     return "\n".join(lines)
 
@@ -117,36 +119,36 @@ def card(
     with_scores: bool = False,
 ) -> Html:
     """A submitted proposal: texts, place, author (or "anonymous"), support, maybe history."""
-    none = t("ideas.card.none")
-    author = view.author_name or t("ideas.card.anonymous")
+    none = t("proposals.card.none")
+    author = view.author_name or t("proposals.card.anonymous")
     if view.anonymous and view.author_name:
-        author = t("ideas.card.anonymous_known", name=view.author_name)
-    comments = [t("ideas.card.comment", name=name, text=text) for name, text in view.comments]
+        author = t("proposals.card.anonymous_known", name=view.author_name)
+    comments = [t("proposals.card.comment", name=name, text=text) for name, text in view.comments]
     return _join(
         [
-            t("ideas.card.head", number=view.number, title=view.title),
-            t("ideas.card.status", status=status(t, view.status)),
+            t("proposals.card.head", number=view.number, title=view.title),
+            t("proposals.card.status", status=status(t, view.status)),
             t(
-                "ideas.card.problem",
-                text=view.problem or (t("ideas.card.by_voice") if view.voices else none),
+                "proposals.card.problem",
+                text=view.problem or (t("proposals.card.by_voice") if view.voices else none),
             ),
             t(
-                "ideas.card.solution",
-                text=view.solution or (t("ideas.card.by_voice") if view.voices else none),
+                "proposals.card.solution",
+                text=view.solution or (t("proposals.card.by_voice") if view.voices else none),
             ),
             t(
-                "ideas.card.benefit",
+                "proposals.card.benefit",
                 category=benefit(t, view.benefit),
                 text=view.benefit_text or "",
             ),
-            t("ideas.card.place", place=view.place) if view.place else "",
-            t("ideas.card.studio", studio=view.studio) if view.studio else "",
-            t("ideas.card.enterprise", enterprise=view.enterprise) if view.enterprise else "",
-            t("ideas.card.author", author=author),
-            t("ideas.card.supporters", count=view.supporters),
+            t("proposals.card.place", place=view.place) if view.place else "",
+            t("proposals.card.studio", studio=view.studio) if view.studio else "",
+            t("proposals.card.enterprise", enterprise=view.enterprise) if view.enterprise else "",
+            t("proposals.card.author", author=author),
+            t("proposals.card.supporters", count=view.supporters),
             scores(t, view.scores) if with_scores else "",
             history(t, view.history, zone) if with_history and view.history else "",
-            t("ideas.card.comments") if comments else "",
+            t("proposals.card.comments") if comments else "",
             "\n".join(comments),
         ]
     )
@@ -159,5 +161,5 @@ def plain(text: str) -> str:
 
 def line(t: Translator, item: ProposalLine) -> str:
     """One proposal in a list, as a button label."""
-    label = t("ideas.line", number=item.number, title=item.title, count=item.supporters)
+    label = t("proposals.line", number=item.number, title=item.title, count=item.supporters)
     return plain(f"{STATUS_ICONS.get(item.status, '')} {label}")

@@ -33,7 +33,7 @@ async def _choose(update: Update, context: Context, change: Change) -> str | int
     try:
         draft = await change(user_id, update.callback_query.data or "")
     except (InvalidAnswer, ValueError):
-        await render.reply(update, context, context.t("ideas.invalid.stale"))
+        await render.reply(update, context, context.t("proposals.invalid.stale"))
         current = await context.services.proposal_drafts.current(user_id=user_id)
         return await ask(update, context, current) if current else END
     except ProposalNotFound:
@@ -109,10 +109,12 @@ async def btn_idea_support_instead(update: Update, context: Context) -> int:
             user_id=user_id, proposal_id=proposal_id
         )
     except (ProposalNotFound, PermissionDenied):
-        await render.reply(update, context, context.t("ideas.gone"))
+        await render.reply(update, context, context.t("proposals.gone"))
         return END
     await context.services.proposal_drafts.discard(user_id=user_id)
-    await render.edit(update, context, context.t("ideas.similar.supported", count=supported.count))
+    await render.edit(
+        update, context, context.t("proposals.similar.supported", count=supported.count)
+    )
     return END
 
 
@@ -129,17 +131,17 @@ async def btn_idea_submit(update: Update, context: Context) -> str | int | None:
         await refuse(update, context, error)
         return None
     except DailyLimit as limit:
-        await render.reply(update, context, context.t("ideas.limit", limit=limit.limit))
+        await render.reply(update, context, context.t("proposals.limit", limit=limit.limit))
         return None
     await render.edit(update, context, preview(context.t, draft))
     await render.reply(
         update,
         context,
-        context.t("ideas.submitted", number=moved.number, title=moved.title),
+        context.t("proposals.submitted", number=moved.number, title=moved.title),
         keyboards.main_menu(context.t),
     )
     if lead := moved.studio_lead:
-        await tell(context, lead, "ideas.notify.studio", number=moved.number, title=moved.title)
+        await tell(context, lead, "proposals.notify.studio", number=moved.number, title=moved.title)
     return END
 
 
@@ -147,5 +149,5 @@ async def btn_idea_discard(update: Update, context: Context) -> int:
     """Throw the draft away."""
     await render.answer(update)
     await context.services.proposal_drafts.discard(user_id=update.effective_user.id)
-    await render.edit(update, context, context.t("ideas.discarded"))
+    await render.edit(update, context, context.t("proposals.discarded"))
     return END

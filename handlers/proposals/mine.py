@@ -41,11 +41,11 @@ async def cmd_myideas(update: Update, context: Context) -> None:
     await render.answer(update)
     mine = await context.services.proposals.mine(user_id=user_id)
     draft = await context.services.proposal_drafts.current(user_id=user_id)
-    lines = [t("ideas.my.title")]
+    lines = [t("proposals.my.title")]
     if draft is not None:
-        lines.append(t("ideas.my.draft", title=draft.title or "…"))
+        lines.append(t("proposals.my.draft", title=draft.title or "…"))
     if not mine:
-        lines.append(t("ideas.my.none"))
+        lines.append(t("proposals.my.none"))
     rows = [[Button(line(t, item), SHOW_MINE.build(item.id))] for item in mine[:30]]
     await render.reply(update, context, "\n".join(lines), render.inline(rows) if rows else None)
 
@@ -54,12 +54,12 @@ def _actions(context: Context, view: ProposalCard) -> InlineKeyboardMarkup:
     t, pid = context.t, view.id
     rows = []
     if view.status == ProposalStatus.NEEDS_INFO:
-        rows.append([Button(plain(t("ideas.reply.button")), REPLY.build(pid))])
+        rows.append([Button(plain(t("proposals.reply.button")), REPLY.build(pid))])
     if view.status in IN_REVIEW:
-        rows.append([Button(plain(t("ideas.my.withdraw")), WITHDRAW.build(pid))])
+        rows.append([Button(plain(t("proposals.my.withdraw")), WITHDRAW.build(pid))])
     if view.anonymous and view.status in DECIDED_WELL:
-        rows.append([Button(plain(t("ideas.my.step_forward")), STEP_FORWARD.build(pid))])
-    rows.append([Button(plain(t("ideas.my.back")), MINE.build())])
+        rows.append([Button(plain(t("proposals.my.step_forward")), STEP_FORWARD.build(pid))])
+    rows.append([Button(plain(t("proposals.my.back")), MINE.build())])
     return render.inline(rows)
 
 
@@ -72,10 +72,10 @@ async def btn_my_show(update: Update, context: Context) -> None:
             proposal_id=proposal_id or 0, viewer_id=update.effective_user.id
         )
     except ProposalError:
-        await render.reply(update, context, context.t("ideas.gone"))
+        await render.reply(update, context, context.t("proposals.gone"))
         return
     if not view.is_author:
-        await render.reply(update, context, context.t("ideas.gone"))
+        await render.reply(update, context, context.t("proposals.gone"))
         return
     text = card(context.t, view, context.services.settings.zone)
     await render.reply(update, context, text, _actions(context, view))
@@ -88,7 +88,7 @@ async def btn_my_withdraw(update: Update, context: Context) -> None:
     keyboard = render.inline(
         [[Button(plain(t("common.confirm")), WITHDRAW_CONFIRM.build(proposal_id))]]
     )
-    await render.reply(update, context, t("ideas.my.withdraw_confirm"), keyboard)
+    await render.reply(update, context, t("proposals.my.withdraw_confirm"), keyboard)
 
 
 async def btn_my_withdraw_confirm(update: Update, context: Context) -> None:
@@ -101,12 +101,12 @@ async def btn_my_withdraw_confirm(update: Update, context: Context) -> None:
         )
     except (Conflict, IllegalTransition) as error:
         now = error.status if isinstance(error, Conflict) else error.current
-        await render.edit(update, context, t("ideas.already", status=status(t, now)))
+        await render.edit(update, context, t("proposals.already", status=status(t, now)))
         return
     except (ProposalError, PermissionDenied):
-        await render.edit(update, context, t("ideas.gone"))
+        await render.edit(update, context, t("proposals.gone"))
         return
-    await render.edit(update, context, t("ideas.my.withdrawn", number=moved.number))
+    await render.edit(update, context, t("proposals.my.withdrawn", number=moved.number))
 
 
 async def btn_my_step_forward(update: Update, context: Context) -> None:
@@ -118,11 +118,11 @@ async def btn_my_step_forward(update: Update, context: Context) -> None:
         )
     except ProposalError:
         done = False
-    key = "ideas.my.stepped_forward" if done else "ideas.my.cannot_step_forward"
+    key = "proposals.my.stepped_forward" if done else "proposals.my.cannot_step_forward"
     await render.edit(update, context, context.t(key))
 
 
-COMMANDS = [Command("myideas", "ideas.command.myideas")]
+COMMANDS = [Command("myideas", "proposals.command.myideas")]
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

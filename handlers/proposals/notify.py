@@ -70,15 +70,15 @@ async def announce(context: Context, moved: Moved) -> None:
     author, status = moved.author, moved.to_status
     if moved.actor_id != author.user_id:
         if status == ProposalStatus.NEEDS_INFO:
-            action = ("ideas.reply.button", REPLY.build(moved.proposal_id))
+            action = ("proposals.reply.button", REPLY.build(moved.proposal_id))
         else:
-            action = ("ideas.my.open", SHOW_MINE.build(moved.proposal_id))
-        await about(author, f"ideas.notify.{status.value}", action)
+            action = ("proposals.my.open", SHOW_MINE.build(moved.proposal_id))
+        await about(author, f"proposals.notify.{status.value}", action)
     if status in DECIDED_WELL:
         for supporter in moved.supporters:
-            await about(supporter, f"ideas.notify.supported_{status.value}")
+            await about(supporter, f"proposals.notify.supported_{status.value}")
     if moved.asked_by and moved.from_status == ProposalStatus.NEEDS_INFO:
-        await about(moved.asked_by, "ideas.notify.replied")
+        await about(moved.asked_by, "proposals.notify.replied")
 
 
 async def send_media(context: Context, chat_id: int, card: ProposalCard) -> None:

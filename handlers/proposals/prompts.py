@@ -55,17 +55,19 @@ async def _start(update: Update, context: Context, kind: PromptKind) -> str | No
         await render.answer(update, t("errors.not_allowed"), alert=True)
         return None
     except IllegalTransition as moved:
-        await render.answer(update, t("ideas.already", status=status(t, moved.current)), alert=True)
+        await render.answer(
+            update, t("proposals.already", status=status(t, moved.current)), alert=True
+        )
         return None
     except ProposalNotFound:
-        await render.answer(update, t("ideas.gone"), alert=True)
+        await render.answer(update, t("proposals.gone"), alert=True)
         return None
     await render.answer(update)
     cancel = render.inline([[Button(plain(t("common.cancel")), PROMPT_CANCEL.build())]])
     await render.reply(
         update,
         context,
-        t(f"ideas.prompt.{kind.value}", number=about.number, title=about.title),
+        t(f"proposals.prompt.{kind.value}", number=about.number, title=about.title),
         cancel,
     )
     return kind.state
@@ -108,13 +110,13 @@ async def _deliver(
             await tell(
                 context,
                 done.author,
-                "ideas.notify.comment",
+                "proposals.notify.comment",
                 number=done.number,
                 title=done.title,
                 name=update.effective_user.full_name,
                 text=done.text,
             )
-        await render.reply(update, context, t("ideas.comment.saved", number=done.number))
+        await render.reply(update, context, t("proposals.comment.saved", number=done.number))
         return
     if kind == PromptKind.REPLY:
         moved = await services.proposals.reply(
@@ -124,7 +126,9 @@ async def _deliver(
         moved = await services.proposals.move(
             proposal_id=proposal_id, actor_id=user_id, to=TARGET[kind], comment=text
         )
-    await render.reply(update, context, t(f"ideas.prompt.done_{kind.value}", number=moved.number))
+    await render.reply(
+        update, context, t(f"proposals.prompt.done_{kind.value}", number=moved.number)
+    )
     await announce(context, moved)
 
 
@@ -141,16 +145,16 @@ async def _answer(
     except (InvalidAnswer, CommentRequired) as error:
         reason = error.reason if isinstance(error, InvalidAnswer) else "empty"
         await render.reply(
-            update, context, t(f"ideas.invalid.{reason}", limit=getattr(error, "limit", 0))
+            update, context, t(f"proposals.invalid.{reason}", limit=getattr(error, "limit", 0))
         )
         return None
     except (Conflict, IllegalTransition) as error:
         now = error.status if isinstance(error, Conflict) else error.current
-        await render.reply(update, context, t("ideas.already", status=status(t, now)))
+        await render.reply(update, context, t("proposals.already", status=status(t, now)))
     except PermissionDenied:
         await render.reply(update, context, t("errors.not_allowed"))
     except ProposalNotFound:
-        await render.reply(update, context, t("ideas.gone"))
+        await render.reply(update, context, t("proposals.gone"))
     await prompts.clear(user_id=user_id)
     return END
 
@@ -165,7 +169,7 @@ async def msg_prompt_media(update: Update, context: Context) -> int | None:
     pending = await context.services.proposal_prompts.pending(user_id=update.effective_user.id)
     message = update.message
     if pending is not None and pending[1] != PromptKind.REPLY:
-        await render.reply(update, context, context.t("ideas.invalid.text_expected"))
+        await render.reply(update, context, context.t("proposals.invalid.text_expected"))
         return None
     if message.photo:
         media = NewMedia(
@@ -183,14 +187,14 @@ async def msg_prompt_media(update: Update, context: Context) -> int | None:
 
 async def msg_prompt_other(update: Update, context: Context) -> None:
     """A sticker or anything else: the answer is still owed."""
-    await render.reply(update, context, context.t("ideas.invalid.text_expected"))
+    await render.reply(update, context, context.t("proposals.invalid.text_expected"))
 
 
 async def btn_prompt_cancel(update: Update, context: Context) -> int:
     """Never mind: nothing is sent."""
     await render.answer(update)
     await context.services.proposal_prompts.clear(user_id=update.effective_user.id)
-    await render.edit(update, context, context.t("ideas.prompt.cancelled"))
+    await render.edit(update, context, context.t("proposals.prompt.cancelled"))
     return END
 
 

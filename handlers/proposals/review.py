@@ -62,7 +62,7 @@ def _card_keyboard(
     t, pid = context.t, item.card.id if item.card else 0
 
     def label(key: str) -> str:
-        return plain(t(f"ideas.review.{key}"))
+        return plain(t(f"proposals.review.{key}"))
 
     following = Button(label("next"), QUEUE.build(mode, *filters, item.position + 1))
     score = Button(label("score"), SCORE_START.build(pid))
@@ -115,18 +115,20 @@ async def show_queue(
         keyboard = render.inline(
             [
                 [
-                    Button(plain(t("ideas.review.filter")), FILTER.build(mode, "menu")),
+                    Button(plain(t("proposals.review.filter")), FILTER.build(mode, "menu")),
                     Button(
-                        plain(t(f"ideas.review.to_{'accepted' if mode == PENDING else 'pending'}")),
+                        plain(
+                            t(f"proposals.review.to_{'accepted' if mode == PENDING else 'pending'}")
+                        ),
                         toggle,
                     ),
                 ]
             ]
         )
-        await render.reply(update, context, t(f"ideas.review.empty_{mode}"), keyboard)
+        await render.reply(update, context, t(f"proposals.review.empty_{mode}"), keyboard)
         return
     await send_media(context, chat_id, item.card)
-    head = t(f"ideas.review.position_{mode}", position=item.position + 1, total=item.total)
+    head = t(f"proposals.review.position_{mode}", position=item.position + 1, total=item.total)
     text = f"{head}\n\n{card(t, item.card, context.services.settings.zone, with_scores=True)}"
     await render.reply(
         update, context, text, _card_keyboard(context, item, mode, (category, enterprise, studio))
@@ -154,16 +156,18 @@ async def _decide(update: Update, context: Context, proposal_id: int, to: Propos
         )
     except (Conflict, IllegalTransition) as error:
         now = error.status if isinstance(error, Conflict) else error.current
-        await render.reply(update, context, t("ideas.already", status=status(t, now)))
+        await render.reply(update, context, t("proposals.already", status=status(t, now)))
         return
     except OwnProposal:
-        await render.reply(update, context, t("ideas.review.own"))
+        await render.reply(update, context, t("proposals.review.own"))
         return
     except ProposalNotFound:
-        await render.reply(update, context, t("ideas.gone"))
+        await render.reply(update, context, t("proposals.gone"))
         return
     await render.edit(
-        update, context, t(f"ideas.review.done_{to.value}", number=moved.number, title=moved.title)
+        update,
+        context,
+        t(f"proposals.review.done_{to.value}", number=moved.number, title=moved.title),
     )
     await announce(context, moved)
     await show_queue(update, context, ACCEPTED if to == ProposalStatus.IMPLEMENTED else PENDING)
@@ -183,7 +187,7 @@ async def btn_review_implemented(update: Update, context: Context) -> None:
         await _decide(update, context, args[0], ProposalStatus.IMPLEMENTED)
 
 
-COMMANDS = [Command("review", "ideas.command.review", roles=REVIEWERS)]
+COMMANDS = [Command("review", "proposals.command.review", roles=REVIEWERS)]
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

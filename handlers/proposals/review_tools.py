@@ -30,7 +30,7 @@ async def btn_review_filter(update: Update, context: Context) -> None:
         rows = keyboards.grid(
             list(BenefitCategory),
             lambda c: Button(
-                plain(t(f"ideas.benefit.{c.value}")), QUEUE.build(mode, c.value, 0, 0, 0)
+                plain(t(f"proposals.benefit.{c.value}")), QUEUE.build(mode, c.value, 0, 0, 0)
             ),
         )
     elif what == "ent":
@@ -42,12 +42,12 @@ async def btn_review_filter(update: Update, context: Context) -> None:
     else:
         rows = [
             [
-                Button(plain(t(f"ideas.review.by_{key}")), FILTER.build(mode, key))
+                Button(plain(t(f"proposals.review.by_{key}")), FILTER.build(mode, key))
                 for key in ("cat", "ent", "st")
             ]
         ]
-    rows.append([Button(plain(t("ideas.review.all")), QUEUE.build(mode, ANY, 0, 0, 0))])
-    await render.reply(update, context, t("ideas.review.filter_title"), render.inline(rows))
+    rows.append([Button(plain(t("proposals.review.all")), QUEUE.build(mode, ANY, 0, 0, 0))])
+    await render.reply(update, context, t("proposals.review.filter_title"), render.inline(rows))
 
 
 async def btn_review_assign(update: Update, context: Context) -> None:
@@ -58,10 +58,12 @@ async def btn_review_assign(update: Update, context: Context) -> None:
     proposal_id = args[0]
     studios = await context.services.proposals.studios()
     if not studios:
-        await render.reply(update, context, context.t("ideas.review.no_studios"))
+        await render.reply(update, context, context.t("proposals.review.no_studios"))
         return
     rows = keyboards.grid(studios, lambda s: Button(s[1], ASSIGN_TO.build(proposal_id, s[0])))
-    await render.reply(update, context, context.t("ideas.review.pick_studio"), render.inline(rows))
+    await render.reply(
+        update, context, context.t("proposals.review.pick_studio"), render.inline(rows)
+    )
 
 
 async def btn_review_assign_to(update: Update, context: Context) -> None:
@@ -78,18 +80,18 @@ async def btn_review_assign_to(update: Update, context: Context) -> None:
             user_id=update.effective_user.id, proposal_id=proposal_id
         )
     except (ProposalError, PermissionDenied):
-        await render.edit(update, context, context.t("ideas.gone"))
+        await render.edit(update, context, context.t("proposals.gone"))
         return
     await render.edit(
         update,
         context,
-        context.t("ideas.review.assigned", number=view.number, studio=view.studio or ""),
+        context.t("proposals.review.assigned", number=view.number, studio=view.studio or ""),
     )
     if leader:
         await tell(
             context,
             leader,
-            "ideas.notify.assigned",
+            "proposals.notify.assigned",
             number=view.number,
             title=view.title,
             studio=view.studio or "",
@@ -109,7 +111,7 @@ async def btn_review_score_start(update: Update, context: Context) -> None:
         return
     proposal_id = args[0]
     await render.reply(
-        update, context, context.t("ideas.review.score_f"), _score_keyboard(proposal_id, "f")
+        update, context, context.t("proposals.review.score_f"), _score_keyboard(proposal_id, "f")
     )
 
 
@@ -125,17 +127,17 @@ async def btn_review_score(update: Update, context: Context) -> None:
             user_id=user_id, proposal_id=proposal_id, criterion=criterion, value=value
         )
     except OwnProposal:
-        await render.edit(update, context, t("ideas.review.own"))
+        await render.edit(update, context, t("proposals.review.own"))
         return
     except (ProposalError, PermissionDenied):
-        await render.edit(update, context, t("ideas.gone"))
+        await render.edit(update, context, t("proposals.gone"))
         return
     following = NEXT_CRITERION.get(criterion)
     if following:
         await render.edit(
             update,
             context,
-            t(f"ideas.review.score_{following}"),
+            t(f"proposals.review.score_{following}"),
             _score_keyboard(proposal_id, following),
         )
         return
@@ -146,7 +148,7 @@ async def btn_review_score(update: Update, context: Context) -> None:
         update,
         context,
         t(
-            "ideas.review.scored",
+            "proposals.review.scored",
             feasibility=mine["f"] or "–",
             benefit=mine["b"] or "–",
             novelty=mine["n"] or "–",

@@ -43,7 +43,7 @@ async def _keyboard(context: Context, draft: DraftView) -> InlineKeyboardMarkup 
     if step == DraftStep.BENEFIT:
         categories = keyboards.grid(
             list(BenefitCategory),
-            lambda c: Button(plain(t(f"ideas.benefit.{c.value}")), BENEFIT.build(c.value)),
+            lambda c: Button(plain(t(f"proposals.benefit.{c.value}")), BENEFIT.build(c.value)),
         )
         return render.inline(categories)
     if step == DraftStep.PHOTOS and draft.photos:
@@ -51,7 +51,7 @@ async def _keyboard(context: Context, draft: DraftView) -> InlineKeyboardMarkup 
             [
                 [
                     Button(
-                        plain(t("ideas.photos.done", count=draft.photos, max=MAX_PHOTOS)),
+                        plain(t("proposals.photos.done", count=draft.photos, max=MAX_PHOTOS)),
                         SKIP.build(),
                     )
                 ]
@@ -62,13 +62,15 @@ async def _keyboard(context: Context, draft: DraftView) -> InlineKeyboardMarkup 
     if step == DraftStep.STUDIO:
         studios = await context.services.proposals.studios()
         rows = keyboards.grid(studios, lambda s: Button(s[1], STUDIO.build(s[0])))
-        return render.inline([*rows, [Button(plain(t("ideas.ask.no_studio")), STUDIO.build(0))]])
+        return render.inline(
+            [*rows, [Button(plain(t("proposals.ask.no_studio")), STUDIO.build(0))]]
+        )
     if step == DraftStep.ANONYMOUS:
         return render.inline(
             [
                 [
-                    Button(plain(t("ideas.ask.anonymous_yes")), ANONYMOUS.build(1)),
-                    Button(plain(t("ideas.ask.anonymous_no")), ANONYMOUS.build(0)),
+                    Button(plain(t("proposals.ask.anonymous_yes")), ANONYMOUS.build(1)),
+                    Button(plain(t("proposals.ask.anonymous_no")), ANONYMOUS.build(0)),
                 ]
             ]
         )
@@ -80,11 +82,11 @@ async def _keyboard(context: Context, draft: DraftView) -> InlineKeyboardMarkup 
 def _preview_keyboard(context: Context, draft: DraftView) -> InlineKeyboardMarkup:
     t = context.t
     edits = keyboards.grid(
-        EDITABLE, lambda s: Button(plain(t(f"ideas.edit.{s.value}")), EDIT.build(s.value))
+        EDITABLE, lambda s: Button(plain(t(f"proposals.edit.{s.value}")), EDIT.build(s.value))
     )
     final = [
-        Button(plain(t("ideas.preview.submit")), SUBMIT.build(draft.id)),
-        Button(plain(t("ideas.preview.discard")), DISCARD.build()),
+        Button(plain(t("proposals.preview.submit")), SUBMIT.build(draft.id)),
+        Button(plain(t("proposals.preview.discard")), DISCARD.build()),
     ]
     return render.inline([*edits, final])
 
@@ -95,7 +97,7 @@ async def ask(update: Update, context: Context, draft: DraftView, *, intro: str 
     if draft.question == DraftStep.PREVIEW:
         question = preview(t, draft)
     else:
-        question = t(f"ideas.ask.{draft.question.value}", max=MAX_PHOTOS)
+        question = t(f"proposals.ask.{draft.question.value}", max=MAX_PHOTOS)
     text = f"{intro}\n\n{question}" if intro else question
     await render.reply(update, context, text, await _keyboard(context, draft))
     return draft.step
@@ -104,7 +106,7 @@ async def ask(update: Update, context: Context, draft: DraftView, *, intro: str 
 async def refuse(update: Update, context: Context, error: InvalidAnswer) -> None:
     """Explain why an answer was refused and ask the same question again."""
     await render.reply(
-        update, context, context.t(f"ideas.invalid.{error.reason}", limit=error.limit)
+        update, context, context.t(f"proposals.invalid.{error.reason}", limit=error.limit)
     )
     draft = await context.services.proposal_drafts.current(user_id=update.effective_user.id)
     if draft is not None:
@@ -114,7 +116,9 @@ async def refuse(update: Update, context: Context, error: InvalidAnswer) -> None
 async def lost(update: Update, context: Context) -> int:
     """The draft is gone (submitted or dropped elsewhere): say so and leave the conversation."""
     await render.answer(update)
-    await render.reply(update, context, context.t("ideas.no_draft"), keyboards.main_menu(context.t))
+    await render.reply(
+        update, context, context.t("proposals.no_draft"), keyboards.main_menu(context.t)
+    )
     return END
 
 
@@ -140,14 +144,14 @@ async def _offer_similar(update: Update, context: Context, draft: DraftView) -> 
     rows = [
         [
             Button(
-                plain(t("ideas.similar.support", label=line(t, item))),
+                plain(t("proposals.similar.support", label=line(t, item))),
                 SUPPORT_INSTEAD.build(item.id),
             )
         ]
         for item in draft.similar
     ]
-    rows.append([Button(plain(t("ideas.similar.go_on")), GO_ON.build())])
-    await render.reply(update, context, t("ideas.similar.found"), render.inline(rows))
+    rows.append([Button(plain(t("proposals.similar.go_on")), GO_ON.build())])
+    await render.reply(update, context, t("proposals.similar.found"), render.inline(rows))
 
 
 async def _attach(
@@ -166,11 +170,11 @@ async def _attach(
         await render.reply(
             update,
             context,
-            context.t("ideas.photos.saved", count=draft.photos, max=MAX_PHOTOS),
+            context.t("proposals.photos.saved", count=draft.photos, max=MAX_PHOTOS),
             await _keyboard(context, draft),
         )
         return draft.step
-    await render.reply(update, context, context.t(f"ideas.saved.{media.kind.value}"))
+    await render.reply(update, context, context.t(f"proposals.saved.{media.kind.value}"))
     return await ask(update, context, draft)
 
 

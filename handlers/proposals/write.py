@@ -7,9 +7,6 @@ Its states come from the database (the draft's ``step``, the pending prompt) aft
 
 from __future__ import annotations
 
-import functools
-import operator
-
 from telegram import Update
 from telegram.ext import (
     BaseHandler,
@@ -30,7 +27,7 @@ from bot.services.proposals.steps import STATES as DRAFT_STATES
 from bot.services.proposals.steps import DraftView
 from handlers import deeplinks, keyboards
 from handlers.callbacks import Callback
-from handlers.commands import Command, MenuButton
+from handlers.commands import Command, MenuButton, menu_buttons
 from handlers.proposals import choices, prompts, steps
 from handlers.proposals.buttons import (
     ANONYMOUS,
@@ -52,10 +49,7 @@ from handlers.proposals.steps import END, ask, lost
 
 PREFIX = "idea_"
 PLACE_MAX = 48
-OTHER_MENUS = functools.reduce(
-    operator.or_,
-    [MenuButton(key) for row in keyboards.MENU_ROWS for key in row if key != "menu.idea"],
-)
+OTHER_MENUS = menu_buttons(but="menu.idea")
 
 
 def _place(payload: str | None) -> str | None:
@@ -69,8 +63,8 @@ def _place_in(scheme: Callback, data: str | None) -> str | None:
 
 def _intro(context: Context, draft: DraftView) -> str:
     t = context.t
-    intro = t("ideas.intro")
-    return f"{intro}\n{t('ideas.card.place', place=draft.place)}" if draft.place else intro
+    intro = t("proposals.intro")
+    return f"{intro}\n{t('proposals.card.place', place=draft.place)}" if draft.place else intro
 
 
 async def _offer(update: Update, context: Context, draft: DraftView, place: str | None) -> int:
@@ -80,12 +74,14 @@ async def _offer(update: Update, context: Context, draft: DraftView, place: str 
     keyboard = render.inline(
         [
             [
-                Button(plain(t("ideas.offer.continue")), keep),
-                Button(plain(t("ideas.offer.new")), fresh),
+                Button(plain(t("proposals.offer.continue")), keep),
+                Button(plain(t("proposals.offer.new")), fresh),
             ]
         ]
     )
-    await render.reply(update, context, t("ideas.offer.text", title=draft.title or ""), keyboard)
+    await render.reply(
+        update, context, t("proposals.offer.text", title=draft.title or ""), keyboard
+    )
     return END
 
 
@@ -101,7 +97,7 @@ async def _begin(update: Update, context: Context, place: str | None) -> str | i
         else:
             draft = await drafts.resume(user_id=user_id, place=place)
     except DailyLimit as limit:
-        await render.reply(update, context, context.t("ideas.limit", limit=limit.limit))
+        await render.reply(update, context, context.t("proposals.limit", limit=limit.limit))
         return END
     return await ask(update, context, draft, intro=_intro(context, draft))
 
@@ -120,9 +116,11 @@ async def deep_idea(update: Update, context: Context, place: str) -> None:
     """The same link when another flow took ``/start`` first: one tap starts the proposal."""
     place = place[:PLACE_MAX]
     button = Button(
-        plain(context.t("ideas.offer.start")), NEW_AT.build(place) if place else NEW.build()
+        plain(context.t("proposals.offer.start")), NEW_AT.build(place) if place else NEW.build()
     )
-    text = context.t("ideas.offer.place", place=place) if place else context.t("ideas.intro")
+    text = (
+        context.t("proposals.offer.place", place=place) if place else context.t("proposals.intro")
+    )
     await render.reply(update, context, text, render.inline([[button]]))
 
 
@@ -148,7 +146,7 @@ async def btn_idea_new(update: Update, context: Context) -> str | int:
             user_id=update.effective_user.id, place=place
         )
     except DailyLimit as limit:
-        await render.reply(update, context, context.t("ideas.limit", limit=limit.limit))
+        await render.reply(update, context, context.t("proposals.limit", limit=limit.limit))
         return END
     return await ask(update, context, draft, intro=_intro(context, draft))
 
@@ -158,7 +156,7 @@ async def cmd_cancel(update: Update, context: Context) -> int:
     user_id = update.effective_user.id
     await context.services.proposal_prompts.clear(user_id=user_id)
     kept = await context.services.proposal_drafts.pause(user_id=user_id)
-    key = "ideas.cancelled_kept" if kept else "ideas.cancelled"
+    key = "proposals.cancelled_kept" if kept else "proposals.cancelled"
     await render.reply(update, context, context.t(key), keyboards.main_menu(context.t))
     return END
 
@@ -218,6 +216,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [conversation]
 
 
-COMMANDS = [Command("idea", "ideas.command.idea")]
+COMMANDS = [Command("idea", "proposals.command.idea")]
 DEEP_LINKS = {PREFIX: deep_idea}
 RESTORERS = {"ideas": restore}

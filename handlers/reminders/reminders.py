@@ -7,11 +7,8 @@ sends it at the time, with a button to be reminded again ten minutes later.
 
 from __future__ import annotations
 
-import functools
-import operator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import partial
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
@@ -25,7 +22,6 @@ from telegram.ext import (
 )
 
 from bot import render
-from bot.clock import utcnow
 from bot.context import Context, services_of
 from bot.edge.scheduler import job_context
 from bot.i18n import Html, Translator
@@ -42,7 +38,7 @@ from bot.services.reminders.reminders import (
 from bot.text.timeparse import Problem, TimeParseError
 from handlers import keyboards
 from handlers.callbacks import Callback
-from handlers.commands import Command, MenuButton
+from handlers.commands import Command, menu_buttons
 
 CONFIRM = Callback("rem", "ok", int)
 DISCARD = Callback("rem", "no", int)
@@ -51,22 +47,12 @@ SNOOZE = Callback("rem", "snooze", int)
 ASKING = "phrase"
 SNOOZE_FOR = timedelta(minutes=10)
 LISTED = 10
-ANY_MENU = functools.reduce(
-    operator.or_, (MenuButton(key) for row in keyboards.MENU_ROWS for key in row)
-)
-
-
-def when(t: Translator, moment: datetime, zone: str) -> str:
-    """A moment as people read it: '11月24日 周二 09:00', with the year when it is not this one."""
-    local = moment.astimezone(ZoneInfo(zone))
-    this_year = local.year == utcnow().astimezone(ZoneInfo(zone)).year
-    pattern = t("reminders.format") if this_year else t("reminders.format_year")
-    return t.when(moment, ZoneInfo(zone), pattern=pattern)
+ANY_MENU = menu_buttons()
 
 
 def _problem(t: Translator, error: TimeParseError, zone: str) -> str:
     if error.problem == Problem.PAST and error.moment:
-        return t("reminders.past", time=when(t, error.moment, zone))
+        return t("reminders.past", time=t.moment(error.moment, zone))
     return t(f"reminders.{error.problem.value}")
 
 
@@ -93,7 +79,7 @@ async def _understand(update: Update, context: Context, text: str) -> str | int:
             ]
         ]
     )
-    text = t("reminders.understood", time=when(t, draft.due_at, user.timezone), subject=subject)
+    text = t("reminders.understood", time=t.moment(draft.due_at, user.timezone), subject=subject)
     await render.reply(update, context, text, keyboard)
     return ConversationHandler.END
 
@@ -143,7 +129,7 @@ async def btn_reminder_confirm(update: Update, context: Context) -> None:
 
 def _set_text(t: Translator, view: ReminderView, zone: str) -> str:
     subject = view.subject or t("reminders.no_subject")
-    return t("reminders.set", time=when(t, view.due_at, zone), subject=subject)
+    return t("reminders.set", time=t.moment(view.due_at, zone), subject=subject)
 
 
 async def btn_reminder_discard(update: Update, context: Context) -> None:
@@ -165,7 +151,7 @@ async def _list(
     upcoming = await reminders.upcoming(user_id=user_id)
     missed = await reminders.missed(user_id=user_id)
     lines = [
-        t("reminders.line", number=number, time=when(t, r.due_at, zone), subject=r.subject or "⏰")
+        t("reminders.line", number=number, time=t.moment(r.due_at, zone), subject=r.subject or "⏰")
         for number, r in enumerate(upcoming[:LISTED], start=1)
     ]
     text: str = t("reminders.list", lines=Html("\n".join(lines))) if lines else t("reminders.none")
@@ -173,7 +159,7 @@ async def _list(
         text += "\n" + t("reminders.more", count=len(upcoming) - LISTED)
     if missed:
         gone = "\n".join(
-            t("reminders.missed_line", time=when(t, r.due_at, zone), subject=r.subject or "⏰")
+            t("reminders.missed_line", time=t.moment(r.due_at, zone), subject=r.subject or "⏰")
             for r in missed
         )
         text += "\n\n" + t("reminders.missed", lines=Html(gone))
@@ -216,7 +202,7 @@ async def btn_reminder_snooze(update: Update, context: Context) -> None:
     except TooManyReminders:
         await render.answer(update, t("reminders.too_many"), alert=True)
         return
-    note = t("reminders.snoozed", time=when(t, again.due_at, user.timezone))
+    note = t("reminders.snoozed", time=t.moment(again.due_at, user.timezone))
     await render.answer(update, note)
     message = update.callback_query.message
     fired = message.text_html if isinstance(message, Message) and message.text else ""
@@ -234,7 +220,7 @@ async def job_reminder(app: Application, job: JobView) -> None:  # type: ignore[
     text = t(
         "reminders.fire",
         subject=firing.subject or t("reminders.no_subject"),
-        time=when(t, job.due_at, zone),
+        time=t.moment(job.due_at, zone),
     )
     keyboard = keyboards.single(Button(t("reminders.snooze"), SNOOZE.build(firing.reminder_id)))
     await render.send(context, firing.user_id, text, keyboard)

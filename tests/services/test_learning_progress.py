@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -122,8 +121,7 @@ async def test_a_learner_without_an_enterprise_has_no_boards(services: Services)
 
 
 async def test_preferences_are_remembered(services: Services) -> None:
-    """The lesson-of-the-day time and the leaderboard choice are kept per learner, and the push
-    is one scheduler row at that time in the learner's zone, gone when they turn it off."""
+    """Lesson-of-the-day time and leaderboard choice are kept; the push is one row, then none."""
     await services.users.seen(user_id=6, name="Pref")
     assert (await services.progress.preference(user_id=6)).daily_at is None
     first = await services.progress.set_daily(user_id=6, at="07:00", timezone="Asia/Shanghai")

@@ -102,7 +102,7 @@ def test_engage_export_proposals_writes_the_file(database_url: str, tmp_path: Pa
             await services.close()
 
     asyncio.run(prepare())
-    target = tmp_path / "ideas.xlsx"
+    target = tmp_path / "proposals.xlsx"
     result = CliRunner().invoke(
         app,
         [

@@ -64,7 +64,7 @@ def moment(value: datetime | None, zone: ZoneInfo) -> str | None:
 
 
 def _header(t: Translator, columns: Sequence[str]) -> list[str]:
-    return [t(f"ideas.export.{column}") for column in columns]
+    return [t(f"proposals.export.{column}") for column in columns]
 
 
 def _row(values: dict[str, Cell], columns: Sequence[str]) -> list[Cell]:
@@ -110,7 +110,7 @@ def write_xlsx(data: ExportData, t: Translator) -> bytes:
     for name, columns, rows in sheets:
         _sheet(
             book,
-            t(f"ideas.export.sheet_{name}"),
+            t(f"proposals.export.sheet_{name}"),
             _header(t, columns),
             (_row(r, columns) for r in rows),
         )
@@ -196,7 +196,7 @@ class _Builder:
         self.users = loaded.names["user"]
 
     def status(self, value: str) -> str:
-        return self.t(f"ideas.status.{value}")
+        return self.t(f"proposals.status.{value}")
 
     def history(self, row: ProposalTransition) -> dict[str, Cell]:
         return {
@@ -244,14 +244,14 @@ class _Builder:
             "title": p.title,
             "problem": p.problem,
             "solution": p.solution,
-            "benefit": t(f"ideas.benefit.{p.benefit}") if p.benefit else None,
+            "benefit": t(f"proposals.benefit.{p.benefit}") if p.benefit else None,
             "benefit_text": p.benefit_text,
             "place": p.place,
             "studio": names["studio"].get(p.studio_id or 0),
             "enterprise": names["enterprise"].get(p.enterprise_id or 0),
             "author_id": p.author_id,
             "author": self.users.get(p.author_id),
-            "anonymous": t("ideas.export.yes") if p.anonymous else t("ideas.export.no"),
+            "anonymous": t("proposals.export.yes") if p.anonymous else t("proposals.export.no"),
             "submitted_at": moment(p.submitted_at, self.zone),
             "decided_at": moment(p.decided_at, self.zone),
             "photos": self.loaded.media.get((pid, "photo"), 0),

@@ -18,7 +18,7 @@ from sqlmodel import select
 from bot.clock import utcnow
 from bot.config import Settings
 from bot.db import Database
-from bot.models.preferences import PushPreference
+from bot.models.settings import PushPreference
 from bot.models.users import User
 
 Mode = Literal["now", "digest", "off"]
