@@ -126,8 +126,12 @@ def label(text: str) -> str:
     return html.unescape(text) if isinstance(text, Html) else text
 
 
-def inline(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
-    """Build an inline keyboard, refusing callback data Telegram would reject."""
+def inline(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
+    """Build an inline keyboard, refusing callback data Telegram would reject.
+
+    No buttons at all is no keyboard (``None``): Telegram refuses an empty markup object, which
+    would lose the whole message.
+    """
     keyboard = []
     for row in rows:
         buttons = []
@@ -141,7 +145,7 @@ def inline(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
             buttons.append(InlineKeyboardButton(label(button.text), callback_data=data))
         if buttons:
             keyboard.append(buttons)
-    return InlineKeyboardMarkup(keyboard)
+    return InlineKeyboardMarkup(keyboard) if keyboard else None
 
 
 def reply_keyboard(

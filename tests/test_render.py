@@ -53,3 +53,10 @@ def test_button_labels_show_catalog_text_unescaped_and_user_text_as_typed() -> N
     keyboard = inline([[Button(Html("A&amp;B 小组"), "team:1"), Button("&lt;3", "team:2")]])
     labels = [button.text for button in keyboard.inline_keyboard[0]]
     assert labels == ["A&B 小组", "&lt;3"]
+
+
+def test_no_buttons_is_no_keyboard() -> None:
+    """An empty list of buttons (an empty page) sends no markup, which Telegram would refuse."""
+    assert inline([]) is None
+    assert inline([[], []]) is None
+    assert inline([[Button("A", "x:y")]]) is not None

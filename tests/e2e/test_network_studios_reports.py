@@ -18,6 +18,20 @@ from tests.network_helpers import load_network, started
 ADMIN_ID, LI = 900001, 1004
 
 
+async def test_studios_and_coverage_answer_on_an_empty_database(
+    emulator: Emulator, bot: BotRunner
+) -> None:
+    """With no studio registered, /studios and /coverage still answer (no empty keyboard)."""
+    admin = await started(emulator, "管理员", user_id=ADMIN_ID)
+    await admin.send("/studios")
+    listed = await admin.reply()
+    assert listed.text
+    assert listed.buttons == [] or all(listed.buttons)
+    await admin.send("/coverage")
+    assert (await admin.reply()).text
+    assert emulator.violations == []
+
+
 async def test_coverage_table_and_chart_in_chinese(
     emulator: Emulator, bot: BotRunner, services: Services
 ) -> None:
