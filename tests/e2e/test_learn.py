@@ -375,7 +375,7 @@ async def test_course_list_pages_and_lesson_pictures(
     root = tmp_path / "content"
     shutil.copytree(CONTENT, root)
     course = root / CATALOGUE.courses[0].folder
-    (course / "images").mkdir()
+    (course / "images").mkdir(exist_ok=True)
     (course / "images" / "studio.png").write_bytes(qr_png("https://example.org/studio"))
     for language in ("zh", "en"):
         path = course / "lessons" / f"{CATALOGUE.courses[0].lessons[0].key}.{language}.md"
