@@ -162,7 +162,7 @@ async def _register(url: str, users: int) -> None:
         }
         for i in range(users)
     ]
-    async with db.engine.begin() as connection:
+    async with db.writer() as connection:
         await connection.execute(insert(User.__table__), rows)  # type: ignore[attr-defined]
     await db.dispose()
 

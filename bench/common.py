@@ -70,6 +70,14 @@ async def scratch_database() -> str:
     return url
 
 
+def resident_mib() -> float:
+    """This process's resident memory now, in MiB (Linux ``VmRSS``)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def cpu_seconds() -> float:
     """CPU time (user and system) this process has used so far."""
     usage = resource.getrusage(resource.RUSAGE_SELF)

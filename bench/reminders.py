@@ -83,7 +83,7 @@ def _reminders_received(history: list[BotMessage]) -> int:
 
 async def _rows(url: str, table: Any, rows: list[dict[str, Any]]) -> None:
     db = Database(url)
-    async with db.engine.begin() as connection:
+    async with db.writer() as connection:
         for start in range(0, len(rows), CHUNK):
             await connection.execute(insert(table), rows[start : start + CHUNK])
     await db.dispose()

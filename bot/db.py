@@ -12,8 +12,15 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.sqlite import inline_creator, write_lock
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -28,13 +35,24 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def sqlite_file(url: str) -> str | None:
+    """The file of a SQLite URL (``None`` for PostgreSQL or an in-memory database)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return parsed.database
+
+
 def make_engine(url: str) -> AsyncEngine:
     """Create the engine for ``url``, preparing the SQLite file's folder when needed."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+    path = sqlite_file(url)
+    if path is not None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, async_creator=inline_creator(path))
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    if make_url(url).get_backend_name() == "sqlite":
+        engine = create_async_engine(url)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
@@ -54,6 +72,7 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
+        self._file = sqlite_file(url)
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
@@ -64,9 +83,18 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     @asynccontextmanager
+    async def _writing(self) -> AsyncIterator[None]:
+        """Hold this process's SQLite write lock (PostgreSQL needs none: rows are locked)."""
+        if self._file is None:
+            yield
+            return
+        async with write_lock(self._file):
+            yield
+
+    @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A session whose transaction commits on success and rolls back on error."""
-        async with self._sessions() as session, session.begin():
+        async with self._writing(), self._sessions() as session, session.begin():
             yield session
 
     @asynccontextmanager
@@ -74,6 +102,18 @@ class Database:
         """A session for reads only; nothing is committed."""
         async with self._sessions() as session:
             yield session
+
+    @asynccontextmanager
+    async def writer(self) -> AsyncIterator[AsyncConnection]:
+        """A Core connection in a transaction, for bulk statements; commits on success."""
+        async with self._writing(), self.engine.begin() as connection:
+            yield connection
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[AsyncConnection]:
+        """A Core connection for reads only."""
+        async with self.engine.connect() as connection:
+            yield connection
 
     async def upgrade(self) -> None:
         """Bring the schema to the newest revision (Alembic runs in a worker thread)."""

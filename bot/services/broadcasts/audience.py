@@ -94,7 +94,7 @@ class AudienceService:
         query = self._query(audience)
         if query is None:
             return []
-        async with self._db.engine.connect() as connection:
+        async with self._db.connection() as connection:
             return list((await connection.execute(query.order_by(col(User.id)))).scalars())
 
     async def count(self, audience: Audience) -> int:
@@ -105,7 +105,7 @@ class AudienceService:
         return await self._count(query)
 
     async def _count(self, query: Select[*tuple[Any, ...]]) -> int:
-        async with self._db.engine.connect() as connection:
+        async with self._db.connection() as connection:
             counted = select(func.count()).select_from(query.subquery())
             return int((await connection.execute(counted)).scalar_one())
 
@@ -119,7 +119,7 @@ class AudienceService:
             .group_by(col(Enterprise.id), col(Enterprise.name))
         )
         page = query.order_by(users.desc(), col(Enterprise.name)).offset(offset).limit(limit)
-        async with self._db.engine.connect() as connection:
+        async with self._db.connection() as connection:
             rows = (await connection.execute(page)).all()
         return [Choice(str(i), name, n) for i, name, n in rows], await self._count(query)
 
@@ -136,7 +136,7 @@ class AudienceService:
         if enterprise_ids:
             query = query.where(col(User.enterprise_id).in_(list(enterprise_ids)))
         page = query.order_by(users.desc(), col(User.department)).offset(offset).limit(limit)
-        async with self._db.engine.connect() as connection:
+        async with self._db.connection() as connection:
             rows = (await connection.execute(page)).all()
         return [Choice(str(d), str(d), n) for d, n in rows], await self._count(query)
 
@@ -147,6 +147,6 @@ class AudienceService:
         query = select(col(Enterprise.id), col(Enterprise.name)).where(
             col(Enterprise.id).in_(list(ids))
         )
-        async with self._db.engine.connect() as connection:
+        async with self._db.connection() as connection:
             rows = (await connection.execute(query)).all()
         return {int(i): name for i, name in rows if i is not None}

@@ -286,7 +286,7 @@ class BroadcastService:
             return None
         recipients = await self._recipients(Audience.from_json(found.audience))
         now = utcnow()
-        async with self._db.engine.begin() as connection:
+        async with self._db.writer() as connection:
             started = await self._begin(
                 connection, found, now, late=late, occurrence_at=occurrence_at
             )
@@ -335,7 +335,7 @@ class BroadcastService:
 
     async def cancel(self, *, broadcast_id: int) -> bool:
         """Stop a broadcast: nothing more is sent or reminded; False if it was already stopped."""
-        async with self._db.engine.begin() as connection:
+        async with self._db.writer() as connection:
             result = await connection.execute(
                 update(BROADCAST)
                 .where(
@@ -360,7 +360,7 @@ class BroadcastService:
 
     async def resend_unknown(self, *, broadcast_id: int) -> int:
         """Queue again the rows whose fate a crash hid; the admin accepts possible duplicates."""
-        async with self._db.engine.begin() as connection:
+        async with self._db.writer() as connection:
             result = await connection.execute(
                 update(DELIVERY)
                 .where(

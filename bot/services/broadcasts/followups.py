@@ -61,7 +61,7 @@ class FollowUps:
     async def acknowledge(self, *, broadcast_id: int, user_id: int) -> Acknowledgement:
         """Record "✅ Read"; reminders not yet sent to this user are dropped."""
         mine = (DELIVERY.c.broadcast_id == broadcast_id, DELIVERY.c.user_id == user_id)
-        async with self._db.engine.begin() as connection:
+        async with self._db.writer() as connection:
             result = await connection.execute(
                 update(DELIVERY)
                 .where(*mine, DELIVERY.c.round == 0, DELIVERY.c.acknowledged_at.is_(None))
@@ -96,7 +96,7 @@ class FollowUps:
                 USERS.c.is_active,
             )
         )
-        async with self._db.engine.connect() as connection:
+        async with self._db.connection() as connection:
             replies = {
                 user_id: message_id
                 for user_id, message_id in (await connection.execute(unread)).all()
@@ -117,7 +117,7 @@ class FollowUps:
         statement = insert_for(self._db)(DELIVERY).on_conflict_do_nothing(
             index_elements=["broadcast_id", "user_id", "round"]
         )
-        async with self._db.engine.begin() as connection:
+        async with self._db.writer() as connection:
             for start in range(0, len(rows), INSERT_CHUNK):
                 await connection.execute(statement, rows[start : start + INSERT_CHUNK])
         if round < MAX_REMINDERS:
@@ -135,7 +135,7 @@ class FollowUps:
             DELIVERY.c.due_at <= now,
             DELIVERY.c.broadcast_id.is_not(None),
         )
-        async with self._db.engine.begin() as connection:
+        async with self._db.writer() as connection:
             users = (
                 await connection.execute(
                     select(DELIVERY.c.user_id, func.max(DELIVERY.c.locale))

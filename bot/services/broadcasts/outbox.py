@@ -163,7 +163,7 @@ class Outbox:
                 DELIVERY.c.attempts,
             )
         )
-        async with self._db.engine.begin() as connection:
+        async with self._db.writer() as connection:
             rows = (await connection.execute(claim)).all()
         return sorted((Claimed(*row) for row in rows), key=lambda c: c.id)
 
@@ -178,7 +178,7 @@ class Outbox:
             for p, o in zip(params, outcomes, strict=True)
             if o.carrier and o.status != Status.PENDING
         ]
-        async with self._db.engine.begin() as connection:
+        async with self._db.writer() as connection:
             await connection.execute(_RECORD, params)
             if mirrored:
                 await connection.execute(_MIRROR, [_mirror_params(p) for p in mirrored])
@@ -203,7 +203,7 @@ class Outbox:
             DELIVERY.c.status == Status.BUNDLED.value,
             DELIVERY.c.digest_id.in_(carriers.scalar_subquery()),
         )
-        async with self._db.engine.begin() as connection:
+        async with self._db.writer() as connection:
             result = await connection.execute(stuck.values(status=Status.UNKNOWN.value))
             if result.rowcount:
                 await connection.execute(bundled.values(status=Status.UNKNOWN.value))
@@ -227,7 +227,7 @@ class Outbox:
 
     async def remember_photo(self, *, broadcast_id: int, photo_id: str) -> None:
         """Keep the file_id Telegram gave the uploaded photo, so it is uploaded only once."""
-        async with self._db.engine.begin() as connection:
+        async with self._db.writer() as connection:
             await connection.execute(
                 update(BROADCAST).where(BROADCAST.c.id == broadcast_id).values(photo_id=photo_id)
             )
@@ -240,7 +240,7 @@ class Outbox:
             .where(DELIVERY.c.digest_id == carrier_id)
             .order_by(BROADCAST.c.created_at, BROADCAST.c.id)
         )
-        async with self._db.engine.connect() as connection:
+        async with self._db.connection() as connection:
             rows = (await connection.execute(query)).all()
         return [DigestItem(i, kind, {"zh": zh, "en": en}) for i, kind, zh, en in rows]
 

@@ -110,7 +110,7 @@ class BroadcastReports:
             DELIVERY.c.round > 0,
             DELIVERY.c.status == Status.SENT.value,
         )
-        async with self._db.engine.connect() as connection:
+        async with self._db.connection() as connection:
             counts = await connection.execute(
                 select(DELIVERY.c.status, func.count()).where(*mine).group_by(DELIVERY.c.status)
             )
@@ -138,7 +138,7 @@ class BroadcastReports:
             )
             found = list((await session.exec(newest)).all())
         ids = [b.id for b in found]
-        async with self._db.engine.connect() as connection:
+        async with self._db.connection() as connection:
             rows = await connection.execute(
                 select(DELIVERY.c.broadcast_id, DELIVERY.c.status, func.count())
                 .where(DELIVERY.c.broadcast_id.in_(ids), DELIVERY.c.round == 0)

@@ -149,7 +149,7 @@ class PreferenceService:
         values["updated_at"] = utcnow()
         statement = insert(PushPreference).values(user_id=user_id, **values)
         statement = statement.on_conflict_do_update(index_elements=["user_id"], set_=values)
-        async with self._db.engine.begin() as connection:
+        async with self._db.writer() as connection:
             await connection.execute(statement)
         return await self.of(user_id=user_id)
 

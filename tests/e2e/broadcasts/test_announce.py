@@ -167,7 +167,7 @@ async def test_admin_sees_progress_and_resends_unknown_ones(
     await finished(services, broadcast_id)
     await worker.reply()
     await admin.reply()
-    async with services.db.engine.begin() as connection:  # as a process killed mid-send leaves them
+    async with services.db.writer() as connection:  # as a process killed mid-send leaves them
         await connection.execute(
             update(DELIVERY).where(DELIVERY.c.broadcast_id == broadcast_id).values(status="sending")
         )
