@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
+from bot.context import services_of
 from bot.sandbox.run import Sandbox
 from bot.sandbox.watch import ContentWatcher, sync_content
 from bot.services import Services
@@ -68,8 +69,10 @@ async def test_sandbox_reloads_a_course_when_its_file_changes(
     """The watched course is synced at start; once the author renames it, learners see that."""
     sandbox = await Sandbox(settings, watch=folder).start()
     events = sandbox.emulator.subscribe()
+    assert sandbox.app is not None
+    learning = services_of(sandbox.app).learning  # what the sandbox's learners are shown
     try:
-        courses, _ = await services.learning.courses(user_id=1, locale="zh")
+        courses, _ = await learning.courses(user_id=1, locale="zh")
         assert [c.title for c in courses] == ["劳模精神与工匠精神"]
         course = folder / COURSE / "course.yaml"
         text = course.read_text(encoding="utf-8")
@@ -78,7 +81,7 @@ async def test_sandbox_reloads_a_course_when_its_file_changes(
         assert event is not None
         assert event["type"] == "content_reloaded"
         assert "1 updated" in event["text"]
-        courses, _ = await services.learning.courses(user_id=1, locale="zh")
+        courses, _ = await learning.courses(user_id=1, locale="zh")
         assert [c.title for c in courses] == ["劳模精神（修订）"]
     finally:
         await sandbox.stop()

@@ -19,6 +19,7 @@ from bot.services.core.scheduler import SchedulerService
 from bot.services.core.users import UserService
 from bot.services.events.drafts import EventDraftService
 from bot.services.events.events import EventService
+from bot.services.learning.catalog import Catalog
 from bot.services.learning.learning import LearningService
 from bot.services.learning.practice import PracticeService
 from bot.services.learning.progress import ProgressService
@@ -72,6 +73,7 @@ class Services:
         points = PointsService(db)
         preferences = PreferenceService(db, settings)
         practice = PracticeService(db)
+        catalog = Catalog(db)
         proposals = ProposalService(db, settings, users, points)
         broadcasts = BroadcastService(
             db, settings, users=users, scheduler=scheduler, preferences=preferences
@@ -92,8 +94,8 @@ class Services:
             preferences=preferences,
             broadcasts=broadcasts,
             announcements=AnnouncementService(db, settings, broadcasts),
-            learning=LearningService(db, settings, scheduler),
-            progress=ProgressService(db, points, scheduler),
+            learning=LearningService(db, settings, scheduler, catalog),
+            progress=ProgressService(db, points, scheduler, catalog),
             quizzes=QuizService(db, points, practice),
             practice=practice,
             proposals=proposals,

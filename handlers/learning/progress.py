@@ -71,7 +71,7 @@ async def progress_page(context: Context, user_id: int) -> tuple[str, InlineKeyb
     summary = await services.progress.summary(
         user_id=user_id, locale=t.locale, timezone=user.timezone
     )
-    boards = await services.progress.boards(user_id=user_id)
+    boards = await services.progress.boards(user_id=user_id, hidden=summary.hidden)
     due = await services.practice.due(user_id=user_id)
     text = "\n".join([*_summary_lines(t, summary), "", *_board_lines(t, boards)])
     rows = []

@@ -39,11 +39,11 @@ async def cmd_myideas(update: Update, context: Context) -> None:
     """List the user's proposals with their status and supporters."""
     t, user_id = context.t, update.effective_user.id
     await render.answer(update)
-    mine = await context.services.proposals.mine(user_id=user_id)
-    draft = await context.services.proposal_drafts.current(user_id=user_id)
+    overview = await context.services.proposals.overview(user_id=user_id)
+    mine = overview.proposals
     lines = [t("proposals.my.title")]
-    if draft is not None:
-        lines.append(t("proposals.my.draft", title=draft.title or "…"))
+    if overview.draft is not None:
+        lines.append(t("proposals.my.draft", title=overview.draft or "…"))
     if not mine:
         lines.append(t("proposals.my.none"))
     rows = [[Button(line(t, item), SHOW_MINE.build(item.id))] for item in mine[:30]]

@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db import Database
 from bot.models.points import PointsEntry
@@ -44,13 +45,20 @@ class PointsService:
 
     async def total(self, *, user_id: int, reasons: tuple[str, ...] | None = None) -> int:
         """A user's points, optionally only for some reasons."""
+        async with self._db.reader() as session:
+            return await self.total_in(session, user_id=user_id, reasons=reasons)
+
+    @staticmethod
+    async def total_in(
+        session: AsyncSession, *, user_id: int, reasons: tuple[str, ...] | None = None
+    ) -> int:
+        """The same total, read in a session the caller already holds."""
         query = select(func.coalesce(func.sum(PointsEntry.points), 0)).where(
             PointsEntry.user_id == user_id
         )
         if reasons:
             query = query.where(col(PointsEntry.reason).in_(reasons))
-        async with self._db.reader() as session:
-            return int((await session.exec(query)).one())
+        return int((await session.exec(query)).one())
 
     async def board(
         self,

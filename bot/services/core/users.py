@@ -142,18 +142,22 @@ class UserService:
     async def profile(self, *, user_id: int) -> Profile | None:
         """Everything /profile shows."""
         async with self._db.reader() as session:
-            user = await session.get(User, user_id)
-            if user is None:
+            found = (
+                await session.exec(
+                    select(User, Enterprise.name)
+                    .outerjoin(Enterprise, col(Enterprise.id) == User.enterprise_id)
+                    .where(User.id == user_id)
+                )
+            ).first()
+            if found is None:
                 return None
-            enterprise = (
-                await session.get(Enterprise, user.enterprise_id) if user.enterprise_id else None
-            )
+            user, enterprise = found
             roles = await self._roles(session, user_id)
             return Profile(
                 id=user.id,
                 name=user.name,
                 locale=self._view(user).locale,
-                enterprise=enterprise.name if enterprise else None,
+                enterprise=enterprise,
                 department=user.department,
                 occupation=user.occupation,
                 roles=roles,

@@ -21,7 +21,8 @@ from bot.content import Catalogue, content_root, load
 from bot.db import Database
 from bot.models.learning import Course, Lesson, LessonProgress, QuizAttempt, QuizQuestion
 from bot.services.core import SchedulerService
-from bot.services.learning.stats import ContentStats, content_stats, live_counts
+from bot.services.learning.catalog import Catalog, CourseEntry
+from bot.services.learning.stats import ContentStats, content_stats
 from bot.services.learning.sync import SyncReport, sync_catalogue
 from bot.text import markdown
 
@@ -111,10 +112,13 @@ class FolderSync:
 class LearningService:
     """Browse courses and lessons; sync the catalogue from files; bring a lesson back later."""
 
-    def __init__(self, db: Database, settings: Settings, scheduler: SchedulerService) -> None:
+    def __init__(
+        self, db: Database, settings: Settings, scheduler: SchedulerService, catalog: Catalog
+    ) -> None:
         self._db = db
         self._settings = settings
         self._scheduler = scheduler
+        self._catalog = catalog
 
     @property
     def root(self) -> Path:
@@ -148,7 +152,9 @@ class LearningService:
                 f"{len(catalogue.errors)} content errors; run `engage content validate`"
             )
         async with self._db.session() as session:
-            return await sync_catalogue(session, catalogue)
+            report = await sync_catalogue(session, catalogue)
+        self._catalog.invalidate()
+        return report
 
     async def _done_counts(self, session: AsyncSession, user_id: int) -> dict[int, int]:
         rows = await session.exec(
@@ -167,38 +173,23 @@ class LearningService:
         self, *, user_id: int, locale: Locale, offset: int = 0, limit: int = 5
     ) -> tuple[list[CourseCard], int]:
         """A page of live courses with the learner's ``done/total``; and the number of courses."""
+        courses = (await self._catalog.current()).courses
         async with self._db.reader() as session:
-            total = (
-                await session.exec(select(func.count()).select_from(Course).where(_active(Course)))
-            ).one()
-            page = (
-                await session.exec(
-                    select(Course)
-                    .where(_active(Course))
-                    .order_by(col(Course.position), col(Course.id))
-                    .offset(offset)
-                    .limit(limit)
-                )
-            ).all()
-            sizes = await live_counts(session, Lesson)
             done = await self._done_counts(session, user_id)
         return [
             CourseCard(
-                c.id or 0,
-                _pick(locale, c.title_zh, c.title_en),
-                done.get(c.id or 0, 0),
-                sizes.get(c.id or 0, 0),
+                c.id, _pick(locale, c.title_zh, c.title_en), done.get(c.id, 0), len(c.lessons)
             )
-            for c in page
-        ], int(total)
+            for c in courses[offset : offset + limit]
+        ], len(courses)
 
     async def course(self, *, user_id: int, course_id: int, locale: Locale) -> CourseView | None:
         """A live course's page, or ``None`` when there is no such course (any more)."""
+        course = (await self._catalog.current()).course(course_id)
+        if course is None:
+            return None
+        lessons = course.lessons
         async with self._db.reader() as session:
-            course = await session.get(Course, course_id)
-            if course is None or course.retired_at is not None:
-                return None
-            lessons = await self._lessons(session, course_id)
             done = set(
                 (
                     await session.exec(
@@ -210,13 +201,6 @@ class LearningService:
                     )
                 ).all()
             )
-            questions = (
-                await session.exec(
-                    select(func.count())
-                    .select_from(QuizQuestion)
-                    .where(QuizQuestion.course_id == course_id, _active(QuizQuestion))
-                )
-            ).one()
             best = (
                 await session.exec(
                     select(func.max(QuizAttempt.score)).where(
@@ -240,7 +224,7 @@ class LearningService:
             title=_pick(locale, course.title_zh, course.title_en),
             description=_pick(locale, course.description_zh, course.description_en),
             lessons=lines,
-            questions=int(questions),
+            questions=course.questions,
             best=best,
         )
 
@@ -254,10 +238,11 @@ class LearningService:
 
     async def open(self, *, user_id: int, lesson_id: int, locale: Locale) -> LessonView | None:
         """A live lesson, noted as started by the learner; ``None`` if there is none (any more)."""
+        snapshot = await self._catalog.current()
         async with self._db.session() as session:
             lesson = await session.get(Lesson, lesson_id)
-            course = await session.get(Course, lesson.course_id) if lesson else None
-            if lesson is None or course is None or lesson.retired_at or course.retired_at:
+            course = snapshot.course(lesson.course_id) if lesson else None
+            if lesson is None or course is None or lesson.retired_at:
                 return None
             insert = sqlite_insert if self._db.is_sqlite else pg_insert
             await session.exec(
@@ -265,30 +250,15 @@ class LearningService:
                 .values(user_id=user_id, lesson_id=lesson_id, started_at=utcnow())
                 .on_conflict_do_nothing(index_elements=["user_id", "lesson_id"])
             )
-            siblings = list(await self._lessons(session, course.id or 0))
-            has_quiz = (
-                await session.exec(
-                    select(func.count())
-                    .select_from(QuizQuestion)
-                    .where(QuizQuestion.course_id == course.id, _active(QuizQuestion))
-                )
-            ).one() > 0
-        return self._view(course, lesson, siblings, locale, has_quiz=has_quiz)
+        return self._view(course, lesson, locale)
 
-    def _view(
-        self,
-        course: Course,
-        lesson: Lesson,
-        siblings: list[Lesson],
-        locale: Locale,
-        *,
-        has_quiz: bool,
-    ) -> LessonView:
+    def _view(self, course: CourseEntry, lesson: Lesson, locale: Locale) -> LessonView:
+        siblings = course.lessons
         index = next(i for i, sibling in enumerate(siblings) if sibling.id == lesson.id)
         image = _pick(locale, lesson.image_zh, lesson.image_en)
         return LessonView(
             id=lesson.id or 0,
-            course_id=course.id or 0,
+            course_id=course.id,
             course_title=_pick(locale, course.title_zh, course.title_en),
             position=index + 1,
             count=len(siblings),
@@ -298,7 +268,7 @@ class LearningService:
             image=self.root / image if image else None,
             prev_id=siblings[index - 1].id if index > 0 else None,
             next_id=siblings[index + 1].id if index + 1 < len(siblings) else None,
-            has_quiz=has_quiz,
+            has_quiz=course.questions > 0,
         )
 
     async def stats(self, *, locale: Locale) -> ContentStats:

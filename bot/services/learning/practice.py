@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.clock import utcnow
 from bot.config import Locale
@@ -59,6 +60,20 @@ def schedule(item: ReviewItem, *, correct: bool, now: datetime) -> None:
     item.reviewed_at = now
 
 
+def _due_count(user_id: int, now: datetime) -> SelectOfScalar[int]:
+    """How many of the learner's live questions are due at ``now``."""
+    due = (
+        select(ReviewItem.question_id)
+        .join(QuizQuestion, col(QuizQuestion.id) == ReviewItem.question_id)
+        .where(
+            ReviewItem.user_id == user_id,
+            col(ReviewItem.due_at) <= now,
+            col(QuizQuestion.retired_at).is_(None),
+        )
+    )
+    return select(func.count()).select_from(due.subquery())
+
+
 class PracticeService:
     """Keep each learner's review list and run their practice."""
 
@@ -77,16 +92,7 @@ class PracticeService:
 
     async def _due(self, user_id: int, now: datetime) -> tuple[QuizQuestion | None, int]:
         async with self._db.reader() as session:
-            due = (
-                select(ReviewItem.question_id)
-                .join(QuizQuestion, col(QuizQuestion.id) == ReviewItem.question_id)
-                .where(
-                    ReviewItem.user_id == user_id,
-                    col(ReviewItem.due_at) <= now,
-                    col(QuizQuestion.retired_at).is_(None),
-                )
-            )
-            count = (await session.exec(select(func.count()).select_from(due.subquery()))).one()
+            count = (await session.exec(_due_count(user_id, now))).one()
             first = (
                 await session.exec(
                     select(QuizQuestion)
@@ -104,7 +110,8 @@ class PracticeService:
 
     async def due(self, *, user_id: int) -> int:
         """How many questions are waiting for practice now."""
-        return (await self._due(user_id, utcnow()))[1]
+        async with self._db.reader() as session:
+            return int((await session.exec(_due_count(user_id, utcnow()))).one())
 
     async def next(self, *, user_id: int, locale: Locale) -> PracticeCard | None:
         """The question to practise now, or ``None`` when nothing is due."""

@@ -16,16 +16,14 @@ from bot.clock import utcnow
 from bot.config import Locale
 from bot.db import Database
 from bot.models.learning import (
-    Course,
     LearningPreference,
     Lesson,
     LessonProgress,
     QuizAttempt,
-    QuizQuestion,
 )
 from bot.models.users import Enterprise, User
 from bot.services.core import BoardRow, PointsService, SchedulerService
-from bot.services.learning.stats import live_counts
+from bot.services.learning.catalog import Catalog
 
 LESSON_POINTS = 10
 LEARNING_REASONS = ("lesson", "quiz")
@@ -96,10 +94,13 @@ class Boards:
 class ProgressService:
     """Complete lessons, summarise progress, rank learners and keep their choices."""
 
-    def __init__(self, db: Database, points: PointsService, scheduler: SchedulerService) -> None:
+    def __init__(
+        self, db: Database, points: PointsService, scheduler: SchedulerService, catalog: Catalog
+    ) -> None:
         self._db = db
         self._points = points
         self._scheduler = scheduler
+        self._catalog = catalog
 
     async def complete(self, *, user_id: int, lesson_id: int) -> bool:
         """Mark a lesson completed and award its points once; False if already done or unknown."""
@@ -132,6 +133,7 @@ class ProgressService:
 
     async def summary(self, *, user_id: int, locale: Locale, timezone: str) -> ProgressSummary:
         """Points, streak and per-course progress of one learner."""
+        courses = (await self._catalog.current()).courses
         async with self._db.reader() as session:
             completed = (
                 await session.exec(
@@ -143,33 +145,30 @@ class ProgressService:
                     )
                 )
             ).all()
-            live = select(Course).where(col(Course.retired_at).is_(None))
-            courses = (await session.exec(live.order_by(col(Course.position)))).all()
-            sizes = await live_counts(session, Lesson)
-            quiz_sizes = await live_counts(session, QuizQuestion)
             best = await self._best_scores(session, user_id)
+            preference = await session.get(LearningPreference, user_id)
+            points = await self._points.total_in(session, user_id=user_id, reasons=LEARNING_REASONS)
         zone = ZoneInfo(timezone)
         days = {moment.astimezone(zone).date() for moment, _, _ in completed if moment}
         done = Counter(course_id for _, course_id, retired in completed if retired is None)
         lines = tuple(
             CourseProgress(
                 title=course.title_zh if locale == "zh" else course.title_en,
-                done=done[course.id or 0],
-                total=sizes.get(course.id or 0, 0),
-                best=best.get(course.id or 0),
-                questions=quiz_sizes.get(course.id or 0, 0),
+                done=done[course.id],
+                total=len(course.lessons),
+                best=best.get(course.id),
+                questions=course.questions,
             )
             for course in courses
         )
-        preference = await self.preference(user_id=user_id)
         return ProgressSummary(
-            points=await self._points.total(user_id=user_id, reasons=LEARNING_REASONS),
+            points=points,
             streak=streak(days, utcnow().astimezone(zone).date()),
             done=sum(line.done for line in lines),
             total=sum(line.total for line in lines),
             courses=lines,
-            daily_at=preference.daily_at,
-            hidden=preference.hidden,
+            daily_at=preference.daily_at if preference else None,
+            hidden=preference.leaderboard_hidden if preference else False,
         )
 
     async def _best_scores(self, session: AsyncSession, user_id: int) -> dict[int, int]:
@@ -188,19 +187,22 @@ class ProgressService:
         )
         return set((await session.exec(query)).all())
 
-    async def boards(self, *, user_id: int) -> Boards:
-        """Leaderboards of the learner's enterprise and workshop, minus those who opted out."""
-        hidden_me = (await self.preference(user_id=user_id)).hidden
+    async def boards(self, *, user_id: int, hidden: bool | None = None) -> Boards:
+        """Leaderboards of the learner's enterprise and workshop, minus those who opted out.
+
+        ``hidden`` is the learner's own choice when the caller has just read it.
+        """
+        hidden_me = (await self.preference(user_id=user_id)).hidden if hidden is None else hidden
         async with self._db.reader() as session:
             user = await session.get(User, user_id)
             if user is None or user.enterprise_id is None:
                 return Boards(None, (), None, (), hidden_me)
             enterprise = await session.get(Enterprise, user.enterprise_id)
-            hidden = await self._hidden(session, user.enterprise_id)
+            opted_out = await self._hidden(session, user.enterprise_id)
         if enterprise is None:
             return Boards(None, (), None, (), hidden_me)
         top = partial(
-            self._points.board, reasons=LEARNING_REASONS, exclude=hidden, limit=BOARD_SIZE
+            self._points.board, reasons=LEARNING_REASONS, exclude=opted_out, limit=BOARD_SIZE
         )
         company = await top(enterprise_id=enterprise.id)
         workshop: list[BoardRow] = []

@@ -37,6 +37,7 @@ from bot.services.proposals.rules import (
     CommentRequired,
     Conflict,
     IllegalTransition,
+    Mine,
     Moved,
     NewMedia,
     OwnProposal,
@@ -244,13 +245,21 @@ class ProposalService:
 
     async def mine(self, *, user_id: int) -> list[ProposalLine]:
         """The user's submitted proposals, newest first."""
+        return (await self.overview(user_id=user_id)).proposals
+
+    async def overview(self, *, user_id: int) -> Mine:
+        """What /myideas shows: the submitted proposals, newest first, and any unfinished draft."""
         async with self._db.reader() as session:
-            rows = await session.exec(
-                select(Proposal)
-                .where(Proposal.author_id == user_id, Proposal.status != S.DRAFT.value)
-                .order_by(col(Proposal.submitted_at).desc(), col(Proposal.id).desc())
-            )
-            return await lines(session, rows.all())
+            rows = (
+                await session.exec(
+                    select(Proposal)
+                    .where(Proposal.author_id == user_id)
+                    .order_by(col(Proposal.submitted_at).desc(), col(Proposal.id).desc())
+                )
+            ).all()
+            submitted = [row for row in rows if row.status != S.DRAFT]
+            draft = next((row.title or "" for row in rows if row.status == S.DRAFT), None)
+            return Mine(await lines(session, submitted), draft)
 
     async def export(self, *, fmt: str, t: Translator, since: datetime | None = None) -> bytes:
         """Every submitted proposal (since ``since``) as a csv or xlsx file for staff."""

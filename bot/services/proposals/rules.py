@@ -190,6 +190,14 @@ class ProposalLine:
 
 
 @dataclass(frozen=True, slots=True)
+class Mine:
+    """One's own proposals, and the title of an unfinished draft ("" untitled, None: no draft)."""
+
+    proposals: list[ProposalLine]
+    draft: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class NewMedia:
     """A file someone sent, to keep with a proposal."""
 
