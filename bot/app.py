@@ -72,6 +72,14 @@ def build_application(settings: Settings, *, services: Services | None = None) -
     if not settings.token:
         raise ValueError("a bot token is needed; `engage run` starts the sandbox without one")
     services = services or Services.build(settings)
+    # Replies, edits and broadcasts go out as raw calls on purpose (the raw answer is all they
+    # need, and parsing a PTB Message from each was a tenth of the CPU); PTB suggests its
+    # typed methods every time.
+    warnings.filterwarnings(
+        "ignore",
+        r"Please use 'Bot\.(sendMessage|sendPhoto|editMessageText)'",
+        PTBUserWarning,
+    )
     app: App = (
         ApplicationBuilder()
         .token(settings.token)

@@ -12,13 +12,11 @@ its id was a fifth of a broadcast's CPU. Errors are raised exactly as by ``send_
 from __future__ import annotations
 
 import asyncio
-import warnings
 from collections.abc import Callable
 from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, ReplyParameters
 from telegram.constants import ParseMode
-from telegram.warnings import PTBUserWarning
 
 from bot import render
 from bot.i18n import Catalogs
@@ -44,8 +42,6 @@ class Messenger:
         self._contents: dict[int, asyncio.Future[Content | None]] = {}
         self._keyboards: dict[tuple[int, str, bool], InlineKeyboardMarkup | None] = {}
         self._uploads: dict[int, asyncio.Lock] = {}
-        # do_api_request suggests send_message; here the raw answer is the point.
-        warnings.filterwarnings("ignore", r"Please use 'Bot\.send(Message|Photo)'", PTBUserWarning)
 
     async def send(self, row: Claimed) -> int | None:
         """Send one row; the id of the (last) message, or None if its broadcast is gone."""

@@ -135,8 +135,8 @@ async def send_lesson(
         cached = photos.get(key)
         caption = t("learn.photo_caption", title=view.title)
         sent = await render.send(context, chat_id, caption, photo=cached or view.image.read_bytes())
-        if sent is not None and sent.photo and cached is None:
-            photos[key] = sent.photo[-1].file_id
+        if sent is not None and sent.photo_id and cached is None:
+            photos[key] = sent.photo_id
     await render.send(context, chat_id, text, _lesson_keyboard(t, view))
 
 
