@@ -6,10 +6,8 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -21,6 +19,9 @@ from sqlalchemy.ext.asyncio import (
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.sqlite import inline_creator, write_lock
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -64,6 +65,8 @@ def make_engine(url: str) -> AsyncEngine:
 
 def alembic_config(url: str) -> Config:
     """Alembic configuration pointing at the packaged migrations, usable without alembic.ini."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -130,6 +133,8 @@ class Database:
 
     async def upgrade(self) -> None:
         """Bring the schema to the newest revision (Alembic runs in a worker thread)."""
+        from alembic import command  # 10 MiB, needed once at start
+
         await asyncio.to_thread(command.upgrade, alembic_config(self.url), "heads")
 
     async def dispose(self) -> None:

@@ -169,3 +169,18 @@ def _cycle(graph: dict[str, set[str]]) -> list[str]:
 def test_there_is_no_import_circle() -> None:
     """No module of bot/ or handlers/ needs, while loading, a module that needs it back."""
     assert _cycle(_edges()) == []
+
+
+def test_writes_go_through_the_database_object() -> None:
+    """Only bot/db.py opens engine connections: elsewhere a write must take the SQLite lock.
+
+    On SQLite the bot runs statements in the loop's thread, so a transaction opened straight on
+    the engine could wait inside SQLite for another of its own and hold the loop (bot/sqlite.py).
+    """
+    opens = (".engine.begin(", ".engine.connect(")
+    offenders = [
+        f"{path.relative_to(ROOT)}"
+        for path in _code()
+        if path.name != "db.py" and any(o in path.read_text(encoding="utf-8") for o in opens)
+    ]
+    assert not offenders

@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
-
 SUFFIXES = (".csv", ".xlsx")
 
 
@@ -38,6 +36,8 @@ def read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             raw = list(csv.reader(handle))
     else:
+        from openpyxl import load_workbook  # 18 MiB, loaded only for a spreadsheet
+
         book = load_workbook(path, read_only=True, data_only=True)
         try:
             raw = [
@@ -67,6 +67,8 @@ def write_table(path: Path, columns: Sequence[str], rows: Sequence[dict[str, str
             writer.writeheader()
             writer.writerows(rows)
         return
+    from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

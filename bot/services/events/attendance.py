@@ -12,10 +12,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
-
 from bot.i18n import Translator
 from bot.services.events.views import AttendanceRow
 
@@ -53,6 +49,10 @@ def _csv(header: list[str], rows: Sequence[list[str]]) -> bytes:
 
 
 def _xlsx(title: str, header: list[str], rows: Sequence[list[str]]) -> bytes:
+    from openpyxl import Workbook  # 18 MiB, loaded only when a file is asked for
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

@@ -5,15 +5,15 @@ from __future__ import annotations
 import io
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from bot.i18n import Translator
 from bot.services.network.reports import Dossier
 
 
 def dossier_xlsx(dossier: Dossier, t: Translator, zone: ZoneInfo) -> bytes:
     """Two sheets: the summary in numbers, then every activity and solved request by date."""
+    from openpyxl import Workbook  # 18 MiB, loaded only when a file is asked for
+    from openpyxl.styles import Font
+
     book = Workbook()
     summary = book.active
     assert summary is not None

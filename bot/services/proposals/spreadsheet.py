@@ -12,14 +12,15 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
 from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 from bot.db import Database
 from bot.i18n import Translator
@@ -81,6 +82,8 @@ def write_csv(data: ExportData, t: Translator) -> bytes:
 
 
 def _sheet(book: Workbook, title: str, header: list[str], rows: Iterable[list[Cell]]) -> None:
+    from openpyxl.utils import get_column_letter
+
     sheet = book.create_sheet(title[:31])
     sheet.append(header)
     for row in rows:
@@ -94,11 +97,15 @@ def _sheet(book: Workbook, title: str, header: list[str], rows: Iterable[list[Ce
 
 
 def _safe(value: Cell) -> Cell:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
 def write_xlsx(data: ExportData, t: Translator) -> bytes:
     """A workbook: proposals, history, scores and comments on four sheets."""
+    from openpyxl import Workbook  # 18 MiB, loaded only when a file is asked for
+
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     sheets = (
