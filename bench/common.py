@@ -16,8 +16,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.db import Database
-
 if TYPE_CHECKING:
     from bot.sandbox.models import BotMessage
 
@@ -60,14 +58,41 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[max(0, min(98, round(q) - 1))]
 
 
-async def scratch_database() -> str:
-    """A migrated SQLite database in a temporary folder; returns its URL."""
-    folder = Path(tempfile.mkdtemp(prefix="engage-bench-"))
-    url = f"sqlite+aiosqlite:///{folder / 'bench.db'}"
+async def scratch_database(server: str | None = None) -> str:
+    """A fresh migrated database: a SQLite file, or a new database on the PostgreSQL ``server``.
+
+    ``server`` is a PostgreSQL URL; the benchmark's database is created beside the one it
+    names (``…/test`` → ``…/engage_bench_<n>``) and left for the next run to replace.
+    """
+    from bot.db import Database
+
+    if server is None:
+        folder = Path(tempfile.mkdtemp(prefix="engage-bench-"))
+        url = f"sqlite+aiosqlite:///{folder / 'bench.db'}"
+    else:
+        url = await _fresh_postgres(server)
     db = Database(url)
     await db.upgrade()
     await db.dispose()
     return url
+
+
+_BENCH_DATABASES = iter(range(1, 1000))
+
+
+async def _fresh_postgres(server: str) -> str:
+    import asyncpg  # type: ignore[import-untyped]
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(server)
+    name = f"engage_bench_{next(_BENCH_DATABASES)}"
+    admin = await asyncpg.connect(parsed.set(drivername="postgresql").render_as_string(False))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    return parsed.set(database=name).render_as_string(False)
 
 
 def resident_mib() -> float:

@@ -1,156 +1,251 @@
-"""Updates per second and reply latency: this bot against a bare PTB echo bot, side by side.
+"""Replies per second and reply latency: this bot against a bare PTB echo bot, as a user measures.
 
-N simulated users each send M messages through the emulator, one at a time (send, wait for
-the reply). This bot registers each user on /start and answers /profile from the database;
-the echo bot answers every message with its text, with PTB's concurrent processing on. Flood
-limits are lifted on both sides: the figure is the bot's own cost per update.
+The emulator and its simulated users run in a child process, as Telegram runs on other
+machines; the bot under test runs alone in this process, so its CPU time per update is its
+own. Both bots answer the same sequence with the same number of messages and edits: the
+echo bot is told, step by step, how many this bot sent (found by a calibration run), answers
+a text with that many messages and a button press by answering the query and editing the
+message. Flood limits are lifted on both sides (the emulator's and this bot's own limiter).
 
-    python bench/updates.py [--users 200] [--messages 5]
+Runs:
+
+* ``read``: each user sends /start, then ten commands that read the database
+  (/progress, /profile, /learn, /myideas in turn), one at a time;
+* ``mixed``: each user answers onboarding, opens a course, starts its quiz and answers,
+  begins an /idea draft, cancels it, and asks for /progress: texts, button presses (callback
+  queries answered, messages edited) and conversation steps.
+* ``--memory``: the bot's resident memory after N users each did /start and opened a lesson,
+  against the echo bot's after as many echoes.
+
+    python bench/updates.py [--users 200] [--runs read,mixed] [--database-url URL]
+    python bench/updates.py --memory [--users 10000]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import os
+import sqlite3
 import sys
-import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from telegram import Update
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
-
-from bench.common import header, percentile, scratch_database
+from bench.child import Child
+from bench.common import cpu_seconds, header, percentile, scratch_database
 from bot.app import build_application, running
 from bot.config import load_settings
-from bot.sandbox import Emulator, SimUser
+from bot.context import services_of
 
 
 @dataclass
 class Result:
-    """What one bot achieved."""
+    """What one bot achieved in one run."""
 
     name: str
     updates: int
+    replies: int
     seconds: float
     latencies: list[float]
+    cpu: float
+    queries: int = 0
+    sessions: int = 0
 
     def row(self) -> str:
         """A markdown table row."""
         ms = [x * 1000 for x in self.latencies]
+        per_update = (
+            f"{self.sessions / self.updates:.2f} / {self.queries / self.updates:.2f}"
+            if self.queries
+            else "—"
+        )
         return (
-            f"| {self.name} | {self.updates} | {self.updates / self.seconds:.0f} | "
-            f"{percentile(ms, 50):.1f} | {percentile(ms, 95):.1f} | {percentile(ms, 99):.1f} |"
+            f"| {self.name} | {self.updates:,} | {self.replies:,} | "
+            f"{self.replies / self.seconds:.0f} | {percentile(ms, 50):.0f} | "
+            f"{percentile(ms, 95):.0f} | {percentile(ms, 99):.0f} | "
+            f"{self.cpu * 1000 / self.updates:.2f} | {per_update} |"
         )
 
 
-Conversation = Callable[[SimUser, int, list[float]], Awaitable[None]]
-
-
-async def _engage_user(user: SimUser, messages: int, latencies: list[float]) -> None:
-    start = time.perf_counter()
-    await user.send("/start")
-    await user.replies(2, timeout=60)  # welcome and the first onboarding question
-    latencies.append(time.perf_counter() - start)
-    for _ in range(messages - 1):
-        start = time.perf_counter()
-        await user.send("/profile")
-        await user.reply(timeout=60)
-        latencies.append(time.perf_counter() - start)
-
-
-async def _echo_user(user: SimUser, messages: int, latencies: list[float]) -> None:
-    for index in range(messages):
-        start = time.perf_counter()
-        await user.send(f"hello {index}")
-        await user.reply(timeout=60)
-        latencies.append(time.perf_counter() - start)
-
-
-async def _drive(
-    name: str, emulator: Emulator, users: int, messages: int, talk: Conversation
-) -> Result:
-    people = [emulator.user(f"工人{i}", lang="zh") for i in range(users)]
-    latencies: list[float] = []
-    start = time.perf_counter()
-    await asyncio.gather(*(talk(person, messages, latencies) for person in people))
-    return Result(name, users * messages, time.perf_counter() - start, latencies)
-
-
-async def bench_engage(users: int, messages: int) -> Result:
-    """This bot: registration, onboarding question, database-backed /profile."""
-    async with Emulator(global_rate=None, chat_rate=None) as emulator:
-        settings = load_settings(
-            bot_token=emulator.bot_token,
-            bot_api_url=emulator.base_url,
-            database_url=await scratch_database(),
-            global_rate=1_000_000,
-            per_chat_rate=1_000_000,
-            per_chat_burst=1_000,
-            log_level="WARNING",
-        )
-        async with running(build_application(settings)):
-            return await _drive("engage bot", emulator, users, messages, _engage_user)
-
-
-async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.message.reply_text(update.message.text)  # type: ignore[union-attr]
-
-
-async def bench_echo(users: int, messages: int) -> Result:
-    """Baseline: a bare PTB echo bot with concurrent updates."""
-    async with Emulator(global_rate=None, chat_rate=None) as emulator:
-        app: Application = (  # type: ignore[type-arg]
-            ApplicationBuilder()
-            .token(emulator.bot_token)
-            .base_url(f"{emulator.base_url}/bot")
-            .concurrent_updates(256)
-            .connection_pool_size(64)
-            .build()
-        )
-        app.add_handler(MessageHandler(filters.TEXT, _echo))
-        async with app:
-            await app.start()
-            await app.updater.start_polling(timeout=5, poll_interval=0)  # type: ignore[union-attr]
-            try:
-                return await _drive(
-                    "PTB echo bot (baseline)", emulator, users, messages, _echo_user
-                )
-            finally:
-                await app.updater.stop()  # type: ignore[union-attr]
-                await app.stop()
-
-
-async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=200)
-    parser.add_argument("--messages", type=int, default=5)
-    args = parser.parse_args()
-    echo = await bench_echo(args.users, args.messages)
-    engage = await bench_engage(args.users, args.messages)
-    print(
-        header(
-            "Update throughput and latency",
-            f"python bench/updates.py --users {args.users} --messages {args.messages}",
-        )
+def bot_settings(child: Child, database_url: str) -> Any:
+    """This bot's settings against ``child``'s emulator, every flood limit lifted."""
+    return load_settings(
+        bot_token=child.token,
+        bot_api_url=child.url,
+        database_url=database_url,
+        global_rate=100_000,
+        per_chat_rate=1000,
+        per_chat_burst=1000,
+        log_level="WARNING",
     )
-    print("| bot | updates | updates/s | p50 ms | p95 ms | p99 ms |")
-    print("|---|---:|---:|---:|---:|---:|")
-    print(echo.row())
-    print(engage.row())
-    ratio = (engage.updates / engage.seconds) / (echo.updates / echo.seconds)
-    p99 = percentile(engage.latencies, 99) / percentile(echo.latencies, 99)
-    print(
-        f"\nThroughput {ratio:.0%} of the echo bot's (target ≥ 50%); "
-        f"p99 {p99:.2f}x the echo bot's (target ≤ 2x)."
+
+
+class QueryCounter:
+    """Database round trips and sessions, counted on the engine as the bot runs."""
+
+    def __init__(self, engine: Any) -> None:
+        from sqlalchemy import event
+
+        self.queries = self.sessions = 0
+        sync = engine.sync_engine
+        event.listen(sync, "before_cursor_execute", self._query)
+        event.listen(sync, "begin", self._session)
+
+    def _query(self, *_: object) -> None:
+        self.queries += 1
+
+    def _session(self, *_: object) -> None:
+        self.sessions += 1
+
+
+async def measure_engage(
+    run: str, users: int, database_url: str | None, counts: list[int] | None
+) -> tuple[Result, list[int]]:
+    """This bot, against a fresh emulator child and a fresh database."""
+    child = await Child.start("--serve", run, "--users", str(users))
+    url = await scratch_database(database_url)
+    app = build_application(bot_settings(child, url))
+    async with running(app):
+        counter = QueryCounter(services_of(app).db.engine)
+        cpu = cpu_seconds()
+        report = await child.run({"bot": "engage", "counts": counts})
+        cpu = cpu_seconds() - cpu
+    await child.close()
+    result = Result(
+        "this bot",
+        report["updates"],
+        report["replies"],
+        report["seconds"],
+        report["latencies"],
+        cpu,
+        counter.queries,
+        counter.sessions,
     )
+    return result, report["counts"]
+
+
+async def measure_echo(run: str, users: int, counts: list[int]) -> Result:
+    """The baseline: a bare PTB bot answering each step with as many messages and edits."""
+    from bench.echo import echo_application
+
+    child = await Child.start("--serve", run, "--users", str(users))
+    app = echo_application(child.url, child.token, counts)
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(timeout=5, poll_interval=0)
+        cpu = cpu_seconds()
+        report = await child.run({"bot": "echo", "counts": counts})
+        cpu = cpu_seconds() - cpu
+        await app.updater.stop()
+        await app.stop()
+    await child.close()
+    return Result(
+        "PTB echo bot (baseline)",
+        report["updates"],
+        report["replies"],
+        report["seconds"],
+        report["latencies"],
+        cpu,
+    )
+
+
+def _verdict(engage: Result, echo: Result, throughput: float, p99: float | None) -> str:
+    ratio = (engage.replies / engage.seconds) / (echo.replies / echo.seconds)
+    tail = percentile(engage.latencies, 99) / percentile(echo.latencies, 99)
+    parts = [f"replies/s {ratio:.0%} of the echo bot's (target ≥ {throughput:.0%})"]
+    parts.append(
+        f"p99 {tail:.2f}x the echo bot's" + (f" (target ≤ {p99}x)" if p99 is not None else "")
+    )
+    met = ratio >= throughput and (p99 is None or tail <= p99)
+    return "; ".join(parts) + (": met." if met else ": NOT met.")
+
+
+TARGETS: dict[str, tuple[float, float | None]] = {"read": (0.75, 1.5), "mixed": (0.5, None)}
+
+
+async def compare(run: str, users: int, database_url: str | None) -> list[str]:
+    """Calibrate, then the echo bot, then this bot, each with a fresh emulator child."""
+    _, counts = await measure_engage(run, 1, None, None)
+    echo = await measure_echo(run, users, counts)
+    engage, _ = await measure_engage(run, users, database_url, counts)
+    throughput, p99 = TARGETS[run]
+    return [
+        f"**{run}** run: {users} users, {echo.updates // users} updates each.\n",
+        "| bot | updates | replies and edits | replies/s | p50 ms | p95 ms | p99 ms "
+        "| bot CPU ms per update | DB sessions / queries per update |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        echo.row(),
+        engage.row(),
+        "",
+        _verdict(engage, echo, throughput, p99),
+        "",
+    ]
+
+
+async def memory(users: int, database_url: str | None) -> list[str]:
+    """Resident memory of each bot after ``users`` people used it once, each in a fresh process."""
+    _, counts = await measure_engage("memory", 1, None, None)
+    lines = []
+    for bot, name in (("echo", "PTB echo bot (baseline)"), ("engage", "this bot")):
+        arguments = [str(Path(__file__).with_name("memory.py")), bot, "--users", str(users)]
+        arguments += ["--counts", json.dumps(counts)]
+        if database_url:
+            arguments += ["--database-url", database_url]
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, *arguments, stdout=asyncio.subprocess.PIPE
+        )
+        out, _ = await process.communicate()
+        figures = json.loads(out.decode().strip().splitlines()[-1])
+        lines.append(
+            f"| {name} | {figures['ready']:.0f} MiB | {figures['after']:.0f} MiB | "
+            f"{(figures['after'] - figures['ready']) * 1024 / users:.1f} KiB |"
+        )
+    return lines
+
+
+def _backend(database_url: str | None) -> str:
+    if (database_url or "").startswith("postgresql"):
+        return "PostgreSQL"
+    return f"SQLite {sqlite3.sqlite_version} (a file, WAL)"
+
+
+async def main(arguments: argparse.Namespace) -> None:
+    """Run what was asked and print the markdown that goes into docs/benchmarks.md."""
+    command = " ".join(["python bench/updates.py", *sys.argv[1:]])
+    if arguments.memory:
+        lines = await memory(arguments.users, arguments.database_url)
+        print(header("Memory after first use", command))
+        print(f"{arguments.users:,} users each played: /start, /learn, a course, a lesson.\n")
+        print("| bot | up, before any user | after every user | per user |")
+        print("|---|---:|---:|---:|")
+        print("\n".join(lines))
+        return
+    lines: list[str] = []
+    for run in arguments.runs.split(","):
+        lines += await compare(run, arguments.users, arguments.database_url)
+    print(header("Update path: this bot against a bare echo bot", command))
+    print(
+        f"Database: {_backend(arguments.database_url)}; emulator and users in a child process; "
+        f"load average at the end: {os.getloadavg()[0]:.2f}\n"
+    )
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":
     import logging
 
     logging.basicConfig(level=logging.WARNING)
-    asyncio.run(main())
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--runs", default="read,mixed")
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL server to make a scratch database on (default: a scratch SQLite file)",
+    )
+    parser.add_argument("--memory", action="store_true")
+    asyncio.run(main(parser.parse_args()))
