@@ -106,9 +106,16 @@ export function paintAvatar(el, name, id) {
   el.style.background = AVATAR_COLORS[Math.abs(Number(id)) % AVATAR_COLORS.length];
 }
 
+// Times as the bot's people read them: in the bot's timezone (ENGAGE_TIMEZONE), not the browser's.
 export function clock(seconds) {
   const date = seconds ? new Date(seconds * 1000) : new Date();
-  return date.toLocaleTimeString(state.ui === "zh" ? "zh-CN" : "en-GB", { hour: "2-digit", minute: "2-digit" });
+  const zone = state.info && state.info.timezone;
+  return date.toLocaleTimeString(state.ui === "zh" ? "zh-CN" : "en-GB", {
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    ...(zone ? { timeZone: zone } : {}),
+  });
 }
 
 export function sizeText(bytes) {
