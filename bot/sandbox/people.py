@@ -57,11 +57,11 @@ class People:
             )
             known = list(rows.all())
         new = [row for row in reversed(known) if self.emu.user_by_id(row[0]) is None]
-        for user_id, name, locale in new:
-            self.emu.user(name, locale, user_id=user_id).started = True
-            if running:
-                await self._publish_menu(user_id, locale)
+        for user_id, name, locale in new:  # no await in between: a look running alongside
+            self.emu.user(name, locale, user_id=user_id).started = True  # sees them all
         if new and running:
+            for user_id, _, locale in new:
+                await self._publish_menu(user_id, locale)
             self.emu.publish({"type": "people_changed"})
         return len(new)
 
