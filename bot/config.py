@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     http_client: Literal["keepalive", "httpx"] = "keepalive"
     ideas_per_day: int = Field(default=5, ge=1)
     reminder_grace_minutes: int = Field(default=60, ge=0)
+    help_escalate_minutes: int = Field(default=30, ge=1)
+    help_offer_size: int = Field(default=3, ge=1)
+    help_expert_rounds: int = Field(default=2, ge=1)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

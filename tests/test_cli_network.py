@@ -81,3 +81,14 @@ def test_import_twice_changes_nothing_the_second_time(database_url: str, tmp_pat
     code, out, _ = _engage(database_url, "import", "experts", str(exported), "--check")
     assert code == 0
     assert "13 unchanged" in out
+
+
+def test_coverage_of_nobody_is_no_data(database_url: str, tmp_path: Path) -> None:
+    """On an empty database 0 of 0 reads "no data", never "target met", and no chart is drawn."""
+    chart = tmp_path / "coverage.png"
+    code, out, _ = _engage(database_url, "report", "coverage", "--chart", str(chart))
+    assert code == 0
+    assert out.startswith("all: no data")
+    assert "target met" not in out
+    assert "no chart drawn" in out
+    assert not chart.exists()

@@ -52,6 +52,34 @@ def test_invalid_values_name_the_variable(monkeypatch: pytest.MonkeyPatch) -> No
     assert "ENGAGE_DATABASE_URL" in str(caught.value)
 
 
+def test_help_request_settings_are_read_and_checked_with_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """ENGAGE_HELP_* reach the help requests; a bad one is named like every other setting."""
+    from bot.services.network.help_requests import HelpSettings
+
+    monkeypatch.setenv("ENGAGE_HELP_ESCALATE_MINUTES", "10")
+    monkeypatch.setenv("ENGAGE_HELP_EXPERT_ROUNDS", "1")
+    assert HelpSettings.of(load_settings()) == HelpSettings(10, 3, 1)
+    monkeypatch.setenv("ENGAGE_HELP_OFFER_SIZE", "0")
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert "ENGAGE_HELP_OFFER_SIZE" in str(caught.value)
+
+
+def test_every_setting_is_in_env_example_and_the_readme() -> None:
+    """Each ENGAGE_ variable the bot reads is in .env.example and the README's table."""
+    from bot.config import Settings
+
+    root = Path(__file__).resolve().parents[1]
+    example = (root / ".env.example").read_text(encoding="utf-8")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for name in Settings.model_fields:
+        variable = f"ENGAGE_{name.upper()}"
+        assert f"\n{variable}=" in example, variable
+        assert f"`{variable}`" in readme, variable
+
+
 def test_token_is_masked_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
     """The token never appears when settings are printed or logged."""
     monkeypatch.setenv("ENGAGE_BOT_TOKEN", "123456:SECRET-token")

@@ -57,13 +57,13 @@ async def serve_until_stopped(app_: Any) -> None:
 async def _run(settings: Settings) -> None:
     from bot.app import build_application
 
-    await upgrade(settings)
     if settings.token:
+        await upgrade(settings)
         await serve_until_stopped(build_application(settings))
     else:
         from bot.sandbox.run import run_sandbox
 
-        await run_sandbox(settings)
+        await run_sandbox(settings)  # takes its port before it upgrades the database
 
 
 @app.command()
@@ -78,16 +78,30 @@ def run() -> None:
 
 @app.command()
 def sandbox(
-    host: Annotated[str | None, typer.Option(help="Address of the web chat [127.0.0.1].")] = None,
-    port: Annotated[int | None, typer.Option(min=0, max=65535, help="Its port [8080].")] = None,
+    host: Annotated[
+        str | None,
+        typer.Option(help="Address of the web chat [ENGAGE_SANDBOX_HOST, else 127.0.0.1]."),
+    ] = None,
+    port: Annotated[
+        int | None,
+        typer.Option(
+            min=0, max=65535, help="Port of the web chat [ENGAGE_SANDBOX_PORT, else 8080]."
+        ),
+    ] = None,
     watch: Annotated[
         str | None, typer.Option(help="Reload the content when a file in this folder changes.")
     ] = None,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Add the demo data (engage demo seed) before starting.")
+    ] = False,
     allow_public: Annotated[
         bool, typer.Option("--allow-public", help="Allow an address other computers can reach.")
     ] = False,
 ) -> None:
-    """Chat with the real bot in a browser: no Telegram, no token, nothing leaves this computer."""
+    """Chat with the real bot in a browser: no Telegram, no token, nothing leaves this computer.
+
+    People added to the database meanwhile (engage demo seed) join the page within seconds.
+    """
     from pathlib import Path
 
     from bot import logs
@@ -101,11 +115,7 @@ def sandbox(
     check_bind(chosen.sandbox_host, public=allow_public)
     logs.configure(chosen.log_level)
 
-    async def serve() -> None:
-        await upgrade(chosen)
-        await run_sandbox(chosen, watch=folder, public=allow_public)
-
-    asyncio.run(serve())
+    asyncio.run(run_sandbox(chosen, watch=folder, public=allow_public, demo=demo))
 
 
 def main() -> None:

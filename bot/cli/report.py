@@ -28,6 +28,8 @@ async def _unit_id(services: Any, path: str | None) -> int | None:
 
 
 def _line(label: str, row: Any) -> str:
+    if not row.known:
+        return f"{label}: no data (no first-line model workers or craftsmen counted)"
     gap = f", {row.gap} more needed" if row.gap else ", target met"
     return (
         f"{label}: {row.covered}/{row.population} = {row.share * 100:.1f}% "
@@ -55,7 +57,9 @@ def coverage(
     typer.echo("by enterprise:")
     for row in report.by_enterprise:
         typer.echo("  " + _line(row.label or "(no enterprise)", row))
-    if chart is not None:
+    if chart is not None and not report.total.known:
+        typer.echo("no chart drawn: there is no data to show")
+    elif chart is not None:
         from bot.i18n import Catalogs
         from bot.services.network.coverage_chart import ChartLabels, coverage_png
 
@@ -74,6 +78,7 @@ def coverage(
                 t("network.coverage.chart_share"),
                 t("network.coverage.chart_target"),
                 t("network.coverage.other"),
+                t("network.coverage.chart_none"),
             )
 
         chart.write_bytes(coverage_png(report, labels(zh, False), labels(en, True)))

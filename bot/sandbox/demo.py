@@ -2,7 +2,8 @@
 
 Everything goes through the services, so the demo rows are exactly what real use would leave
 behind. Seeding twice changes nothing the second time: people keep fixed ids and the steps
-that would duplicate rows are skipped once they have been done.
+that would duplicate rows are skipped once they have been done. The network (experts,
+studios, bases, a service team, pairs) is in :mod:`bot.sandbox.demo_network`.
 """
 
 from __future__ import annotations
@@ -14,16 +15,9 @@ from bot.clock import utcnow
 from bot.models.events import Answer
 from bot.models.proposals import BenefitCategory, ProposalStatus
 from bot.models.users import Role
+from bot.sandbox.demo_network import ENTERPRISES, import_enterprises, seed_network
 from bot.services import Services
 from bot.services.proposals.steps import DraftStep
-
-ENTERPRISES = (
-    "宝鸡石油机械有限责任公司",
-    "宝鸡拓普达钛业有限公司",
-    "陕西航天时代导航设备有限公司",
-    "中铁一局集团第五工程有限公司",
-    "陕西法士特汽车传动集团有限责任公司",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +56,9 @@ PEOPLE = (
     ),
     DemoPerson(7_100_006, "赵明", "zh", ENTERPRISES[3], "工会", "工会干事", (Role.REVIEWER,)),
     DemoPerson(7_100_007, "刘芳", "zh", None, "省总工会劳动和经济工作部", "干部", (Role.ADMIN,)),
+    DemoPerson(
+        7_100_008, "马晓东", "zh", ENTERPRISES[4], "焊装车间", "机器人调试工", (Role.CRAFTSMAN,)
+    ),
 )
 
 
@@ -157,33 +154,36 @@ class SeedReport:
         """One line saying what was added."""
         if not (self.enterprises or self.people or self.roles or self.extras):
             return "demo data already in place; nothing added"
-        parts = [
-            f"{self.enterprises} enterprises",
-            f"{self.people} people",
-            f"{self.roles} roles",
-            *(f"{count} {name}" for name, count in self.extras.items()),
-        ]
-        return "demo data added: " + ", ".join(parts)
+        counts = {
+            "enterprises": self.enterprises,
+            "people": self.people,
+            "roles": self.roles,
+            **self.extras,
+        }
+        return "demo data added: " + ", ".join(_count(n, name) for name, n in counts.items())
+
+
+def _count(number: int, plural: str) -> str:
+    """``2 studios``, ``1 studio``, ``1 person``."""
+    one = {"people": "person", "enterprises": "enterprise"}.get(plural, plural.removesuffix("s"))
+    return f"{number} {one if number == 1 else plural}"
 
 
 async def seed(services: Services) -> SeedReport:
-    """Fill the database with the demo cast; safe to run again."""
-    report = SeedReport()
-    _, before = await services.enterprises.page(offset=0, limit=1)
+    """Fill the database with the demo cast and their network; safe to run again."""
+    report = SeedReport(enterprises=await import_enterprises(services))
     ids = {name: (await services.enterprises.named(name=name)).id for name in ENTERPRISES}
-    _, after = await services.enterprises.page(offset=0, limit=1)
-    report.enterprises = after - before
     for person in PEOPLE:
         report.people += await _register(services, person, ids)
         for role in person.roles:
             report.roles += await services.users.grant(user_id=person.id, role=role)
+    extras = await seed_network(services)
     proposals = [p for p in PROPOSALS if not await _proposed(services, p)]
     for proposal in proposals:
         await _propose(services, proposal)
-    events = 0 if await _event_exists(services) else await _event(services)
-    for name, count in (("proposals", len(proposals)), ("events", events)):
-        if count:
-            report.extras[name] = count
+    extras["proposals"] = len(proposals)
+    extras["events"] = 0 if await _event_exists(services) else await _event(services)
+    report.extras = {name: count for name, count in extras.items() if count}
     return report
 
 

@@ -1,9 +1,11 @@
 """The people of the sandbox: simulated Telegram users kept in step with the bot's database.
 
-The people the database knows (the hundred seen most recently) become simulated users when the
-sandbox starts, as their chats would exist in Telegram; the bot's notifications to them (a
-reviewer's decision, an event reminder) then arrive in their chats instead of failing with
-"chat not found".
+The people who have talked to the bot (the hundred seen most recently) become simulated users
+when the sandbox starts, as their chats would exist in Telegram; the bot's notifications to them
+(a reviewer's decision, an event reminder) then arrive in their chats instead of failing with
+"chat not found". The database is looked at again every few seconds while the sandbox runs,
+so people added by another process (``engage demo seed``) join the running page.
+Someone the database knows only from a roster or a role grant has no chat yet, as in Telegram.
 """
 
 from __future__ import annotations
@@ -40,19 +42,28 @@ class People:
         """The running bot's services."""
         return services_of(self.app)
 
-    async def restore(self, *, limit: int = RESTORED) -> int:
-        """Bring back the people most recently seen by the bot (up to ``limit``); how many."""
+    async def restore(self, *, limit: int = RESTORED, running: bool = False) -> int:
+        """Give a chat to everyone seen by the bot who has none yet (up to ``limit``); how many.
+
+        While the bot runs (``running``), newcomers get the command menus of their roles and
+        the page is told, so they appear without a reload.
+        """
         async with self.services.db.reader() as session:
             rows = await session.exec(
                 select(User.id, User.name, User.locale)
+                .where(col(User.last_seen_at).is_not(None))
                 .order_by(col(User.last_seen_at).desc())
                 .limit(limit)
             )
             known = list(rows.all())
-        for user_id, name, locale in reversed(known):
-            if self.emu.user_by_id(user_id) is None:
-                self.emu.user(name, locale, user_id=user_id).started = True
-        return len(known)
+        new = [row for row in reversed(known) if self.emu.user_by_id(row[0]) is None]
+        for user_id, name, locale in new:  # no await in between: a look running alongside
+            self.emu.user(name, locale, user_id=user_id).started = True  # sees them all
+        if new and running:
+            for user_id, _, locale in new:
+                await self._publish_menu(user_id, locale)
+            self.emu.publish({"type": "people_changed"})
+        return len(new)
 
     async def role(self, user_id: int) -> Role:
         """The role the page shows for this person."""
@@ -70,8 +81,6 @@ class People:
         elif self.emu.user_by_id(user_id) is not None:
             raise ValueError(f"{user_id} is already in the sandbox")
         user = self.emu.user(name, lang, user_id=user_id)
-        if role != Role.WORKER:
-            await self.services.users.seen(user_id=user_id, name=name, language_code=lang)
         await self.set_role(user, role)
         return user
 
@@ -89,14 +98,21 @@ class People:
             if held not in (role, Role.WORKER):
                 await users.revoke(user_id=user.id, role=held)
         if role != Role.WORKER:
+            # Someone new is only a placeholder until they press START: nothing is sent to
+            # a chat that does not exist yet, as with a role granted to an id in Telegram.
             await users.grant(user_id=user.id, role=role)
         found = await users.find(user_id=user.id)
+        locale = found.locale if found and found.is_active else user.lang or ""
+        await self._publish_menu(user.id, locale)
+        self.emu.publish({"type": "people_changed"})
+
+    async def _publish_menu(self, user_id: int, locale: str) -> None:
+        """The command menu of the person's roles, in their language."""
         await publish_for(
             self.app,
             handlers.commands(),
             self.services.i18n,
-            user_id=user.id,
-            roles=await users.roles(user_id=user.id),
-            locale=found.locale if found else self.services.settings.default_locale,
+            user_id=user_id,
+            roles=await self.services.users.roles(user_id=user_id),
+            locale="en" if locale.startswith("en") else "zh",
         )
-        self.emu.publish({"type": "people_changed"})

@@ -22,13 +22,16 @@ from pydantic import SecretStr
 from bot.app import App, build_application, running
 from bot.config import Settings
 from bot.context import services_of
+from bot.sandbox.demo import seed
 from bot.sandbox.emulator import Emulator
 from bot.sandbox.people import People
 from bot.sandbox.watch import ContentWatcher, sync_content
 from bot.sandbox.webapp import make_web_app
+from bot.services import Services
 
 log = logging.getLogger(__name__)
 POLL_TIMEOUT = 30
+PEOPLE_EVERY = 2.0  # seconds between looks for people another process added
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
@@ -80,24 +83,37 @@ def _listen(host: str, port: int) -> socket.socket:
 class Sandbox:
     """The emulator, the real bot polling it and the web chat, started and stopped together."""
 
-    def __init__(self, settings: Settings, *, watch: Path | None = None) -> None:
+    def __init__(
+        self, settings: Settings, *, watch: Path | None = None, demo: bool = False
+    ) -> None:
         self.settings = settings
         self.watch = watch
+        self.demo = demo
+        self.seeded = ""  # what the demo added, when asked for
         self.emulator = Emulator()
         self.app: App | None = None
         self.url = ""
         self._stack: contextlib.AsyncExitStack | None = None
 
     async def start(self) -> Sandbox:
-        """Start everything (stopped again in reverse order); ``url`` is the web chat's address."""
+        """Start everything (stopped again in reverse order); ``url`` is the web chat's address.
+
+        The port is taken first, so a busy one is reported before the database, the content
+        or the bot are touched (:class:`PortUnavailable`).
+        """
+        listener = _listen(self.settings.sandbox_host, self.settings.sandbox_port)
         stack = contextlib.AsyncExitStack()
+        stack.callback(listener.close)  # the server closes it too; closing twice is harmless
         try:
             await stack.enter_async_context(self.emulator)
             bot = build_application(self._bot_settings())
+            await self._prepare(services_of(bot))
             people = People(self.emulator, bot)
             await people.restore()  # before the bot starts: due jobs may message anyone
             self.app = await stack.enter_async_context(running(bot, poll_timeout=POLL_TIMEOUT))
-            server = self._serve(people)
+            follow = asyncio.create_task(_follow(people))
+            stack.push_async_callback(_cancel, follow)
+            server = self._serve(people, listener)
             stack.push_async_callback(_close, server)
             if self.watch is not None:  # the learning feature syncs content_dir on start
                 watcher = ContentWatcher(self.watch, self._reload)
@@ -126,8 +142,13 @@ class Sandbox:
             update["content_dir"] = self.watch  # lesson images come from the folder being edited
         return self.settings.model_copy(update=update)
 
-    def _serve(self, people: People) -> tornado.httpserver.HTTPServer:
-        listener = _listen(self.settings.sandbox_host, self.settings.sandbox_port)
+    async def _prepare(self, services: Services) -> None:
+        """The newest schema, and the demo data when asked for, before the bot starts."""
+        await services.db.upgrade()
+        if self.demo:
+            self.seeded = (await seed(services)).summary()
+
+    def _serve(self, people: People, listener: socket.socket) -> tornado.httpserver.HTTPServer:
         server = tornado.httpserver.HTTPServer(make_web_app(people))
         server.add_sockets([listener])
         self.url = address(self.settings.sandbox_host, listener.getsockname()[1])
@@ -140,6 +161,22 @@ class Sandbox:
         summary = await sync_content(services_of(self.app), self.watch)
         log.info("%s", summary)
         self.emulator.publish({"type": "content_reloaded", "text": summary})
+
+
+async def _follow(people: People) -> None:
+    """Give a chat to people another process added (``engage demo seed``), every few seconds."""
+    while True:
+        await asyncio.sleep(PEOPLE_EVERY)
+        try:
+            await people.restore(running=True)
+        except Exception:  # a busy database now is no reason to stop looking
+            log.warning("could not look for new people; trying again", exc_info=True)
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def _close(server: tornado.httpserver.HTTPServer) -> None:
@@ -169,11 +206,11 @@ def banner(url: str, watch: Path | None, *, loopback: bool = True) -> str:
 
 
 async def run_sandbox(
-    settings: Settings, *, watch: Path | None = None, public: bool = False
+    settings: Settings, *, watch: Path | None = None, public: bool = False, demo: bool = False
 ) -> None:
-    """Run the sandbox until Ctrl-C (SIGINT) or SIGTERM."""
+    """Run the sandbox until Ctrl-C (SIGINT) or SIGTERM; ``demo`` seeds the demo data first."""
     check_bind(settings.sandbox_host, public=public)
-    sandbox = Sandbox(settings, watch=watch)
+    sandbox = Sandbox(settings, watch=watch, demo=demo)
     with _stop_signals() as stop:
         try:
             await sandbox.start()
@@ -185,6 +222,8 @@ async def run_sandbox(
             )
             raise SystemExit(2) from None
         loopback = is_loopback(settings.sandbox_host)
+        if sandbox.seeded:
+            print(f"engage: {sandbox.seeded}", flush=True)
         print(banner(sandbox.url, watch, loopback=loopback), flush=True)
         try:
             await stop.wait()

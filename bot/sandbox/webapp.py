@@ -87,11 +87,12 @@ def _role(value: object) -> Role:
 
 
 class Info(_Handler):
-    """GET: the bot, the roles with their names in both languages, the demo cast."""
+    """GET: the bot, the roles in both languages, the demo cast, the bot's timezone."""
 
     def get(self) -> None:
-        """Describe the sandbox."""
-        i18n = self.people.services.i18n
+        """Describe the sandbox (the timezone is the bot's, for the times on messages)."""
+        services = self.people.services
+        i18n = services.i18n
         roles = [
             {
                 "value": r.value,
@@ -106,6 +107,7 @@ class Info(_Handler):
                 "bot": {"username": bot.username, "name": bot.user_json["first_name"]},
                 "roles": roles,
                 "cast": cast,
+                "timezone": services.settings.timezone,
             }
         )
 
@@ -114,7 +116,8 @@ class PeopleList(_Handler):
     """GET: the people in the sandbox; POST {name, lang, role, id?}: add one."""
 
     async def get(self) -> None:
-        """List people with their roles."""
+        """List people with their roles (newcomers in the database join first)."""
+        await self.people.restore(running=True)
         self.reply([await self.people.describe(u) for u in self.emu.users])
 
     async def post(self) -> None:

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot import render
 from bot.context import Context
@@ -12,6 +18,11 @@ from bot.context import Context
 async def msg_unknown_command(update: Update, context: Context) -> None:
     """A command the bot does not have."""
     await render.reply(update, context, context.t("fallback.unknown_command"))
+
+
+async def cmd_cancel_nothing(update: Update, context: Context) -> None:
+    """/cancel with no flow open: say so, rather than call a listed command unknown."""
+    await render.reply(update, context, context.t("fallback.nothing_to_cancel"))
 
 
 async def msg_not_understood(update: Update, context: Context) -> None:
@@ -27,6 +38,7 @@ async def btn_stale(update: Update, context: Context) -> None:
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """Catch-alls; registered last."""
     return [
+        CommandHandler("cancel", cmd_cancel_nothing, filters=filters.ChatType.PRIVATE),
         MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, msg_unknown_command),
         MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, msg_not_understood),
         CallbackQueryHandler(btn_stale),

@@ -51,7 +51,7 @@ async def cmd_event_qr(update: Update, context: Context) -> None:
         return
     found = await context.services.events.upcoming(user_id=update.effective_user.id)
     if not found:
-        await render.reply(update, context, t("events.none"))
+        await render.reply(update, context, t("events.none_for_qr"))
         return
     zone = context.user.timezone
     rows = [

@@ -31,6 +31,7 @@ from handlers.callbacks import Callback
 from handlers.commands import Command
 
 FIELD = Callback("exp", "field", str, int)
+FIELDS = Callback("exp", "fields")
 SET_FIELD = Callback("exp", "set", str)
 TOGGLE = Callback("exp", "tog", str)
 EDIT = Callback("exp", "edit", str)
@@ -123,7 +124,7 @@ async def cmd_experts(update: Update, context: Context) -> None:
 
 
 async def btn_experts_field(update: Update, context: Context) -> None:
-    """Browse one field's experts, page by page."""
+    """Browse one field's experts, page by page, with a way back to the fields."""
     await render.answer(update)
     t = context.t
     field, page = FIELD.parse(update.callback_query.data)
@@ -133,15 +134,23 @@ async def btn_experts_field(update: Update, context: Context) -> None:
         query="", fields={field}, offset=max(page, 0) * PAGE_SIZE, limit=PAGE_SIZE
     )
     label = t(f"network.field.{field}")
+    back = [Button(t("network.experts.back"), FIELDS.build())]
     if not cards:
-        await render.edit(update, context, t("network.experts.field_empty", field=label))
+        text = t("network.experts.field_empty", field=label)
+        await render.edit(update, context, text, render.inline([back]))
         return
     header = t("network.experts.field_header", field=label, total=total)
     body = "\n\n".join(card_text(t, c) for c in cards)
     nav = keyboards.pager(t, FIELD, page, math.ceil(total / PAGE_SIZE), field)
-    await render.edit(
-        update, context, f"{header}\n\n{body}", render.inline([*_ask_buttons(t, cards), nav])
-    )
+    rows = [*_ask_buttons(t, cards), nav, back]
+    await render.edit(update, context, f"{header}\n\n{body}", render.inline(rows))
+
+
+async def btn_experts_fields(update: Update, context: Context) -> None:
+    """Back from a field's page to the list of fields."""
+    await render.answer(update)
+    t = context.t
+    await render.edit(update, context, t("network.experts.prompt"), _fields_keyboard(t, FIELD, 0))
 
 
 def _own_text(t: Translator, own: OwnProfile) -> str:
@@ -296,6 +305,7 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CommandHandler("expert", cmd_expert),
         CommandHandler("bases", cmd_bases),
         CallbackQueryHandler(btn_experts_field, pattern=FIELD.pattern),
+        CallbackQueryHandler(btn_experts_fields, pattern=FIELDS.pattern),
         CallbackQueryHandler(btn_expert_set_field, pattern=SET_FIELD.pattern),
         CallbackQueryHandler(btn_expert_toggle, pattern=TOGGLE.pattern),
     ]

@@ -40,13 +40,17 @@ def _since(context: Context, period: str) -> datetime | None:
 def _area_text(t: Translator, area: AreaReport, *, heading: str) -> str:
     counts = area.tally.counts
     row = area.coverage
-    coverage = t(
-        "network.report.coverage",
-        share=f"{row.share * 100:.1f}",
-        target=f"{row.target * 100:.0f}",
-        gap=row.gap,
-        covered=row.covered,
-        population=row.population,
+    coverage = (
+        t(
+            "network.report.coverage",
+            share=f"{row.share * 100:.1f}",
+            target=f"{row.target * 100:.0f}",
+            gap=row.gap,
+            covered=row.covered,
+            population=row.population,
+        )
+        if row.known
+        else t("network.report.coverage_none")
     )
     tally = t("network.report.tally", **counts)
     return f"{heading}\n{tally}\n{coverage}"

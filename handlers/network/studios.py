@@ -139,6 +139,8 @@ def _coverage_line(t: Translator, row: CoverageRow) -> str:
         "target": f"{row.target * 100:.0f}",
         "gap": row.gap,
     }
+    if not row.known:
+        return t("network.coverage.line_none", name=values["name"])
     if row.gap:
         return t("network.coverage.line_gap", **values)
     return t("network.coverage.line_met", **values)
@@ -147,6 +149,8 @@ def _coverage_line(t: Translator, row: CoverageRow) -> str:
 def coverage_text(t: Translator, report: CoverageReport) -> str:
     """The coverage table: the total, each area below, the enterprises furthest from target."""
     place = report.unit.path if report.unit else t("network.coverage.everywhere")
+    if not report.total.known:
+        return "\n\n".join([t("network.coverage.title", place=place), t("network.coverage.none")])
     parts = [t("network.coverage.title", place=place), _coverage_line(t, report.total)]
     if report.by_area:
         parts.append(
@@ -176,6 +180,7 @@ def chart_labels(t: Translator, report: CoverageReport, *, plain: bool) -> Chart
         t("network.coverage.chart_share"),
         t("network.coverage.chart_target"),
         t("network.coverage.other"),
+        t("network.coverage.chart_none"),
     )
 
 
@@ -188,6 +193,8 @@ async def _send_coverage(update: Update, context: Context, unit_id: int | None) 
         if r.unit_id is not None and r.label
     ]
     await render.reply(update, context, coverage_text(t, report), render.inline(rows))
+    if not report.total.known:
+        return  # nothing to draw
     english = context.translator_for("en")
     png = await asyncio.to_thread(
         coverage_png,

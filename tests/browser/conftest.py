@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from PIL import Image
 from playwright.async_api import Browser, Locator, Page, async_playwright, expect
 
 from bot.config import Settings
@@ -25,6 +29,7 @@ ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 860}
+ELSEWHERE = "America/New_York"  # a browser's own timezone, far from the bot's
 
 
 @pytest.fixture
@@ -71,6 +76,40 @@ async def open_page(
     await page.goto(sandbox.url)
     await expect(page.locator(".banner-badge")).to_have_text("本地沙盒")
     return page
+
+
+async def phone_page(browser: Browser, sandbox: Sandbox, errors: list[str]) -> Page:
+    """The web chat on a phone whose clock is set to New York, not Beijing."""
+    context = await browser.new_context(
+        viewport=PHONE,  # type: ignore[arg-type]
+        locale="zh-CN",
+        timezone_id=ELSEWHERE,
+    )
+    page = await context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    await page.goto(sandbox.url)
+    await expect(page.locator("#welcome")).to_be_visible()
+    return page
+
+
+async def assert_newest_in_sight(person: Person) -> None:
+    """The end of the newest message is in the visible part of the message list."""
+    box = await person.chat.locator(".messages").bounding_box()
+    newest = await person.chat.locator(".msg").last.bounding_box()
+    assert box is not None
+    assert newest is not None
+    end = newest["y"] + newest["height"]
+    assert box["y"] < end <= box["y"] + box["height"] + 1, (newest, box)
+
+
+async def assert_bot_time(sandbox: Sandbox, person: Person) -> None:
+    """The newest bubble shows the time in the bot's timezone, whatever the browser's is."""
+    user = sandbox.emulator.user_by_id(person.id)
+    assert user is not None
+    assert user.last is not None
+    sent = datetime.fromtimestamp(user.last.raw["date"], UTC)
+    local = sent.astimezone(ZoneInfo(sandbox.settings.timezone)).strftime("%H:%M")
+    await expect(person.last.locator(".meta")).to_contain_text(local)
 
 
 @pytest.fixture
@@ -154,3 +193,58 @@ async def register(person: Person) -> None:
     await person.sees("工种")
     await person.send("焊工")
     await person.sees("设置完成")
+
+
+def png_bytes() -> bytes:
+    """A small blue PNG, as a phone photo would be."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 200), (51, 144, 236)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def uploads(tmp_path: Path) -> dict[str, Path]:
+    """Files on disk for the file picker: a photo, a voice note and a document."""
+    files = {
+        "photo": (tmp_path / "机床.png", png_bytes()),
+        "voice": (tmp_path / "说明.ogg", b"OggS" + bytes(200)),
+        "document": (tmp_path / "改进方案.txt", "把夹具换成快换式\n".encode()),
+    }
+    for path, data in files.values():
+        path.write_bytes(data)
+    return {kind: path for kind, (path, _) in files.items()}
+
+
+async def propose(worker: Person, title: str, *, photo: Path, studio: str | None = None) -> None:
+    """Write a short proposal with one photo from the file picker, and submit it.
+
+    Where the worker's enterprise has studios, ``studio`` is the one it is handed to.
+    """
+    await worker.tap_key("💡 提建议")
+    await worker.sees("标题")
+    answers = (
+        (title, "问题"),
+        ("换型时找正要 30 分钟", "解决办法"),
+        ("在工装上加两个定位销", "效益"),
+    )
+    for text, next_question in answers:
+        await worker.send(text)
+        await worker.sees(next_question)
+    await worker.press("⚡ 效率")
+    await worker.sees("预期效果")
+    await worker.send("每班节省 30 分钟")
+    await worker.sees("现场照片")
+    await worker.chat.locator(".attach").click()
+    async with worker.page.expect_file_chooser() as chooser:
+        await worker.chat.locator(".attach-popup button", has_text="照片").click()
+    await (await chooser.value).set_files(photo)
+    await worker.press("✅ 完成（1 张）")
+    await worker.sees("补充")
+    await worker.press("跳过")
+    if studio is not None:
+        await worker.sees("创新工作室")
+        await worker.press(studio)
+    await worker.sees("匿名")
+    await worker.press("🙋 署名提交")
+    await worker.sees("提交前再看一眼")
+    await worker.press("📨 提交")

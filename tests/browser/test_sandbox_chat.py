@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
-from PIL import Image
 from playwright.async_api import Browser, Page, expect
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
@@ -24,6 +22,8 @@ from tests.browser.conftest import (
     Person,
     add_person,
     open_page,
+    png_bytes,
+    propose,
     register,
     screenshot_path,
 )
@@ -47,25 +47,6 @@ FORMATTED = (
     "<blockquote>劳模精神</blockquote>"
     "&lt;img src=x onerror=alert(1)&gt; <b>加粗里有 <i>斜体</i></b>"
 )
-
-
-def _png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (320, 200), (51, 144, 236)).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-@pytest.fixture
-def uploads(tmp_path: Path) -> dict[str, Path]:
-    """Files on disk for the file picker: a photo, a voice note and a document."""
-    files = {
-        "photo": (tmp_path / "机床.png", _png()),
-        "voice": (tmp_path / "说明.ogg", b"OggS" + bytes(200)),
-        "document": (tmp_path / "改进方案.txt", "把夹具换成快换式\n".encode()),
-    }
-    for path, data in files.values():
-        path.write_bytes(data)
-    return {kind: path for kind, (path, _) in files.items()}
 
 
 async def test_a_worker_registers_and_uses_the_menus_on_a_phone(phone: Page) -> None:
@@ -138,7 +119,8 @@ async def test_bot_formatting_media_and_edits_are_drawn_like_telegram(
     await expect(edited.locator(".meta")).to_contain_text("已编辑")
     await expect(edited.locator(".inline-row")).to_have_count(0)
 
-    await bot.send_photo(worker.id, _png(), caption="<i>车间照片</i>", parse_mode=ParseMode.HTML)
+    caption = "<i>车间照片</i>"
+    await bot.send_photo(worker.id, png_bytes(), caption=caption, parse_mode=ParseMode.HTML)
     photo = (await worker.sees("车间照片")).locator("img.photo")
     await expect(photo).to_be_visible()
     assert await photo.evaluate("img => img.complete && img.naturalWidth") == 320
@@ -273,35 +255,6 @@ async def test_a_worker_learns_proposes_and_a_reviewer_sees_it_arrive(
     await worker.show()
     accepted = await worker.sees("已被采纳")
     await expect(accepted).to_contain_text(number)
-
-
-async def propose(worker: Person, title: str, *, photo: Path) -> None:
-    """Write a short proposal with one photo from the file picker, and submit it."""
-    await worker.tap_key("💡 提建议")
-    await worker.sees("标题")
-    answers = (
-        (title, "问题"),
-        ("换型时找正要 30 分钟", "解决办法"),
-        ("在工装上加两个定位销", "效益"),
-    )
-    for text, next_question in answers:
-        await worker.send(text)
-        await worker.sees(next_question)
-    await worker.press("⚡ 效率")
-    await worker.sees("预期效果")
-    await worker.send("每班节省 30 分钟")
-    await worker.sees("现场照片")
-    await worker.chat.locator(".attach").click()
-    async with worker.page.expect_file_chooser() as chooser:
-        await worker.chat.locator(".attach-popup button", has_text="照片").click()
-    await (await chooser.value).set_files(photo)
-    await worker.press("✅ 完成（1 张）")
-    await worker.sees("补充")
-    await worker.press("跳过")
-    await worker.sees("匿名")
-    await worker.press("🙋 署名提交")
-    await worker.sees("提交前再看一眼")
-    await worker.press("📨 提交")
 
 
 @pytest.fixture

@@ -199,6 +199,15 @@ async def test_organiser_gets_the_qr_code_and_the_attendance_files(
     assert sheet["A2"].data_type == "s"
 
 
+async def test_qr_codes_without_an_event_point_to_creating_one(
+    emulator: Emulator, bot: BotRunner
+) -> None:
+    """/event_qr with no upcoming event tells the organiser how to make one."""
+    admin = await registered(emulator, "组织者", user_id=ADMIN_ID)
+    await admin.send("/event_qr")
+    assert "/event_new" in (await admin.reply()).text
+
+
 async def test_workers_cannot_use_organiser_buttons_or_commands(
     daytime: None, emulator: Emulator, bot: BotRunner, services: Services
 ) -> None:

@@ -21,15 +21,32 @@ ADMIN_ID, LI = 900001, 1004
 async def test_studios_and_coverage_answer_on_an_empty_database(
     emulator: Emulator, bot: BotRunner
 ) -> None:
-    """With no studio registered, /studios and /coverage still answer (no empty keyboard)."""
+    """With no studio registered, /studios answers; 0 of 0 is no data, never the target met."""
     admin = await started(emulator, "管理员", user_id=ADMIN_ID)
     await admin.send("/studios")
     listed = await admin.reply()
     assert listed.text
     assert listed.buttons == [] or all(listed.buttons)
     await admin.send("/coverage")
-    assert (await admin.reply()).text
+    coverage = await admin.reply()
+    assert "暂无数据" in coverage.text
+    assert "✅" not in coverage.text
+    await admin.send("/report")
+    report = await admin.reply()
+    assert "工作室覆盖：暂无数据" in report.text
+    assert "还差 0 人" not in report.text
+    await admin.settle()
+    assert [m.photo for m in admin.history if m.photo] == []  # no chart of nothing
     assert emulator.violations == []
+
+
+async def test_no_data_in_english(emulator: Emulator, bot: BotRunner) -> None:
+    """An English-speaking admin reads "no data" for coverage on an empty database."""
+    admin = await started(emulator, "Ann", lang="en", user_id=ADMIN_ID)
+    await admin.send("/coverage")
+    assert "No data" in (await admin.reply()).text
+    await admin.send("/report")
+    assert "studio coverage: no data" in (await admin.reply()).text
 
 
 async def test_coverage_table_and_chart_in_chinese(

@@ -15,8 +15,8 @@ REPORT = CoverageReport(
     ),
     (),
 )
-CHINESE = ChartLabels("创新工作室覆盖率 · 陕西省", "覆盖率", "目标", "其他")
-ENGLISH = ChartLabels("Innovation studio coverage", "Coverage", "Target", "Other")
+CHINESE = ChartLabels("创新工作室覆盖率 · 陕西省", "覆盖率", "目标", "其他", "暂无数据")
+ENGLISH = ChartLabels("Innovation studio coverage", "Coverage", "Target", "Other", "no data")
 
 
 def test_chart_uses_the_installed_cjk_font() -> None:

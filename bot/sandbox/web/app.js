@@ -30,7 +30,21 @@ function drawPeople() {
     chip.addEventListener("click", () => chipClicked(person.id));
     list.append(chip);
   }
+  const active = $(".chip.active", list);
+  if (active) reveal(list, active);
   $("#welcome").hidden = state.people.size > 0;
+}
+
+// Scroll the chips just enough that the active person's chip is in sight.
+function reveal(list, chip) {
+  const top = chip.offsetTop;
+  const left = chip.offsetLeft;
+  if (top < list.scrollTop || top + chip.offsetHeight > list.scrollTop + list.clientHeight) {
+    list.scrollTop = top;
+  }
+  if (left < list.scrollLeft || left + chip.offsetWidth > list.scrollLeft + list.clientWidth) {
+    list.scrollLeft = left;
+  }
 }
 
 function chipClicked(id) {

@@ -19,7 +19,9 @@ export class Chat {
     this.uploadKind = "document";
     this.state = "new"; // new → loading → ready; events met while loading wait in `queued`
     this.queued = [];
+    this.stuck = true; // following the newest message; false once the person scrolls up
     this.wire();
+    this.follow();
     this.describe(person);
     translate(this.root);
   }
@@ -54,6 +56,24 @@ export class Chat {
       if (!event.target.closest(".popup, .menu-button, .attach")) this.closePopups();
     });
     root.addEventListener("focusin", () => this.hooks.focus(this.id));
+  }
+
+  // Stay at the newest message while anything changes the height of what is shown: a reply
+  // keyboard appearing shrinks the list, a photo that loads grows it. Only the person
+  // scrolling up stops the following, and scrolling back down resumes it. (A scroll event can
+  // arrive after the list has shrunk, far from the bottom without anyone scrolling: only a
+  // move upwards counts.)
+  follow() {
+    let last = 0;
+    this.messages.addEventListener("scroll", () => {
+      const top = this.messages.scrollTop;
+      if (top < last - 1) this.stuck = this.nearBottom();
+      else if (this.nearBottom()) this.stuck = true;
+      last = top;
+    });
+    const keep = () => this.stuck && this.scrollDown();
+    new ResizeObserver(keep).observe(this.messages);
+    this.messages.addEventListener("load", keep, true); // images; load does not bubble
   }
 
   describe(person) {
@@ -101,7 +121,6 @@ export class Chat {
 
   // -- drawing messages
   upsert(view) {
-    const atBottom = this.nearBottom();
     const node = this.draw(view);
     const old = this.messages.querySelector(`.msg[data-mid="${view.id}"]`);
     if (old) {
@@ -111,7 +130,7 @@ export class Chat {
       this.messages.insertBefore(node, later || null);
     }
     this.refreshStart();
-    if (atBottom || (view.out && !old)) this.scrollDown();
+    if (this.stuck || (view.out && !old)) this.scrollDown();
   }
 
   remove(messageId) {
@@ -156,7 +175,6 @@ export class Chat {
       img.src = fileUrl(view.photo);
       img.alt = "";
       img.loading = "lazy";
-      img.addEventListener("load", () => this.nearBottom(120) && this.scrollDown());
       img.addEventListener("click", () => {
         if (img.classList.contains("hidden-media")) img.classList.remove("hidden-media");
         else window.open(img.src, "_blank", "noopener");
@@ -222,12 +240,11 @@ export class Chat {
   }
 
   notice(text, kind = "") {
-    const atBottom = this.nearBottom();
     const el = document.createElement("div");
     el.className = `notice ${kind}`;
     el.textContent = text;
     this.messages.append(el);
-    if (atBottom) this.scrollDown();
+    if (this.stuck) this.scrollDown();
   }
 
   nearBottom(margin = 60) {
@@ -237,6 +254,7 @@ export class Chat {
 
   scrollDown() {
     this.messages.scrollTop = this.messages.scrollHeight;
+    this.stuck = true;
   }
 
   // Telegram offers START in a chat never started; a person the bot already knows just types.

@@ -16,7 +16,7 @@ const UI = {
     ok: "确定",
     open: "打开",
     demo_cast: "演示人物",
-    demo_hint: "先运行 engage demo seed，他们就带着资料、建议和活动登场。",
+    demo_hint: "运行 engage demo seed（沙盒开着也可以），他们就带着资料、建议和活动登场。",
     photo: "照片",
     voice: "语音",
     file: "文件",
@@ -47,7 +47,7 @@ const UI = {
     ok: "OK",
     open: "Open",
     demo_cast: "Demo cast",
-    demo_hint: "Run engage demo seed first and they arrive with profiles, proposals and events.",
+    demo_hint: "Run engage demo seed (the sandbox may be running) and they arrive with their profiles, proposals and events.",
     photo: "Photo",
     voice: "Voice",
     file: "File",
@@ -106,9 +106,16 @@ export function paintAvatar(el, name, id) {
   el.style.background = AVATAR_COLORS[Math.abs(Number(id)) % AVATAR_COLORS.length];
 }
 
+// Times as the bot's people read them: in the bot's timezone (ENGAGE_TIMEZONE), not the browser's.
 export function clock(seconds) {
   const date = seconds ? new Date(seconds * 1000) : new Date();
-  return date.toLocaleTimeString(state.ui === "zh" ? "zh-CN" : "en-GB", { hour: "2-digit", minute: "2-digit" });
+  const zone = state.info && state.info.timezone;
+  return date.toLocaleTimeString(state.ui === "zh" ? "zh-CN" : "en-GB", {
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    ...(zone ? { timeZone: zone } : {}),
+  });
 }
 
 export function sizeText(bytes) {

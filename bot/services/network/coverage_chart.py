@@ -35,6 +35,7 @@ class ChartLabels:
     share: str
     target: str
     other: str
+    none: str
 
 
 @functools.cache
@@ -90,7 +91,7 @@ def coverage_png(
         targets, positions, marker="|", s=400, color="#2c3e50", label=words.target, zorder=3
     )
     for position, row in zip(positions, rows, strict=True):
-        count = f"{row.covered}/{row.population}"
+        count = f"{row.covered}/{row.population}" if row.known else words.none
         axes.text(min(row.share * 100 + 1, 100), position, count, va="center", fontsize=8)
     axes.set_yticks(positions, names, fontfamily=families)
     axes.invert_yaxis()

@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import delete, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import utcnow
+from bot.config import Settings
 from bot.db import Database
 from bot.models.network import (
     HelpOffer,
@@ -33,14 +32,24 @@ ESCALATE_KIND = "help_escalate"
 HELP_POINTS = 20
 
 
-class HelpSettings(BaseSettings):
-    """How requests travel; set with ``ENGAGE_HELP_ESCALATE_MINUTES`` and the like."""
+@dataclass(frozen=True, slots=True)
+class HelpSettings:
+    """How requests travel: ``ENGAGE_HELP_ESCALATE_MINUTES``, ``_OFFER_SIZE``, ``_EXPERT_ROUNDS``.
 
-    model_config = SettingsConfigDict(env_prefix="ENGAGE_HELP_", env_file=".env", extra="ignore")
+    Minutes before a round nobody answered moves on, experts offered per round, and rounds
+    of experts before the admins are asked.
+    """
 
-    escalate_minutes: int = Field(default=30, ge=1)
-    offer_size: int = Field(default=3, ge=1)
-    expert_rounds: int = Field(default=2, ge=1)
+    escalate_minutes: int = 30
+    offer_size: int = 3
+    expert_rounds: int = 2
+
+    @classmethod
+    def of(cls, settings: Settings) -> HelpSettings:
+        """The values read (and checked) with every other setting."""
+        return cls(
+            settings.help_escalate_minutes, settings.help_offer_size, settings.help_expert_rounds
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,7 +51,9 @@ class NetworkServices:
         service runs them with the handlers the feature registers when it starts.
         """
         studios = StudioService(db)
-        help_requests = HelpRequestService(db, scheduler, points, help_settings)
+        help_requests = HelpRequestService(
+            db, scheduler, points, help_settings or HelpSettings.of(settings)
+        )
         return cls(
             experts=ExpertService(db),
             teams=TeamService(db, enterprises),

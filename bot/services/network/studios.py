@@ -47,6 +47,11 @@ class CoverageRow:
     unit_id: int | None = None
 
     @property
+    def known(self) -> bool:
+        """Whether anyone is counted here: 0 of 0 is no data, neither short of nor at target."""
+        return self.population > 0
+
+    @property
     def share(self) -> float:
         """Covered people as a fraction of everyone counted (0 when nobody is counted)."""
         return self.covered / self.population if self.population else 0.0
