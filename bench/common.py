@@ -109,6 +109,27 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def processes_cpu_seconds(command: str) -> float | None:
+    """CPU time used so far by every visible process named ``command`` (``None``: none found).
+
+    For a database server on this machine: its work for the bot runs on the same cores.
+    """
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, found = 0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name, _, rest = text.partition(") ")
+        if name.split(" (", 1)[-1] != command:
+            continue
+        fields = rest.split()
+        total += int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15
+        found = True
+    return total / ticks if found else None
+
+
 async def serve_emulator(
     rate: float, users: int, received: Callable[[list[BotMessage]], int]
 ) -> None:

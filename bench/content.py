@@ -26,7 +26,7 @@ from bot.config import load_settings
 from bot.content import Catalogue, load
 from bot.db import Database
 from bot.render import split_text
-from bot.services.learning.learning import LearningService
+from bot.services import Services
 from bot.services.learning.sync import SyncReport
 from bot.text import markdown
 
@@ -106,7 +106,7 @@ async def _drop(server: str, name: str) -> None:
 async def time_sync(url: str, catalogue: Catalogue) -> list[tuple[float, SyncReport]]:
     """Sync ``catalogue`` twice into the database at ``url``; seconds and report of each run."""
     db = Database(url)
-    service = LearningService(db, load_settings(database_url=url, content_dir=CONTENT))
+    service = Services.build(load_settings(database_url=url, content_dir=CONTENT), db=db).learning
     runs = []
     try:
         for _ in range(2):
@@ -122,7 +122,6 @@ def time_render(catalogue: Catalogue, rounds: int) -> tuple[float, int, int]:
     """Median milliseconds to render and split every lesson of ``catalogue`` in both languages."""
     timings, messages, texts = [], 0, 0
     for _ in range(rounds):
-        markdown.to_html.cache_clear()
         messages = texts = 0
         started = time.perf_counter()
         for course in catalogue.courses:

@@ -60,16 +60,14 @@ class Echo:
 def echo_application(
     base_url: str, token: str, counts: list[int]
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The echo bot against the emulator at ``base_url``, with PTB's concurrent processing."""
+    """The echo bot against the emulator at ``base_url``, built with PTB's defaults.
+
+    That is how a bare echo bot is written, and it is also PTB's fastest here: with
+    ``concurrent_updates(256)`` the same bot answered less than half as fast (147 against 333
+    replies/s, 200 users), its requests queueing for httpx's connection pool.
+    """
     echo = Echo(counts)
-    app = (
-        ApplicationBuilder()
-        .token(token)
-        .base_url(f"{base_url}/bot")
-        .concurrent_updates(256)
-        .connection_pool_size(64)
-        .build()
-    )
+    app = ApplicationBuilder().token(token).base_url(f"{base_url}/bot").build()
     app.add_handler(MessageHandler(filters.TEXT, echo.text))
     app.add_handler(CallbackQueryHandler(echo.press))
     return app

@@ -36,7 +36,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.child import Child
-from bench.common import cpu_seconds, header, percentile, scratch_database
+from bench.common import (
+    cpu_seconds,
+    header,
+    percentile,
+    processes_cpu_seconds,
+    scratch_database,
+)
 from bot.app import build_application, running
 from bot.config import load_settings
 from bot.context import services_of
@@ -54,6 +60,7 @@ class Result:
     cpu: float
     queries: int = 0
     sessions: int = 0
+    server_cpu: float | None = None
 
     def row(self) -> str:
         """A markdown table row."""
@@ -63,11 +70,14 @@ class Result:
             if self.queries
             else "—"
         )
+        server = (
+            f"{self.server_cpu * 1000 / self.updates:.2f}" if self.server_cpu is not None else "—"
+        )
         return (
             f"| {self.name} | {self.updates:,} | {self.replies:,} | "
             f"{self.replies / self.seconds:.0f} | {percentile(ms, 50):.0f} | "
             f"{percentile(ms, 95):.0f} | {percentile(ms, 99):.0f} | "
-            f"{self.cpu * 1000 / self.updates:.2f} | {per_update} |"
+            f"{self.cpu * 1000 / self.updates:.2f} | {server} | {per_update} |"
         )
 
 
@@ -111,9 +121,11 @@ async def measure_engage(
     app = build_application(bot_settings(child, url))
     async with running(app):
         counter = QueryCounter(services_of(app).db.engine)
-        cpu = cpu_seconds()
+        cpu, server = cpu_seconds(), _server_cpu(url)
         report = await child.run({"bot": "engage", "counts": counts})
         cpu = cpu_seconds() - cpu
+        after = _server_cpu(url)
+        server = after - server if after is not None and server is not None else None
     await child.close()
     result = Result(
         "this bot",
@@ -124,8 +136,14 @@ async def measure_engage(
         cpu,
         counter.queries,
         counter.sessions,
+        server,
     )
     return result, report["counts"]
+
+
+def _server_cpu(url: str) -> float | None:
+    """The local PostgreSQL server's CPU time so far (SQLite's work is in the bot's own)."""
+    return processes_cpu_seconds("postgres") if url.startswith("postgresql") else None
 
 
 async def measure_echo(run: str, users: int, counts: list[int]) -> Result:
@@ -177,8 +195,9 @@ async def compare(run: str, users: int, database_url: str | None) -> list[str]:
     return [
         f"**{run}** run: {users} users, {echo.updates // users} updates each.\n",
         "| bot | updates | replies and edits | replies/s | p50 ms | p95 ms | p99 ms "
-        "| bot CPU ms per update | DB sessions / queries per update |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| bot CPU ms per update | database server CPU ms per update "
+        "| DB sessions / queries per update |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         echo.row(),
         engage.row(),
         "",
@@ -220,7 +239,10 @@ async def main(arguments: argparse.Namespace) -> None:
     if arguments.memory:
         lines = await memory(arguments.users, arguments.database_url)
         print(header("Memory after first use", command))
-        print(f"{arguments.users:,} users each played: /start, /learn, a course, a lesson.\n")
+        print(
+            f"{arguments.users:,} users, 200 at a time, each played: /start, /learn, a course, "
+            "a lesson.\n"
+        )
         print("| bot | up, before any user | after every user | per user |")
         print("|---|---:|---:|---:|")
         print("\n".join(lines))

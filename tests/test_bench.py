@@ -1,0 +1,48 @@
+"""The benchmark scripts keep working as the code under them changes (at a tiny scale)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from pathlib import Path
+
+import pytest
+
+from bench import webhook
+from bench.common import scratch_database
+from bench.content import generate, time_render, time_sync
+from bot.content import load
+from tests.conftest import PG_URL
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+@pytest.mark.parametrize("module", sorted(p.stem for p in BENCH.glob("*.py")))
+def test_every_benchmark_module_imports(module: str) -> None:
+    """Each script under bench/ imports against today's code."""
+    assert importlib.import_module(f"bench.{module}") is not None
+
+
+async def test_content_benchmark_syncs_and_renders_generated_lessons(tmp_path: Path) -> None:
+    """The content benchmark's sync writes the generated lessons once, then nothing."""
+    generate(tmp_path / "content", 8)
+    catalogue = load(tmp_path / "content")
+    assert not catalogue.errors
+    first, second = await time_sync(await scratch_database(), catalogue)
+    assert first[1].created
+    assert not second[1].changed
+    assert second[1].unchanged
+    _, texts, messages = time_render(catalogue, 1)
+    assert texts == 16
+    assert messages >= texts
+
+
+@pytest.mark.skipif(not PG_URL, reason="the workers share PostgreSQL")
+@pytest.mark.parametrize("workers", [0, 1])
+async def test_webhook_benchmark_answers_every_message_once(workers: int) -> None:
+    """Polling, and the webhook with a worker process, against the emulator's own process."""
+    args = argparse.Namespace(users=3, messages=2, database_url=PG_URL)
+    report = await webhook.measure(workers, args)
+    assert len(report["latencies"]) == 6
+    assert (report["extra"], report["violations"]) == (0, 0)
+    assert webhook.row(report, 6).startswith("| polling" if not workers else "| webhook, 1")
