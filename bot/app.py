@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import html
 import logging
 import warnings
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any, Literal
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -20,14 +22,19 @@ import handlers
 from bot.config import Settings
 from bot.context import SERVICES_KEY, Context, services_of
 from bot.edge import scheduler
+from bot.edge.metrics import METRICS_KEY, Metrics, metrics_of
 from bot.edge.persistence import DatabasePersistence
+from bot.edge.poller import poll
 from bot.edge.processor import PerUserUpdateProcessor
 from bot.edge.ratelimit import TelegramRateLimiter
 from bot.edge.transport import build_request
+from bot.edge.updates import ALLOWED_UPDATES
+from bot.edge.web import serving, web_app
+from bot.edge.worker import InboxWorker
 from bot.models.users import Role
 from bot.outbox import sender
 from bot.services import Services
-from handlers.broadcasts.broadcasts import READ
+from handlers.broadcasts.reports import READ
 from handlers.commands import publish, publish_for
 
 # Conversations are tracked per user and chat, not per message, on purpose: their steps mix
@@ -38,33 +45,85 @@ warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTB
 log = logging.getLogger(__name__)
 HOOKS_KEY = "start_hooks"
 App = Application[Any, Context, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any]
+ProcessRole = Literal["web", "worker", "all"]
 
 
 @asynccontextmanager
-async def running(app: App, *, poll_timeout: int = 30) -> AsyncIterator[App]:
-    """Initialise, start and poll; on exit stop and shut down, post-init and post-shutdown included.
+async def running(
+    app: App, *, poll_timeout: int = 30, role: ProcessRole = "all"
+) -> AsyncIterator[App]:
+    """Start what ``role`` runs; on exit stop it in reverse order (pending writes committed).
 
-    PTB runs ``post_init``/``post_shutdown`` only from ``run_polling``; the bot, the sandbox, the
-    tests and the benchmarks share this one lifecycle instead, on a loop they own.
+    ``worker`` handles updates from the inbox and runs the scheduler and the broadcast outbox;
+    ``web`` stores what the webhook receives; ``all`` is both, and with no ``webhook_url``
+    fetches by long polling into the same inbox. PTB runs ``post_init``/``post_shutdown`` only
+    from ``run_polling``; the bot, the sandbox, the tests and the benchmarks share this
+    lifecycle instead, on a loop they own.
     """
+    services = services_of(app)
+    settings = services.settings
+    webhook = settings.webhook_url is not None and role != "worker"
+    if role == "web" and not webhook:
+        raise ValueError("the web role needs ENGAGE_WEBHOOK_URL")
+    async with AsyncExitStack() as stack:
+        if role == "web":
+            stack.push_async_callback(services.close)
+            await app.bot.initialize()
+            stack.push_async_callback(app.bot.shutdown)
+        else:
+            await stack.enter_async_context(_started(app))
+            await stack.enter_async_context(_background(InboxWorker(app).run(), "inbox worker"))
+        port = settings.webhook_port if webhook else settings.metrics_port
+        if port is not None:
+            page = web_app(services, metrics_of(app), webhook=webhook)
+            await stack.enter_async_context(serving(page, host=settings.webhook_listen, port=port))
+        if webhook:
+            await app.bot.set_webhook(
+                url=settings.webhook_url,
+                secret_token=settings.secret,
+                allowed_updates=ALLOWED_UPDATES,
+                drop_pending_updates=False,
+            )
+        elif role == "all":
+            polling = poll(app, wait=poll_timeout)
+            await stack.enter_async_context(_background(polling, "poller"))
+        yield app
+
+
+@asynccontextmanager
+async def _started(app: App) -> AsyncIterator[None]:
+    """Initialise and start the application, post-init and post-shutdown included."""
     await app.initialize()
     try:
         if app.post_init:
             await app.post_init(app)
         await app.start()
-        assert app.updater is not None  # built with a token, so PTB made one
-        await app.updater.start_polling(
-            allowed_updates=Update.ALL_TYPES, timeout=poll_timeout, poll_interval=0
-        )
         try:
-            yield app
+            yield
         finally:
-            await app.updater.stop()
             await app.stop()
     finally:
         await app.shutdown()
         if app.post_shutdown:
             await app.post_shutdown(app)
+
+
+@asynccontextmanager
+async def _background(work: Coroutine[Any, Any, None], name: str) -> AsyncIterator[None]:
+    """Run ``work`` beside the caller; cancel it and wait for its clean-up on exit."""
+    task = asyncio.create_task(work, name=name)
+    task.add_done_callback(_report_crash)
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def _report_crash(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("%s stopped", task.get_name(), exc_info=task.exception())
 
 
 def build_application(settings: Settings, *, services: Services | None = None) -> App:
@@ -74,12 +133,13 @@ def build_application(settings: Settings, *, services: Services | None = None) -
     services = services or Services.build(settings)
     # Replies, edits and broadcasts go out as raw calls on purpose (the raw answer is all they
     # need, and parsing a PTB Message from each was a tenth of the CPU); PTB suggests its
-    # typed methods every time.
+    # typed methods every time. Polling, too, keeps each update as the JSON it came as.
     warnings.filterwarnings(
         "ignore",
-        r"Please use 'Bot\.(sendMessage|sendPhoto|editMessageText)'",
+        r"Please use 'Bot\.(sendMessage|sendPhoto|editMessageText|getUpdates)'",
         PTBUserWarning,
     )
+    metrics = Metrics()
     app: App = (
         ApplicationBuilder()
         .token(settings.token)
@@ -94,15 +154,18 @@ def build_application(settings: Settings, *, services: Services | None = None) -
                 chat_rate=settings.per_chat_rate,
                 chat_burst=settings.per_chat_burst,
                 max_retries=settings.max_retries,
+                on_retry_after=metrics.throttle,
             )
         )
         .request(_request(settings, pool_size=64, pool_timeout=30))
         .get_updates_request(_request(settings, pool_size=1, pool_timeout=1))
+        .updater(None)  # updates come from the inbox (bot.edge.poller or the webhook)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
     )
     app.bot_data[SERVICES_KEY] = services
+    app.bot_data[METRICS_KEY] = metrics
     app.bot_data[HOOKS_KEY] = handlers.register(app, services)
     app.add_error_handler(on_error)
     return app
@@ -143,6 +206,8 @@ async def on_error(update: object, context: Context) -> None:
     )
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("update %s from user %s failed", update_id, user_id, exc_info=context.error)
+    if isinstance(update, Update):
+        metrics_of(context.application).failed.inc()
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     locale = None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Locale = Literal["zh", "en"]
@@ -41,6 +43,14 @@ class Settings(BaseSettings):
     help_escalate_minutes: int = Field(default=30, ge=1)
     help_offer_size: int = Field(default=3, ge=1)
     help_expert_rounds: int = Field(default=2, ge=1)
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=0, le=65535)
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)
+    inbox_lease_seconds: float = Field(default=60.0, gt=0)
+    inbox_poll_seconds: float = Field(default=1.0, gt=0)
+    inbox_keep_hours: float = Field(default=26.0, ge=24)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -76,6 +86,47 @@ class Settings(BaseSettings):
         """Accept the URL with or without a trailing slash."""
         return value.rstrip("/")
 
+    @field_validator("webhook_url", "webhook_secret", "metrics_port", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """``ENGAGE_METRICS_PORT=`` in a .env file means the setting is not given."""
+        return None if value == "" else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_scheme(cls, value: str | None) -> str | None:
+        """Telegram posts to https; plain http is accepted for a local Bot API server."""
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("use https://host[:port]/path")
+        return value or None
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_chars(cls, value: SecretStr | None) -> SecretStr | None:
+        """Telegram accepts 1-256 characters of A-Z, a-z, 0-9, _ and - as the secret token."""
+        secret = value.get_secret_value() if value is not None else None
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise ValueError("1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        """Without a secret anyone who finds the URL could post updates as if from Telegram."""
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError("ENGAGE_WEBHOOK_SECRET is needed with ENGAGE_WEBHOOK_URL")
+        return self
+
+    @property
+    def webhook_path(self) -> str:
+        """The path the webhook is served on: that of ``webhook_url``, else ``/telegram``."""
+        path = urlsplit(self.webhook_url or "").path.rstrip("/")
+        return path or "/telegram"
+
+    @property
+    def secret(self) -> str | None:
+        """The webhook's secret token, unwrapped only where it is compared or sent."""
+        return self.webhook_secret.get_secret_value() if self.webhook_secret else None
+
     @property
     def zone(self) -> ZoneInfo:
         """The campaign's default timezone."""
@@ -98,7 +149,9 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
-            field = str(error["loc"][0]) if error["loc"] else "?"
             message = str(error["msg"]).removeprefix("Value error, ")
-            problems.append(f"ENGAGE_{field.upper()}: {message}")
+            if not error["loc"]:  # a rule across settings names its variables itself
+                problems.append(message)
+                continue
+            problems.append(f"ENGAGE_{str(error['loc'][0]).upper()}: {message}")
         raise ConfigError("; ".join(problems)) from None

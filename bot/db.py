@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import os
+import zlib
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -24,6 +27,20 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+READY_TIMEOUT = 2.0  # seconds a readiness probe waits for the database
+
+
+async def take_turn(session: AsyncSession, name: str) -> None:
+    """Wait for PostgreSQL's advisory lock ``name``, held until the session's transaction ends.
+
+    For work that two processes must not do at once (every process syncs content/ when it
+    starts). SQLite needs none: a process's writers take turns, and several processes need
+    PostgreSQL.
+    """
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
+        key = zlib.crc32(name.encode())
+        await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -73,6 +90,14 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+@cache
+def migration_heads() -> frozenset[str]:
+    """The revisions this code's schema is at (read once from the packaged migrations)."""
+    from alembic.script import ScriptDirectory
+
+    return frozenset(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+
+
 class Database:
     """The system of record: one engine, sessions on demand."""
 
@@ -108,27 +133,63 @@ class Database:
             yield
 
     @asynccontextmanager
+    async def _open(self, maker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+        """A session closed on exit, without SQLAlchemy's shielded task on SQLite.
+
+        SQLAlchemy closes a session from ``async with`` in a task of its own, shielded so that
+        a cancelled caller still returns the connection; that costs three turns of the event
+        loop, which under load are three waits behind every other update. SQLite's inline
+        connections close without awaiting anything, so there is nothing to shield.
+        """
+        if not self.is_sqlite:
+            async with maker() as session:
+                yield session
+            return
+        session = maker()
+        try:
+            yield session
+        finally:
+            await session.close()
+
+    @asynccontextmanager
+    async def _connect(self, engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+        """A Core connection closed on exit (at once on SQLite, as :meth:`_open` says why)."""
+        if not self.is_sqlite:
+            async with engine.connect() as connection:
+                yield connection
+            return
+        connection = await engine.connect()
+        try:
+            yield connection
+        finally:
+            await connection.close()
+
+    @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        """A session whose transaction commits on success and rolls back on error."""
-        async with self._writing(), self._sessions() as session, session.begin():
+        """A session whose transaction commits on success and rolls back on error.
+
+        The write lock is held from the first statement to the commit only, not while the
+        session is closed afterwards.
+        """
+        async with self._open(self._sessions) as session, self._writing(), session.begin():
             yield session
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[AsyncSession]:
         """A session for reads only; nothing is committed."""
-        async with self._readers() as session:
+        async with self._open(self._readers) as session:
             yield session
 
     @asynccontextmanager
     async def writer(self) -> AsyncIterator[AsyncConnection]:
         """A Core connection in a transaction, for bulk statements; commits on success."""
-        async with self._writing(), self.engine.begin() as connection:
+        async with self._connect(self.engine) as connection, self._writing(), connection.begin():
             yield connection
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[AsyncConnection]:
         """A Core connection for reads only."""
-        async with self._read_engine.connect() as connection:
+        async with self._connect(self._read_engine) as connection:
             yield connection
 
     async def upgrade(self) -> None:
@@ -136,6 +197,48 @@ class Database:
         from alembic import command  # 10 MiB, needed once at start
 
         await asyncio.to_thread(command.upgrade, alembic_config(self.url), "heads")
+
+    async def ready(self) -> str | None:
+        """``None`` when the database answers and its schema is at the newest revision, else why."""
+        if self._file is not None and not os.path.exists(self._file):  # noqa: ASYNC240 (a stat)
+            return "the database file is missing"
+        try:
+            async with asyncio.timeout(READY_TIMEOUT), self.connection() as connection:
+                found = await connection.execute(text("SELECT version_num FROM alembic_version"))
+                revisions = frozenset(found.scalars().all())
+        except Exception as exc:  # whatever the driver raises, the answer is "not ready"
+            return f"the database does not answer: {type(exc).__name__}"
+        if revisions != migration_heads():
+            return f"the schema is at {sorted(revisions)}, the code at {sorted(migration_heads())}"
+        return None
+
+    async def listen(self, channel: str, callback: Callable[[str], None]) -> None:
+        """Call ``callback(payload)`` on each ``NOTIFY channel`` until cancelled; reconnects.
+
+        PostgreSQL only: on SQLite it returns at once (one process, which knows what it wrote).
+        ``callback("")`` is also called after each (re)connection, for what came while deaf.
+        """
+        if self.is_sqlite:
+            return
+        import asyncpg
+
+        dsn = make_url(self.url).set(drivername="postgresql").render_as_string(False)
+        while True:
+            try:
+                connection = await asyncpg.connect(dsn)
+            except (OSError, asyncpg.PostgresError):
+                await asyncio.sleep(1.0)
+                continue
+            lost = asyncio.Event()
+            connection.add_termination_listener(lambda _connection, lost=lost: lost.set())
+            try:
+                await connection.add_listener(channel, lambda *args: callback(str(args[-1])))
+                callback("")
+                await lost.wait()
+            except (OSError, asyncpg.PostgresError):
+                await asyncio.sleep(1.0)
+            finally:
+                connection.terminate()
 
     async def dispose(self) -> None:
         """Close every pooled connection."""

@@ -39,6 +39,7 @@ __all__ = [
     "Sent",
     "edit",
     "edit_keyboard",
+    "edit_message",
     "escape",
     "inline",
     "label",
@@ -316,9 +317,24 @@ async def edit(
         return
     if message.text_html == text and message.reply_markup == keyboard:
         return
+    if not await edit_message(context, message.chat.id, message.message_id, text, keyboard):
+        await reply(update, context, text, keyboard)
+
+
+async def edit_message(
+    context: Context,
+    chat_id: int,
+    message_id: int,
+    text: str,
+    keyboard: InlineKeyboardMarkup | None = None,
+) -> bool:
+    """Replace a text message the bot sent earlier (from a job, say); False if it is gone.
+
+    Unchanged text counts as done; a message deleted or too old to edit is not.
+    """
     params: dict[str, object] = {
-        "chat_id": message.chat.id,
-        "message_id": message.message_id,
+        "chat_id": chat_id,
+        "message_id": message_id,
         "text": text,
         "parse_mode": ParseMode.HTML,
     }
@@ -328,11 +344,11 @@ async def edit(
         await context.bot.do_api_request("editMessageText", api_kwargs=params)
     except BadRequest as exc:
         if "not modified" in str(exc):
-            return
+            return True
         if "not found" in str(exc) or "can't be edited" in str(exc):
-            await reply(update, context, text, keyboard)
-            return
+            return False
         raise
+    return True
 
 
 async def answer(update: Update, text: str | None = None, *, alert: bool = False) -> None:

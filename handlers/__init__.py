@@ -17,14 +17,14 @@ from telegram.ext import Application
 
 from bot.edge.persistence import DatabasePersistence
 from bot.services import Services
-from handlers import deeplinks
+from handlers import deeplinks, flows
 from handlers.broadcasts import announce, broadcasts
-from handlers.commands import Command
+from handlers.commands import COMMANDS_KEY, Command
 from handlers.core import fallback, help, identity, language, onboarding, profile, roles
 from handlers.events import admin as event_admin
 from handlers.events import events
 from handlers.events import new as event_new
-from handlers.learning import content_stats, daily, learn, practice, progress, quiz
+from handlers.learning import content_stats, daily, learn, lesson, practice, progress, quiz
 from handlers.network import experts, help_relay, help_requests, pairings, reports, studios, teams
 from handlers.proposals import admin as proposal_admin
 from handlers.proposals import browse, mine, review, write
@@ -40,6 +40,7 @@ MODULES: list[ModuleType] = [
     help,
     roles,
     learn,
+    lesson,
     quiz,
     practice,
     progress,
@@ -65,6 +66,8 @@ MODULES: list[ModuleType] = [
     help_relay,  # after every feature: passes free messages of a help request on
     fallback,  # last: catches what nothing else understood
 ]
+PRE_GROUP = -2  # identity: who is talking, before anything else
+LEAVE_GROUP = -1  # open flows that this update leaves end before the features see it
 StartHook = Callable[[Application], Awaitable[None]]  # type: ignore[type-arg]
 
 
@@ -73,15 +76,20 @@ def commands() -> list[Command]:
     return [command for module in MODULES for command in getattr(module, "COMMANDS", [])]
 
 
+def command_names() -> frozenset[str]:
+    """The names of every command the bot registers (what a lesson may tell people to send)."""
+    return frozenset(command.name for command in commands())
+
+
 def register(app: Application[Any, Any, Any, Any, Any, Any], services: Services) -> list[StartHook]:
     """Add every feature's handlers to ``app``; return the hooks to run when it starts."""
-    app.bot_data[help.COMMANDS_KEY] = commands()
+    app.bot_data[COMMANDS_KEY] = commands()
     links: dict[str, deeplinks.DeepLink] = {}
     hooks: list[StartHook] = []
     persistence = app.persistence
     for module in MODULES:
         if hasattr(module, "pre_handlers"):
-            app.add_handlers(module.pre_handlers(), group=-1)
+            app.add_handlers(module.pre_handlers(), group=PRE_GROUP)
         app.add_handlers(module.handlers())
         links.update(getattr(module, "DEEP_LINKS", {}))
         hooks.extend(getattr(module, "ON_START", []))
@@ -89,6 +97,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any], services: Services)
             for name, restorer in getattr(module, "RESTORERS", {}).items():
                 persistence.restorers[name] = _bind(restorer, services)
     app.bot_data[deeplinks.REGISTRY_KEY] = links
+    open_flows = [h for h in app.handlers.get(0, []) if isinstance(h, flows.Flow)]
+    app.add_handler(flows.Leave(open_flows), group=LEAVE_GROUP)
     return hooks
 
 

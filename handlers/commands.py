@@ -11,7 +11,7 @@ from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Me
 from telegram.error import TelegramError
 from telegram.ext import Application, filters
 
-from bot.config import LOCALES
+from bot.config import LOCALES, Locale
 from bot.i18n import Catalogs, Translator
 from bot.models.users import Role
 from bot.services.core import EVERYONE, holds
@@ -29,6 +29,13 @@ class Command:
     def allowed(self, roles: Iterable[Role]) -> bool:
         """Whether someone holding ``roles`` may use this command."""
         return holds(frozenset(roles), self.roles)
+
+
+# Where the application keeps every command it registered (for /help and the content check).
+COMMANDS_KEY = "commands"
+
+# The menu of a client whose language has no menu of its own.
+FALLBACK_MENU: Locale = "en"
 
 
 @functools.cache
@@ -76,7 +83,13 @@ async def publish(app: Application, commands: list[Command], catalogs: Catalogs)
             scope=BotCommandScopeDefault(),
             language_code=locale,
         )
-    await app.bot.set_my_commands(as_bot_commands(everyone, catalogs.translator("en")))
+    await app.bot.set_my_commands(as_bot_commands(everyone, catalogs.translator(FALLBACK_MENU)))
+
+
+def shared_menu_locale(language_code: str | None) -> Locale:
+    """The language of the menu ``publish`` gives a client set to ``language_code``."""
+    base = (language_code or "").split("-")[0].lower()
+    return next((locale for locale in LOCALES if locale == base), FALLBACK_MENU)
 
 
 async def publish_for(
@@ -88,7 +101,7 @@ async def publish_for(
     roles: Iterable[Role],
     locale: str,
 ) -> None:
-    """Give a user with extra roles a menu that includes their privileged commands."""
+    """Give one chat a menu of its own: the commands its roles allow, in its language."""
     own = visible(commands, roles)
     try:
         await app.bot.set_my_commands(

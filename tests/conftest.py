@@ -157,8 +157,9 @@ async def services(settings: Settings) -> AsyncIterator[Services]:
 class BotRunner:
     """The real PTB application polling the emulator; can be stopped and started like a process."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, role: str = "all") -> None:
         self.settings = settings
+        self.role = role
         self.app: Any = None
         self._lifecycle: Any = None
 
@@ -169,7 +170,11 @@ class BotRunner:
 
     async def start(self) -> BotRunner:
         """Build a fresh application (a new process, as far as the bot can tell) and poll."""
-        self._lifecycle = running(build_application(self.settings), poll_timeout=5)
+        self._lifecycle = running(
+            build_application(self.settings),
+            poll_timeout=5,
+            role=self.role,  # type: ignore[arg-type]
+        )
         self.app = await self._lifecycle.__aenter__()
         return self
 

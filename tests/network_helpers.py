@@ -61,7 +61,9 @@ async def started(
     user = emulator.user(name, lang=lang, user_id=user_id, username=username)
     await user.send("/start")
     question = await user.reply()
-    while "onb:skip" not in [data for row in question.buttons for _, data in row]:
+    while not any(
+        (data or "").startswith("onb:skip") for row in question.buttons for _, data in row
+    ):
         question = await user.reply()
     await user.send("/cancel")
     await user.reply()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from pathlib import Path
 
 from alembic import command
@@ -65,3 +66,33 @@ def test_a_single_head() -> None:
     """Migrations form one line, so `upgrade head` is unambiguous."""
     script = ScriptDirectory.from_config(alembic_config("sqlite+aiosqlite://"))
     assert len(script.get_heads()) == 1
+
+
+def _insert(db: sqlite3.Connection, table: str, **given: object) -> None:
+    """Insert a row, filling every other required column with a placeholder of its type."""
+    values = dict(given)
+    for _, name, kind, notnull, default, _pk in db.execute(f"PRAGMA table_info({table})"):
+        if name not in values and notnull and default is None:
+            values[name] = 0 if kind.upper() in ("INTEGER", "BOOLEAN", "BIGINT", "FLOAT") else "x"
+    columns = ", ".join(f'"{name}"' for name in values)
+    marks = ", ".join("?" for _ in values)
+    db.execute(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', list(values.values()))
+
+
+def test_answers_saved_before_shuffling_keep_the_files_order(tmp_path: Path) -> None:
+    """Upgrading gives each old answer the identity order it was shown in."""
+    path = tmp_path / "o.db"
+    config = alembic_config(f"sqlite+aiosqlite:///{path}")
+    command.upgrade(config, "0006")
+    with sqlite3.connect(path) as db:
+        _insert(db, "user", id=1)
+        _insert(db, "course", id=1)
+        _insert(db, "quizquestion", id=1, course_id=1, options='[{"zh": "a"}, {"zh": "b"}, {}]')
+        _insert(db, "quizattempt", id=1, user_id=1, course_id=1)
+        _insert(db, "quizanswer", attempt_id=1, question_id=1, user_id=1, choices="[0]")
+    command.upgrade(config, "heads")
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT shown, choices FROM quizanswer").fetchone() == (
+            "[0, 1, 2]",
+            "[0]",
+        )

@@ -134,3 +134,11 @@ def test_the_line_says_when_the_sandbox_is_open_to_the_network() -> None:
     public = banner("http://0.0.0.0:8080", Path("content"), loopback=False)
     assert "open to your network" in public
     assert "reloading content from content" in public
+
+
+def test_sandbox_help_names_the_settings_behind_its_options() -> None:
+    """``engage sandbox --help`` says which variable sets the port and the address."""
+    result = CliRunner().invoke(app, ["sandbox", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "ENGAGE_SANDBOX_PORT" in result.output
+    assert "ENGAGE_SANDBOX_HOST" in result.output

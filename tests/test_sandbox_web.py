@@ -204,7 +204,7 @@ async def _until(user: SimUser, text: str) -> BotMessage:
 async def test_after_demo_seed_the_cast_is_there_and_reviewing_reaches_the_author(
     settings: Settings, services: Services
 ) -> None:
-    """With the demo seeded, its people are in the sandbox; a review reaches the author's chat."""
+    """With the demo seeded, its people are in the sandbox; an acceptance reaches the author."""
     await seed(services)
     sandbox = await Sandbox(settings).start()
     try:
@@ -217,7 +217,11 @@ async def test_after_demo_seed_the_cast_is_there_and_reviewing_reaches_the_autho
             assert reviewer is not None
             assert author is not None
             assert PROPOSALS[0].title in (await _until(reviewer, "№")).text
-            assert PROPOSALS[0].title in (await _until(author, "评审")).text
+            press = f"/sandbox/api/users/{REVIEWER.id}/press"
+            await web.post(press, json={"text": "✅ 采纳"})
+            assert "确定采纳" in (await _until(reviewer, "评语")).text
+            await web.post(press, json={"text": "✅ 不写评语，直接采纳"})
+            assert PROPOSALS[0].title in (await _until(author, "已被采纳")).text
         sandbox.emulator.assert_no_violations()
     finally:
         await sandbox.stop()

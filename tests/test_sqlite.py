@@ -88,3 +88,35 @@ async def test_two_databases_on_one_file_take_turns(tmp_path: Path) -> None:
         assert len((await session.exec(select(User.id))).all()) == 20
     await first.dispose()
     await second.dispose()
+
+
+async def test_sessions_open_write_and_close_without_giving_up_the_loop(db: Database) -> None:
+    """A write, a read and a Core connection each run start to finish in one turn of the loop.
+
+    Under load every turn is a wait behind every other update; a writer that gave the loop up
+    between its commit and its close kept the write lock for all of that time.
+    """
+    async with db.session() as session:
+        session.add(User(id=1, name="a"))
+    turns = 0
+
+    async def count_turns() -> None:
+        nonlocal turns
+        while True:
+            turns += 1
+            await asyncio.sleep(0)
+
+    ticker = asyncio.create_task(count_turns())
+    await asyncio.sleep(0)
+    before = turns
+    async with db.session() as session:
+        (await session.get(User, 1)).name = "b"  # type: ignore[union-attr]
+    async with db.reader() as session:
+        assert (await session.get(User, 1)).name == "b"  # type: ignore[union-attr]
+    async with db.writer() as connection:
+        await connection.exec_driver_sql("UPDATE user SET name = 'c'")
+    async with db.connection() as connection:
+        assert (await connection.exec_driver_sql("SELECT name FROM user")).scalar() == "c"
+    assert turns == before
+    ticker.cancel()
+    await db.dispose()

@@ -10,6 +10,7 @@ import typer
 
 from bot.cli.common import settings, with_services
 from bot.content import Catalogue, content_root, load
+from bot.text.counts import count
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -28,27 +29,34 @@ def _folder(directory: Path | None) -> Path:
     return content_root(settings().content_dir)
 
 
+def _commands() -> frozenset[str]:
+    """The commands the bot registers, which lessons and quizzes may name."""
+    from handlers import command_names  # the handlers (and Telegram) only when checking
+
+    return command_names()
+
+
 def _report(catalogue: Catalogue) -> None:
     for problem in catalogue.problems:
         typer.echo(str(problem), err=problem.severity == "error")
     typer.echo(
-        f"{len(catalogue.courses)} courses, {catalogue.lesson_count} lessons, "
-        f"{catalogue.question_count} quiz questions: "
-        f"{len(catalogue.errors)} errors, {len(catalogue.warnings)} warnings"
+        f"{count(len(catalogue.courses), 'courses')}, {count(catalogue.lesson_count, 'lessons')}, "
+        f"{count(catalogue.question_count, 'quiz questions')}: "
+        f"{count(len(catalogue.errors), 'errors')}, {count(len(catalogue.warnings), 'warnings')}"
     )
 
 
 @app.command()
 def validate(directory: Directory = None) -> None:
     """Print every problem as file:line: problem; exit 1 if any is an error."""
-    catalogue = load(_folder(directory))
+    catalogue = load(_folder(directory), commands=_commands())
     _report(catalogue)
     if catalogue.errors:
         raise typer.Exit(1)
 
 
 async def _sync(services: Services, folder: Path) -> FolderSync:
-    return await services.learning.sync_folder(folder=folder)
+    return await services.learning.sync_folder(folder=folder, commands=_commands())
 
 
 def _counts(report: SyncReport) -> str:

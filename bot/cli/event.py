@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from bot.cli.common import settings, with_services
+from bot.text.counts import count
 
 app = typer.Typer(no_args_is_help=True, help="Events: publish one, export its attendance.")
 _LEAD = re.compile(r"^\s*(\d+)\s*([dhm])\s*$", re.IGNORECASE)
@@ -110,7 +111,8 @@ def create(
         if announce:
             await services.events.request_announcement(event_id=event.id)
             reach = await services.broadcasts.audience.count(event.audience)
-            typer.echo(f"announcement queued for {reach} people; the running bot sends it")
+            people = count(reach, "people")
+            typer.echo(f"announcement queued for {people}; the running bot sends it")
 
     with_services(work, chosen=chosen)
 

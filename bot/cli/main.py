@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -13,6 +15,8 @@ from bot.cli import admin, content, db, demo, event, export, imports, report
 from bot.cli.common import settings, upgrade
 from bot.config import Settings
 
+log = logging.getLogger(__name__)
+READY_POLL_SECONDS = 2.0
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 for _name, _group in [
     ("db", db),
@@ -42,24 +46,48 @@ def main_options(
     """Employee-engagement bot for model workers, craftsmen and every worker."""
 
 
-async def serve_until_stopped(app_: Any) -> None:
-    """Poll for updates until SIGINT/SIGTERM, then stop cleanly (pending writes are committed)."""
+class ProcessRole(StrEnum):
+    """What one ``engage run`` process does."""
+
+    ALL = "all"
+    WEB = "web"
+    WORKER = "worker"
+
+
+async def serve_until_stopped(app_: Any, role: ProcessRole = ProcessRole.ALL) -> None:
+    """Run ``role`` until SIGINT/SIGTERM, then stop cleanly (pending writes are committed)."""
     from bot.app import running
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with running(app_):
+    async with running(app_, role=role.value):
         await stop.wait()
 
 
-async def _run(settings: Settings) -> None:
+async def _wait_for_schema(chosen: Settings) -> None:
+    """Web and worker processes leave migrations to ``engage db upgrade`` (or an ``all``)."""
+    from bot.db import Database
+
+    db = Database(chosen.database_url)
+    try:
+        while (problem := await db.ready()) is not None:
+            log.warning("waiting for the database: %s", problem)
+            await asyncio.sleep(READY_POLL_SECONDS)
+    finally:
+        await db.dispose()
+
+
+async def _run(settings: Settings, role: ProcessRole) -> None:
     from bot.app import build_application
 
     if settings.token:
-        await upgrade(settings)
-        await serve_until_stopped(build_application(settings))
+        if role is ProcessRole.ALL:
+            await upgrade(settings)
+        else:
+            await _wait_for_schema(settings)
+        await serve_until_stopped(build_application(settings), role)
     else:
         from bot.sandbox.run import run_sandbox
 
@@ -67,13 +95,28 @@ async def _run(settings: Settings) -> None:
 
 
 @app.command()
-def run() -> None:
-    """Run the bot: long polling with ENGAGE_BOT_TOKEN, or the local sandbox without one."""
+def run(
+    role: Annotated[
+        ProcessRole,
+        typer.Option(
+            help="all: the whole bot in this process (long polling without "
+            "ENGAGE_WEBHOOK_URL); web: receive the webhook into the inbox; worker: handle "
+            "updates from the inbox, jobs and broadcasts."
+        ),
+    ] = ProcessRole.ALL,
+) -> None:
+    """Run the bot with ENGAGE_BOT_TOKEN, or the local sandbox without one."""
     from bot import logs
 
     chosen = settings()
-    logs.configure(chosen.log_level, secrets=[chosen.token or ""])
-    asyncio.run(_run(chosen))
+    if role is ProcessRole.WEB and not chosen.webhook_url:
+        typer.echo("engage: --role web needs ENGAGE_WEBHOOK_URL", err=True)
+        raise typer.Exit(2)
+    if role is not ProcessRole.ALL and not chosen.token:
+        typer.echo(f"engage: --role {role.value} needs ENGAGE_BOT_TOKEN", err=True)
+        raise typer.Exit(2)
+    logs.configure(chosen.log_level, secrets=[chosen.token or "", chosen.secret or ""])
+    asyncio.run(_run(chosen, role))
 
 
 @app.command()

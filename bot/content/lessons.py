@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 from bot.config import LOCALES
+from bot.content.checks import unknown_commands
 from bot.content.files import Report, read_text, read_yaml, validate
-from bot.content.models import SLUG, FrontMatter, Lesson, LessonText
+from bot.content.models import SLUG, FrontMatter, Lesson, LessonText, Source
 from bot.text import markdown
+from bot.text.visible import TEXT_LIMIT, screen_width, visible_length
 
 ZH_MAX_CHARS = 1100
 EN_MAX_WORDS = 650
+MAX_PARTS = 3
+PART_SCREEN = 1200  # about one phone screen, a Chinese character counting two
+HEADER_ROOM = 400  # what a part is sent with: the lesson's header, an intro, the resume note
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 LESSON_FILE = re.compile(rf"^((\d{{2}})-{SLUG})\.(zh|en)\.md$")
 IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
@@ -69,21 +75,79 @@ def _check_image(path: Path, line: int, folder: Path, image: str, report: Report
     return f"{folder.name}/{Path(image).as_posix()}"
 
 
-def _load_lesson_text(path: Path, locale: str, folder: Path, report: Report) -> LessonText | None:
+def _source_room(sources: tuple[Source, ...] | list[Source]) -> int:
+    """Room the one-line source under the last part takes (its words, its label, separators)."""
+    return sum(len(source.title) + 4 for source in sources) + 20 if sources else 0
+
+
+def _check_parts(
+    path: Path,
+    body_line: int,
+    parts: list[markdown.Part],
+    sources: tuple[Source, ...] | list[Source],
+    report: Report,
+) -> None:
+    """Each part fits a phone screen (a warning) and, as sent, one Telegram message (an error)."""
+    count = len(parts)
+    if count > MAX_PARTS:
+        report.warn(path, body_line, f"{count} parts: two or three read best on a phone")
+    for number, part in enumerate(parts, 1):
+        line = body_line + part.line
+        width = screen_width(part.html)
+        if width > PART_SCREEN:
+            report.warn(
+                path,
+                line,
+                f"part {number} of {count} is longer than a phone screen: {width} characters "
+                f"(aim for at most {PART_SCREEN}, a Chinese character counting two); "
+                "move or add a --- line",
+            )
+        sent = visible_length(part.html) + HEADER_ROOM
+        sent += _source_room(sources) if number == count else 0
+        if sent > TEXT_LIMIT:
+            report.error(
+                path,
+                line,
+                f"part {number} cannot fit one Telegram message: {sent} characters with the "
+                f"lesson's header{' and source line' if number == count else ''} "
+                f"(at most {TEXT_LIMIT})",
+            )
+
+
+def _check_commands(
+    path: Path, body_line: int, body: str, commands: Collection[str] | None, report: Report
+) -> None:
+    if commands is None:
+        return
+    for offset, text in enumerate(body.split("\n")):
+        for name in unknown_commands(text, commands):
+            report.error(path, body_line + offset, unknown_command(name))
+
+
+def unknown_command(name: str) -> str:
+    """The problem of a text naming a command the bot does not register."""
+    return f"/{name} is not a command of this bot; name one it has (/help lists them)"
+
+
+def _load_lesson_text(
+    path: Path, locale: str, folder: Path, report: Report, commands: Collection[str] | None
+) -> LessonText | None:
     text = read_text(path, report)
-    parts = _split_front_matter(path, text, report) if text is not None else None
-    if parts is None:
+    split = _split_front_matter(path, text, report) if text is not None else None
+    if split is None:
         return None
-    header, body, body_line = parts
+    header, body, body_line = split
     doc = read_yaml(path, header, report, offset=1)
     front = validate(FrontMatter, doc, report) if doc else None
     if not body.strip():
         report.error(path, body_line, "the lesson has no body")
-    rendered, findings = markdown.check(body)
+    parts, findings = markdown.check(body)
     for finding in findings:
         line = body_line + finding.line
         (report.error if finding.severity == "error" else report.warn)(path, line, finding.message)
-    _check_length(path, body_line, locale, rendered, report)
+    _check_length(path, body_line, locale, "\n\n".join(part.html for part in parts), report)
+    _check_parts(path, body_line, parts, front.sources if front else [], report)
+    _check_commands(path, body_line, body, commands, report)
     if front is None or doc is None:
         return None
     if front.minutes is None:
@@ -124,8 +188,30 @@ def lesson_files(folder: Path, report: Report) -> dict[str, dict[str, Path]]:
     return found
 
 
+def _localized_pair(zh: str, en: str) -> bool:
+    """``images/x.zh.png`` and ``images/x.en.png``: one picture drawn in each language."""
+    return zh.replace(".zh.", ".en.") == en
+
+
+def _compare(paths: dict[str, Path], zh: LessonText, en: LessonText, report: Report) -> None:
+    """The two languages show the same picture and break into the same number of parts."""
+    if zh.image != en.image and not (zh.image and en.image and _localized_pair(zh.image, en.image)):
+        report.warn(paths["en"], 1, "the zh and en versions show different images")
+    zh_parts, en_parts = len(markdown.parts(zh.body)), len(markdown.parts(en.body))
+    if zh_parts != en_parts:
+        report.warn(
+            paths["en"],
+            1,
+            f"the zh version has {zh_parts} parts and the en version {en_parts}: progress is "
+            "kept per part, so break both at the same places",
+        )
+
+
 def load_lessons(
-    folder: Path, files: dict[str, dict[str, Path]], report: Report
+    folder: Path,
+    files: dict[str, dict[str, Path]],
+    report: Report,
+    commands: Collection[str] | None = None,
 ) -> tuple[Lesson, ...]:
     """Every lesson present and valid in both languages, in file order."""
     lessons = []
@@ -143,13 +229,12 @@ def load_lessons(
             )
         positions[position] = key
         texts = {
-            locale: _load_lesson_text(path, locale, folder, report)
+            locale: _load_lesson_text(path, locale, folder, report, commands)
             for locale, path in paths.items()
         }
         zh, en = texts.get("zh"), texts.get("en")
         if zh is None or en is None:
             continue
-        if zh.image != en.image:
-            report.warn(paths["en"], 1, "the zh and en versions show different images")
+        _compare(paths, zh, en, report)
         lessons.append(Lesson(key=key, position=position, zh=zh, en=en))
     return tuple(lessons)

@@ -6,17 +6,21 @@ Reading never stops at the first problem: an author fixing a course wants the wh
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 from bot.config import LOCALES, Locale
+from bot.content.checks import quiz_patterns, unknown_commands
 from bot.content.files import Report, YamlDoc, read_text, read_yaml, validate
-from bot.content.lessons import lesson_files, load_lessons
+from bot.content.lessons import lesson_files, load_lessons, unknown_command
 from bot.content.models import (
     MIN_QUESTIONS,
     SLUG,
     Catalogue,
     Course,
     CourseFile,
+    Localized,
+    Option,
     Question,
     QuestionFile,
     QuizFile,
@@ -50,7 +54,24 @@ def _check_question(
             report.warn(doc.path, line, f"two options read the same in {locale}")
 
 
-def _load_quiz(folder: Path, keys: set[str], report: Report) -> tuple[Question, ...]:
+def _check_quiz_commands(
+    question: QuestionFile, doc: YamlDoc, index: int, commands: Collection[str], report: Report
+) -> None:
+    texts: list[tuple[tuple[str | int, ...], Localized | Option]] = [
+        (("text",), question.text),
+        (("explanation",), question.explanation),
+        *((("options", n), option) for n, option in enumerate(question.options)),
+    ]
+    for where, value in texts:
+        line = doc.line(("questions", index, *where))
+        for locale in LOCALES:
+            for name in unknown_commands(value.text(locale), commands):
+                report.error(doc.path, line, unknown_command(name))
+
+
+def _load_quiz(
+    folder: Path, keys: set[str], report: Report, commands: Collection[str] | None
+) -> tuple[Question, ...]:
     path = folder / "quiz.yaml"
     if not path.is_file():
         report.error(
@@ -84,6 +105,8 @@ def _load_quiz(folder: Path, keys: set[str], report: Report) -> tuple[Question, 
             continue
         seen.add(entry.id)
         _check_question(entry, doc, index, keys, report)
+        if commands is not None:
+            _check_quiz_commands(entry, doc, index, commands, report)
         questions.append(
             Question(
                 key=entry.id,
@@ -95,10 +118,14 @@ def _load_quiz(folder: Path, keys: set[str], report: Report) -> tuple[Question, 
                 explanation=entry.explanation,
             )
         )
+    for message in quiz_patterns(questions):
+        report.warn(path, doc.line(("questions",)), message)
     return tuple(questions)
 
 
-def _load_course(folder: Path, report: Report, slugs: dict[str, Path]) -> Course | None:
+def _load_course(
+    folder: Path, report: Report, slugs: dict[str, Path], commands: Collection[str] | None
+) -> Course | None:
     path = folder / "course.yaml"
     match = COURSE_FOLDER.match(folder.name)
     if match is None:
@@ -110,8 +137,8 @@ def _load_course(folder: Path, report: Report, slugs: dict[str, Path]) -> Course
     doc = read_yaml(path, text, report) if text is not None else None
     meta = validate(CourseFile, doc, report) if doc else None
     files = lesson_files(folder, report)
-    lessons = load_lessons(folder, files, report)
-    questions = _load_quiz(folder, set(files), report)
+    lessons = load_lessons(folder, files, report, commands)
+    questions = _load_quiz(folder, set(files), report, commands)
     if meta is None or doc is None or match is None:
         return None
     if meta.slug in slugs:
@@ -136,8 +163,12 @@ def _load_course(folder: Path, report: Report, slugs: dict[str, Path]) -> Course
     )
 
 
-def load(root: Path) -> Catalogue:
-    """Read every course under ``root``; problems are collected, never raised."""
+def load(root: Path, *, commands: Collection[str] | None = None) -> Catalogue:
+    """Read every course under ``root``; problems are collected, never raised.
+
+    ``commands`` are the names of the bot's commands (``learn``, ``ask``…): a lesson or quiz
+    naming any other ``/command`` is an error. Without them, commands are not checked.
+    """
     report = Report()
     courses: list[Course] = []
     if not root.is_dir():
@@ -147,7 +178,7 @@ def load(root: Path) -> Catalogue:
     for folder in sorted(
         p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
     ):
-        course = _load_course(folder, report, slugs)
+        course = _load_course(folder, report, slugs, commands)
         if course is not None:
             courses.append(course)
     if not courses and not report.problems:

@@ -117,7 +117,9 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         chat_burst: float = 2.0,
         group_per_minute: float = 20.0,
         max_retries: int = 5,
+        on_retry_after: Callable[[float], None] | None = None,
     ) -> None:
+        self._on_retry_after = on_retry_after
         self._overall = Pacer(overall_rate * SAFETY, overall_burst)
         self._chat_rate, self._chat_burst = chat_rate * SAFETY, chat_burst
         self._group_rate = group_per_minute / 60 * SAFETY
@@ -205,6 +207,8 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
                 delay = exc.retry_after
                 seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
                 self._pause(seconds)
+                if self._on_retry_after is not None:
+                    self._on_retry_after(seconds)
                 log.warning(
                     "429 on %s: waiting %.1f s (attempt %d)", endpoint, seconds, attempt + 1
                 )

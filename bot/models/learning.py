@@ -104,7 +104,11 @@ class QuizQuestion(SQLModel, table=True):
 
 
 class LessonProgress(SQLModel, table=True):
-    """A learner's progress through one lesson: opened, then completed."""
+    """A learner's progress through one lesson: opened, then completed.
+
+    ``part`` is the part of the lesson (1, 2, 3…) the learner has reached in this reading; a
+    lesson read to the end and opened again starts at 1 while staying completed.
+    """
 
     __table_args__ = (Index("ix_lessonprogress_lesson", "lesson_id"),)
 
@@ -116,6 +120,7 @@ class LessonProgress(SQLModel, table=True):
     )
     started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    part: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class QuizAttempt(SQLModel, table=True):
@@ -135,7 +140,11 @@ class QuizAttempt(SQLModel, table=True):
 
 
 class QuizAnswer(SQLModel, table=True):
-    """One answer within an attempt; a second press on the same question is ignored."""
+    """One answer within an attempt; a second press on the same question is ignored.
+
+    ``choices`` index the question's options as the content file lists them; ``shown`` is the
+    order they were shown in (file indices, top to bottom), so "B" can be told afterwards.
+    """
 
     __table_args__ = (
         UniqueConstraint("attempt_id", "question_id"),
@@ -151,6 +160,7 @@ class QuizAnswer(SQLModel, table=True):
     )
     user_id: int = Field(sa_column=_user_column())
     choices: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    shown: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     correct: bool
     answered_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -61,6 +61,7 @@ class BroadcastSender:
         self.task: asyncio.Task[None] | None = None
         self.delivered = 0
         self._active: set[asyncio.Task[None]] = set()
+        self._latest: dict[int, asyncio.Task[None]] = {}
         self._outcomes: list[Outcome] = []
         self._wake = asyncio.Event()
         self._room = asyncio.Event()
@@ -113,14 +114,17 @@ class BroadcastSender:
         self._wake.clear()
         claimed = await self._outbox.claim(limit=free, worker=self.worker)
         for row in claimed:
-            task = group.create_task(self._deliver(row))
+            task = group.create_task(self._deliver(row, after=self._latest.get(row.user_id)))
+            self._latest[row.user_id] = task
             self._active.add(task)
-            task.add_done_callback(self._done)
+            task.add_done_callback(partial(self._done, row.user_id))
         if len(claimed) < free:
             await _wait(self._wake)
 
-    def _done(self, task: asyncio.Task[None]) -> None:
+    def _done(self, user_id: int, task: asyncio.Task[None]) -> None:
         self._active.discard(task)
+        if self._latest.get(user_id) is task:
+            del self._latest[user_id]
         self._room.set()
 
     async def _flush_loop(self) -> None:
@@ -137,7 +141,14 @@ class BroadcastSender:
                 await asyncio.sleep(POLL_SECONDS)
             await asyncio.sleep(FLUSH_PAUSE)
 
-    async def _deliver(self, row: Claimed) -> None:
+    async def _deliver(self, row: Claimed, *, after: asyncio.Task[None] | None) -> None:
+        """Send one row once the same chat's previous row is done, so a chat reads them in order.
+
+        Without the wait, two announcements claimed a moment apart race through loading their
+        content and the limiter, and a chat may read the second before the first.
+        """
+        if after is not None:
+            await asyncio.wait([after])
         if await self._admission.enter():
             outcome = await self._timed(row)
         else:

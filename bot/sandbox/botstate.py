@@ -5,51 +5,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import json
 import logging
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.sandbox.errors import ApiError
+from bot.sandbox.errors import ApiError, bad_request
+from bot.sandbox.spec import BUILTIN_UPDATES
+from bot.sandbox.webhook import Webhook, WebhookDelivery
 
 if TYPE_CHECKING:
     from bot.sandbox.users import SimUser
 
-__all__ = ["DEFAULT_UPDATES", "BotAccount", "PendingUpdate", "Webhook"]
+__all__ = ["NOT_BY_DEFAULT", "BotAccount", "PendingUpdate"]
 
 log = logging.getLogger(__name__)
 
-ALL_UPDATES = frozenset(
-    {
-        "message",
-        "edited_message",
-        "channel_post",
-        "edited_channel_post",
-        "business_connection",
-        "business_message",
-        "edited_business_message",
-        "deleted_business_messages",
-        "message_reaction",
-        "message_reaction_count",
-        "inline_query",
-        "chosen_inline_result",
-        "callback_query",
-        "shipping_query",
-        "pre_checkout_query",
-        "purchased_paid_media",
-        "poll",
-        "poll_answer",
-        "my_chat_member",
-        "chat_member",
-        "chat_join_request",
-        "chat_boost",
-        "removed_chat_boost",
-    }
-)
-# What Telegram sends when allowed_updates was never set (or set to []).
-DEFAULT_UPDATES = ALL_UPDATES - {"chat_member", "message_reaction", "message_reaction_count"}
+# Left out of what Telegram sends when allowed_updates was never set (or set to []).
+NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 CONFLICT_POLL = (
     "Conflict: terminated by other getUpdates request; "
     "make sure that only one bot instance is running"
@@ -65,18 +40,6 @@ class PendingUpdate:
     user: SimUser | None
 
 
-@dataclass(slots=True)
-class Webhook:
-    """Webhook settings and delivery status."""
-
-    url: str
-    secret_token: str | None = None
-    max_connections: int = 40
-    last_error_date: int | None = None
-    last_error_message: str | None = None
-    task: asyncio.Task[None] | None = field(default=None, repr=False)
-
-
 def make_token(bot_id: int, username: str) -> str:
     """Return a stable, Telegram-shaped token for a bot."""
     digest = hashlib.sha256(f"{bot_id}:{username}".encode()).hexdigest()
@@ -86,8 +49,15 @@ def make_token(bot_id: int, username: str) -> str:
 class BotAccount:
     """One bot known to the emulator."""
 
-    def __init__(self, bot_id: int, username: str, first_name: str | None = None) -> None:
-        """Create the bot with a deterministic token."""
+    def __init__(
+        self,
+        bot_id: int,
+        username: str,
+        first_name: str | None = None,
+        *,
+        update_types: frozenset[str] = BUILTIN_UPDATES,
+    ) -> None:
+        """Create the bot with a deterministic token; ``update_types`` are api.json's."""
         self.id = bot_id
         self.username = username
         self.token = make_token(bot_id, username)
@@ -102,11 +72,14 @@ class BotAccount:
         self.updates: deque[PendingUpdate] = deque()
         self.next_update_id = 100_000_001
         self.delivered_upto = self.next_update_id - 1
-        self.allowed: frozenset[str] = DEFAULT_UPDATES
+        self.update_types = update_types
+        self.default_updates = update_types - NOT_BY_DEFAULT
+        self.allowed: frozenset[str] = self.default_updates
         self.wake = asyncio.Event()
         self.poll_generation = 0
         self.polling = False
         self.webhook: Webhook | None = None
+        self.delivery: WebhookDelivery | None = None
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.texts: dict[tuple[str, str], str] = {}
         self.menu_buttons: dict[int | None, dict[str, Any]] = {}
@@ -132,6 +105,8 @@ class BotAccount:
         self.next_update_id += 1
         self.updates.append(PendingUpdate(update_id, {"update_id": update_id, kind: payload}, user))
         self.wake.set()
+        if self.delivery is not None:
+            self.delivery.kick.set()
         return update_id
 
     def confirm(self, offset: int) -> None:
@@ -160,7 +135,7 @@ class BotAccount:
                 break
             batch.append(pending.data)
             if pending.user is not None:
-                pending.user.touch(now)
+                pending.user.delivered(pending.update_id, now)
             self.delivered_upto = max(self.delivered_upto, pending.update_id)
         self.last_delivery = now
         return batch
@@ -194,68 +169,44 @@ class BotAccount:
                 self.polling = False
 
     def set_allowed(self, allowed: Any) -> None:
-        """Apply an ``allowed_updates`` list (an empty list restores the default)."""
+        """Apply an ``allowed_updates`` list (an empty list restores the default).
+
+        Names are matched without case, as Telegram does. A name that is no update type is
+        refused: Telegram skips it, and the bot would never get the updates it meant.
+        """
         if allowed is None:
             return
-        if not isinstance(allowed, list):
-            raise ApiError(400, "Bad Request: can't parse allowed_updates JSON array")
-        self.allowed = frozenset(str(a) for a in allowed) & ALL_UPDATES or DEFAULT_UPDATES
+        if not isinstance(allowed, list) or not all(isinstance(a, str) for a in allowed):
+            raise bad_request("can't parse allowed_updates JSON array")
+        names = frozenset(a.lower() for a in allowed)
+        unknown = sorted(names - self.update_types)
+        if unknown:
+            raise bad_request(f"allowed_updates: unknown update type {unknown[0]!r}")
+        self.allowed = names or self.default_updates
 
     # -- webhook ---------------------------------------------------------
-    def start_webhook(self, hook: Webhook, on_reply: Any) -> None:
+    def start_webhook(self, hook: Webhook, on_reply: Callable[[BotAccount, bytes], None]) -> None:
         """Start delivering updates to ``hook`` (replacing any previous webhook)."""
         self.stop_webhook()
         self.webhook = hook
-        hook.task = asyncio.get_running_loop().create_task(self._deliver(hook, on_reply))
+        self.delivery = WebhookDelivery(self, hook, on_reply)
         self.wake.set()
 
     def stop_webhook(self) -> None:
         """Stop webhook delivery."""
-        hook, self.webhook = self.webhook, None
-        if hook is not None and hook.task is not None:
-            hook.task.cancel()
+        delivery, self.delivery, self.webhook = self.delivery, None, None
+        if delivery is not None:
+            delivery.stop()
 
-    async def _deliver(self, hook: Webhook, on_reply: Any) -> None:
-        from tornado.httpclient import AsyncHTTPClient, HTTPRequest
-
-        client = AsyncHTTPClient(force_instance=True)
-        backoff = 0.05
-        headers = {"Content-Type": "application/json"}
-        if hook.secret_token:
-            headers["X-Telegram-Bot-Api-Secret-Token"] = hook.secret_token
-        try:
-            while self.webhook is hook:
-                if not self.updates:
-                    self.wake.clear()
-                    await self.wake.wait()
-                    continue
-                pending = self.updates[0]
-                body = json.dumps(pending.data, ensure_ascii=False).encode()
-                request = HTTPRequest(
-                    hook.url, method="POST", body=body, headers=headers, request_timeout=60
-                )
-                error: str | None = None
-                try:
-                    response = await client.fetch(request, raise_error=False)
-                    if 200 <= response.code < 300:
-                        if self.updates and self.updates[0] is pending:
-                            self.updates.popleft()
-                        self.delivered_upto = max(self.delivered_upto, pending.update_id)
-                        self.last_delivery = time.monotonic()
-                        if pending.user is not None:
-                            pending.user.touch(self.last_delivery)
-                        backoff = 0.05
-                        if response.body:
-                            on_reply(self, response.body)
-                        continue
-                    error = f"Wrong response from the webhook: {response.code} {response.reason}"
-                except OSError as exc:
-                    error = f"Connection failed: {exc}"
-                hook.last_error_date, hook.last_error_message = int(time.time()), error
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 2.0)
-        finally:
-            client.close()
+    def delivered(self, pending: PendingUpdate) -> None:
+        """Forget an update the webhook answered with a 2xx."""
+        with contextlib.suppress(ValueError):
+            self.updates.remove(pending)
+        undelivered = self.updates[0].update_id if self.updates else self.next_update_id
+        self.delivered_upto = max(self.delivered_upto, undelivered - 1)
+        self.last_delivery = time.monotonic()
+        if pending.user is not None:
+            pending.user.delivered(pending.update_id, self.last_delivery)
 
     def webhook_info(self) -> dict[str, Any]:
         """Return the WebhookInfo object."""
@@ -268,7 +219,7 @@ class BotAccount:
         if hook is not None:
             info["url"] = hook.url
             info["max_connections"] = hook.max_connections
-            if self.allowed != DEFAULT_UPDATES:
+            if self.allowed != self.default_updates:
                 info["allowed_updates"] = sorted(self.allowed)
             if hook.last_error_date is not None:
                 info["last_error_date"] = hook.last_error_date

@@ -18,6 +18,7 @@ from bot.models.users import Role
 from bot.sandbox.demo_network import ENTERPRISES, import_enterprises, seed_network
 from bot.services import Services
 from bot.services.proposals.steps import DraftStep
+from bot.text.counts import count
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +70,10 @@ S = ProposalStatus
 
 @dataclass(frozen=True, slots=True)
 class DemoProposal:
-    """A proposal of the demo and the moves a reviewer makes on it (with their comments)."""
+    """A proposal of the demo and the moves made on it (with comments).
+
+    Moves are the reviewer's, except back to "under review": that is the author's reply.
+    """
 
     author: DemoPerson
     title: str
@@ -96,7 +100,10 @@ PROPOSALS = (
         "在第 6 工位后加一个扭矩复检点，用带记录的数显扳手抽检。",
         BenefitCategory.QUALITY,
         "漏拧流到终检的问题基本杜绝",
-        ((S.UNDER_REVIEW, None),),
+        (
+            (S.NEEDS_INFO, "漏拧大概多久出现一次？"),
+            (S.UNDER_REVIEW, "上个月终检发现 4 次，都在夜班。"),
+        ),
     ),
     DemoProposal(
         PEOPLE[2],
@@ -105,7 +112,7 @@ PROPOSALS = (
         "Sort offcuts by size at the saw and keep a shelf of usable pieces for the fittings line.",
         BenefitCategory.COST,
         "About 2 tonnes less scrap a year",
-        ((S.UNDER_REVIEW, None), (S.ACCEPTED, None)),
+        ((S.ACCEPTED, None),),
     ),
     DemoProposal(
         PEOPLE[0],
@@ -114,7 +121,7 @@ PROPOSALS = (
         "在线边设物料看板，缺件时挂红牌，物流员每小时巡一次。",
         BenefitCategory.EFFICIENCY,
         "停线等料每周减少 3 小时以上",
-        ((S.UNDER_REVIEW, None), (S.ACCEPTED, None), (S.IMPLEMENTED, None)),
+        ((S.ACCEPTED, None), (S.IMPLEMENTED, None)),
     ),
     DemoProposal(
         PEOPLE[1],
@@ -123,7 +130,7 @@ PROPOSALS = (
         "把装配台上方的灯换成 LED 工作灯，每个工位加一盏可调台灯。",
         BenefitCategory.SAFETY,
         "减少夜班装错和磕碰",
-        ((S.UNDER_REVIEW, None), (S.NEEDS_INFO, "请补充现在的照度数据和需要更换的灯具数量。")),
+        ((S.NEEDS_INFO, "请补充现在的照度数据和需要更换的灯具数量。"),),
     ),
     DemoProposal(
         PEOPLE[2],
@@ -132,10 +139,7 @@ PROPOSALS = (
         "Print a one-page checklist that both shift leads sign at handover.",
         BenefitCategory.OTHER,
         "Fewer repeated checks",
-        (
-            (S.UNDER_REVIEW, None),
-            (S.REJECTED, "交接班已在新上线的 MES 屏上完成，纸质清单会重复记录。"),
-        ),
+        ((S.REJECTED, "交接班已在新上线的 MES 屏上完成，纸质清单会重复记录。"),),
     ),
 )
 EVENT_TITLE = "劳模工匠创新工作室开放日"
@@ -160,13 +164,7 @@ class SeedReport:
             "roles": self.roles,
             **self.extras,
         }
-        return "demo data added: " + ", ".join(_count(n, name) for name, n in counts.items())
-
-
-def _count(number: int, plural: str) -> str:
-    """``2 studios``, ``1 studio``, ``1 person``."""
-    one = {"people": "person", "enterprises": "enterprise"}.get(plural, plural.removesuffix("s"))
-    return f"{number} {one if number == 1 else plural}"
+        return "demo data added: " + ", ".join(count(n, name) for name, n in counts.items())
 
 
 async def seed(services: Services) -> SeedReport:
@@ -183,7 +181,7 @@ async def seed(services: Services) -> SeedReport:
         await _propose(services, proposal)
     extras["proposals"] = len(proposals)
     extras["events"] = 0 if await _event_exists(services) else await _event(services)
-    report.extras = {name: count for name, count in extras.items() if count}
+    report.extras = {name: n for name, n in extras.items() if n}
     return report
 
 
@@ -209,7 +207,7 @@ async def _proposed(services: Services, proposal: DemoProposal) -> bool:
 
 
 async def _propose(services: Services, proposal: DemoProposal) -> None:
-    """Write the proposal as its author would, submit it, then make the reviewer's moves."""
+    """Write the proposal as its author would, submit it, then make its moves."""
     drafts, author = services.proposal_drafts, proposal.author.id
     texts = {
         DraftStep.TITLE: proposal.title,
@@ -232,6 +230,11 @@ async def _propose(services: Services, proposal: DemoProposal) -> None:
             view = await drafts.skip(user_id=author)
     moved = await drafts.submit(user_id=author)
     for status, comment in proposal.moves:
+        if status == S.UNDER_REVIEW:
+            await services.proposals.reply(
+                proposal_id=moved.proposal_id, user_id=author, text=comment
+            )
+            continue
         await services.proposals.move(
             proposal_id=moved.proposal_id, actor_id=REVIEWER.id, to=status, comment=comment
         )

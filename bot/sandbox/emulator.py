@@ -100,8 +100,10 @@ class Emulator(Checks):
 
     async def stop(self) -> None:
         """Stop the server, webhook deliveries, timers and event streams."""
+        deliveries = [bot.delivery.task for bot in self._bots.values() if bot.delivery]
         for bot in self._bots.values():
             bot.stop_webhook()
+        await asyncio.gather(*deliveries, return_exceptions=True)
         for pending in self._callbacks.values():
             if pending.timer is not None:
                 pending.timer.cancel()
@@ -131,7 +133,7 @@ class Emulator(Checks):
     ) -> BotAccount:
         """Create another bot; its token is ``.token``."""
         bot_id = bot_id or 1000001 + len(self._bots)
-        bot = BotAccount(bot_id, username, first_name)
+        bot = BotAccount(bot_id, username, first_name, update_types=self.spec.update_types)
         self._bots[bot.token] = bot
         return bot
 
@@ -324,8 +326,12 @@ class Emulator(Checks):
     def visible_commands(
         self, lang: str = "", chat_id: int | None = None, bot: BotAccount | None = None
     ) -> list[Any]:
-        """Return the commands a private-chat user with ``lang`` sees, resolved like Telegram."""
+        """Return the commands a private-chat user with ``lang`` sees, resolved like Telegram.
+
+        ``lang`` may be a client's IETF tag (``zh-hans``): menus are kept per ISO 639-1 code.
+        """
         owner = bot or self.bot
+        lang = lang.split("-")[0].lower()
         scopes = ['{"type":"all_private_chats"}', '{"type":"default"}']
         if chat_id is not None:
             scopes.insert(

@@ -6,11 +6,11 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from bot.sandbox.botstate import Webhook
 from bot.sandbox.errors import WRONG_FILE_ID, ApiError, bad_request
 from bot.sandbox.messaging import target
 from bot.sandbox.registry import api_method
 from bot.sandbox.tghtml import utf16_len
+from bot.sandbox.webhook import webhook_from
 
 if TYPE_CHECKING:
     from bot.sandbox.botstate import BotAccount
@@ -34,17 +34,6 @@ _ACTIONS = frozenset(
         "find_location",
         "record_video_note",
         "upload_video_note",
-    }
-)
-_SCOPES = frozenset(
-    {
-        "default",
-        "all_private_chats",
-        "all_group_chats",
-        "all_chat_administrators",
-        "chat",
-        "chat_administrators",
-        "chat_member",
     }
 )
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")
@@ -91,21 +80,14 @@ def get_updates(emu: Emulator, bot: BotAccount, p: Params) -> Any:
 @api_method("setWebhook")
 def set_webhook(emu: Emulator, bot: BotAccount, p: Params) -> bool:
     """Set (or with an empty url remove) the webhook; updates are then POSTed to it."""
-    url = p.string("url") or ""
-    if not url:
+    if not p.string("url"):
         bot.stop_webhook()
         return True
-    if not url.startswith(("https://", "http://")):
-        raise bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
-    secret = p.string("secret_token")
-    if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
-        raise bad_request("bad webhook: secret token contains unallowed characters")
+    hook = webhook_from(p)
     bot.set_allowed(p.obj("allowed_updates", "allowed_updates"))
     if p.flag("drop_pending_updates"):
         bot.drop_pending()
-    bot.start_webhook(
-        Webhook(url, secret, p.integer("max_connections", 40) or 40), emu.webhook_reply
-    )
+    bot.start_webhook(hook, emu.webhook_reply)
     return True
 
 
@@ -167,17 +149,38 @@ def send_chat_action(emu: Emulator, bot: BotAccount, p: Params) -> bool:
     return True
 
 
-def _scope(p: Params) -> str:
-    scope = p.obj("scope", "bot command scope") or {"type": "default"}
-    if not isinstance(scope, dict) or scope.get("type") not in _SCOPES:
-        raise bad_request("can't parse bot command scope JSON object")
-    if scope["type"] in ("chat", "chat_administrators", "chat_member"):
-        chat = scope.get("chat_id")
-        if chat is None or chat == "":
-            raise bad_request("chat_id is empty")
-        if isinstance(chat, str) and chat.lstrip("-").isdigit():
-            scope = {**scope, "chat_id": int(chat)}
-    return json.dumps(scope, sort_keys=True, separators=(",", ":"))
+_BAD_SCOPE = "can't parse bot command scope JSON object"
+
+
+def _typed(value: Any, types: tuple[str, ...]) -> int | str:
+    """A scope field of one of its api.json types; a numeric string counts as an Integer."""
+    if "Integer" in types:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lstrip("-").isdigit():
+            return int(value)
+    if "String" in types and isinstance(value, str):
+        return value
+    raise bad_request(_BAD_SCOPE)
+
+
+def _scope(emu: Emulator, bot: BotAccount, p: Params) -> str:
+    """The scope as a canonical key, checked against api.json's ``BotCommandScope`` types."""
+    scope = p.obj("scope", "bot command scope")
+    if scope is None:
+        scope = {"type": "default"}
+    spec = emu.spec.scopes.get(str(scope.get("type"))) if isinstance(scope, dict) else None
+    if spec is None:
+        raise bad_request(_BAD_SCOPE)
+    key: dict[str, Any] = {"type": spec.type}
+    for name, types in spec.required.items():
+        if scope.get(name) is None or scope.get(name) == "":
+            raise bad_request(f"{name} is empty")
+        key[name] = _typed(scope[name], types)
+    # Only private chats exist here, and the Bot API names those by id, never by @username.
+    if "chat_id" in key and key["chat_id"] not in bot.chats:
+        raise bad_request("chat not found")
+    return json.dumps(key, sort_keys=True, separators=(",", ":"))
 
 
 def _lang(p: Params) -> str:
@@ -203,7 +206,7 @@ def set_my_commands(emu: Emulator, bot: BotAccount, p: Params) -> bool:
         if not isinstance(desc, str) or not 1 <= len(desc.strip()) <= 256:
             raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
         clean.append({"command": name, "description": desc})
-    key = (_scope(p), _lang(p))
+    key = (_scope(emu, bot, p), _lang(p))
     if clean:
         bot.commands[key] = clean
     else:
@@ -215,13 +218,13 @@ def set_my_commands(emu: Emulator, bot: BotAccount, p: Params) -> bool:
 @api_method("getMyCommands")
 def get_my_commands(emu: Emulator, bot: BotAccount, p: Params) -> list[dict[str, Any]]:
     """Return the command list stored for exactly this scope and language."""
-    return bot.commands.get((_scope(p), _lang(p)), [])
+    return bot.commands.get((_scope(emu, bot, p), _lang(p)), [])
 
 
 @api_method("deleteMyCommands")
 def delete_my_commands(emu: Emulator, bot: BotAccount, p: Params) -> bool:
     """Delete the command list for a scope and language."""
-    key = (_scope(p), _lang(p))
+    key = (_scope(emu, bot, p), _lang(p))
     bot.commands.pop(key, None)
     emu.commands_changed(bot, key)
     return True

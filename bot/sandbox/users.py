@@ -70,6 +70,7 @@ class SimUser:
         self._inbox_event: asyncio.Event | None = None
         self._force_reply_to: int | None = None
         self._last_update_id = 0
+        self._delivered_id = 0
         self._last_activity = 0.0
         self.in_flight = 0
 
@@ -103,6 +104,11 @@ class SimUser:
     def touch(self, now: float) -> None:
         """Note activity in this chat (used by ``settle``)."""
         self._last_activity = now
+
+    def delivered(self, update_id: int, now: float) -> None:
+        """Note that the bot got this chat's update ``update_id`` (polled, or answered 2xx)."""
+        self._delivered_id = max(self._delivered_id, update_id)
+        self.touch(now)
 
     def next_message_id(self) -> int:
         """Allocate the next message id of this chat."""
@@ -155,7 +161,10 @@ class SimUser:
         target = reply_to if reply_to is not None else self._force_reply_to
         self._force_reply_to = None
         if target is not None and target in self.messages:
-            msg["reply_to_message"] = self.messages[target]
+            # Bot API: the replied-to message carries no reply_to_message of its own.
+            replied = dict(self.messages[target])
+            replied.pop("reply_to_message", None)
+            msg["reply_to_message"] = replied
         self.messages[msg["message_id"]] = msg
         self.started = True
         self.emit("message", msg)
@@ -177,6 +186,30 @@ class SimUser:
         if entities:
             msg["entities"] = entities
         return self._post(msg, reply_to)
+
+    async def forward(
+        self, text: str, *, sender: SimUser | None = None, hidden_name: str | None = None
+    ) -> int:
+        """Forward into this chat a text someone else wrote; return its message_id.
+
+        ``sender`` is a person whose account shows (``forward_origin`` of type ``user``);
+        ``hidden_name`` stands for one who hides it when forwarded (``hidden_user``, a name only).
+        """
+        if (sender is None) == (hidden_name is None):
+            raise ValueError("forward() takes either sender or hidden_name")
+        msg = self._base()
+        date = int(time.time())
+        if sender is not None:
+            shown = {k: v for k, v in sender.user_json.items() if k != "language_code"}
+            msg["forward_origin"] = {"type": "user", "date": date, "sender_user": shown}
+        else:
+            msg["forward_origin"] = {
+                "type": "hidden_user",
+                "date": date,
+                "sender_user_name": hidden_name,
+            }
+        msg["text"] = text
+        return self._post(msg, None)
 
     async def send_photo(self, data: bytes, caption: str | None = None) -> int:
         """Send a photo (any bytes are accepted from users); return its message_id."""
@@ -231,18 +264,24 @@ class SimUser:
         msg["location"] = {"latitude": latitude, "longitude": longitude}
         return self._post(msg, None)
 
-    async def press(self, text: str) -> str | None:
+    async def press(self, text: str, *, message_id: int | None = None) -> str | None:
         """Press a button by its text: inline first (newest message), then the reply keyboard.
 
+        ``message_id`` presses it on that message only, as a person scrolling back up would.
         Returns the callback query id for callback buttons, otherwise None.
         """
-        for view in reversed(self._bot_messages.values()):
+        views = list(reversed(self._bot_messages.values()))
+        if message_id is not None:
+            views = [view for view in views if view.message_id == message_id]
+        for view in views:
             button = view.raw_button(text)
             if button is not None:
                 data = button.get("callback_data")
                 if not isinstance(data, str):
                     return None  # URL and other buttons open something outside the chat
                 return self._emu.new_callback(self, view.raw, data)
+        if message_id is not None:
+            raise AssertionError(f"{self.name}: no button {text!r} on message {message_id}")
         for row in self.keyboard or []:
             for button in row:
                 if button.get("text") == text:
@@ -303,6 +342,12 @@ class SimUser:
         }
         self.emit("my_chat_member", payload)
 
+    async def command_menu(self) -> dict[str, str]:
+        """Return the command menu this user's client shows, command → description, in order."""
+        await self.settle()
+        found = self._emu.visible_commands(self.lang or "", self.id, self.bot)
+        return {item["command"]: item["description"] for item in found}
+
     # -- waiting for the bot -------------------------------------------------
     async def reply(self, timeout: float = 5.0) -> BotMessage:  # noqa: ASYNC109
         """Return the next bot message (new or edited) in this chat not yet consumed."""
@@ -333,7 +378,8 @@ class SimUser:
 
     def busy(self) -> bool:
         """Return True while an update is undelivered or a request for this chat is running."""
-        return self.in_flight > 0 or self._last_update_id > self.bot.delivered_upto
+        delivered = max(self._delivered_id, self.bot.delivered_upto)
+        return self.in_flight > 0 or self._last_update_id > delivered
 
     async def settle(self, quiet: float = 0.05, timeout: float = 10.0) -> None:  # noqa: ASYNC109
         """Wait until the bot has nothing in flight for this user and ``quiet`` seconds passed."""

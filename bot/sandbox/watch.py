@@ -13,6 +13,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from handlers import command_names
+
 if TYPE_CHECKING:
     from bot.services import Services
 
@@ -71,7 +73,7 @@ class ContentWatcher:
 
 async def sync_content(services: Services, folder: Path) -> str:
     """Load ``folder`` into the database as ``engage content sync`` does; say what happened."""
-    synced = await services.learning.sync_folder(folder=folder)
+    synced = await services.learning.sync_folder(folder=folder, commands=command_names())
     errors, report = synced.catalogue.errors, synced.report
     for problem in synced.catalogue.problems:
         log.warning("%s", problem)

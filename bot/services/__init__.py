@@ -6,13 +6,16 @@ Nothing here imports ``telegram``: the same services serve the bot, the CLI and 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.config import Settings
 from bot.db import Database
 from bot.i18n import Catalogs
 from bot.services.broadcasts.announcements import AnnouncementService
 from bot.services.broadcasts.broadcasts import BroadcastService
+from bot.services.core.directory import UserDirectory
 from bot.services.core.enterprises import EnterpriseService
+from bot.services.core.inbox import InboxService
 from bot.services.core.onboarding import OnboardingService
 from bot.services.core.points import PointsService
 from bot.services.core.scheduler import SchedulerService
@@ -21,6 +24,7 @@ from bot.services.events.drafts import EventDraftService
 from bot.services.events.events import EventService
 from bot.services.learning.catalog import Catalog
 from bot.services.learning.learning import LearningService
+from bot.services.learning.lessons import LessonService
 from bot.services.learning.practice import PracticeService
 from bot.services.learning.progress import ProgressService
 from bot.services.learning.quizzes import QuizService
@@ -42,14 +46,17 @@ class Services:
     db: Database
     i18n: Catalogs
     users: UserService
+    directory: UserDirectory
     enterprises: EnterpriseService
     onboarding: OnboardingService
     scheduler: SchedulerService
+    inbox: InboxService
     points: PointsService
     preferences: PreferenceService
     broadcasts: BroadcastService
     announcements: AnnouncementService
     learning: LearningService
+    lessons: LessonService
     progress: ProgressService
     quizzes: QuizService
     practice: PracticeService
@@ -74,6 +81,7 @@ class Services:
         preferences = PreferenceService(db, settings)
         practice = PracticeService(db)
         catalog = Catalog(db)
+        progress = ProgressService(db, points, scheduler, catalog)
         proposals = ProposalService(db, settings, users, points)
         broadcasts = BroadcastService(
             db, settings, users=users, scheduler=scheduler, preferences=preferences
@@ -87,15 +95,18 @@ class Services:
             db=db,
             i18n=Catalogs(),
             users=users,
+            directory=UserDirectory(db, settings, users),
             enterprises=enterprises,
             onboarding=OnboardingService(db, users, enterprises),
             scheduler=scheduler,
+            inbox=InboxService(db, keep=timedelta(hours=settings.inbox_keep_hours)),
             points=points,
             preferences=preferences,
             broadcasts=broadcasts,
             announcements=AnnouncementService(db, settings, broadcasts),
             learning=LearningService(db, settings, scheduler, catalog),
-            progress=ProgressService(db, points, scheduler, catalog),
+            lessons=LessonService(db, settings, catalog, progress),
+            progress=progress,
             quizzes=QuizService(db, points, practice),
             practice=practice,
             proposals=proposals,

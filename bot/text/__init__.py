@@ -1,1 +1,1 @@
-"""Text the bot reads or writes without Telegram: lesson Markdown, time phrases in two languages."""
+"""Text the bot reads or writes without Telegram: lesson Markdown, time phrases, English counts."""

@@ -4,7 +4,9 @@ Lessons are written in a small part of CommonMark (see ``content/README.md``). T
 with markdown-it-py and rendered from its syntax tree, so no author text ever reaches Telegram
 as markup: headings become bold lines, lists become bullet or numbered lines, quotes become
 ``<blockquote>``, and raw HTML, tables and images are shown as plain text. Top-level blocks are
-separated by a blank line, which is where :func:`bot.render.split_text` may cut a long lesson.
+separated by a blank line, which is where :func:`bot.render.split_text` may cut a long text.
+A ``---`` line between top-level blocks ends one part of a lesson and starts the next: each
+part is sent as a message of its own.
 """
 
 from __future__ import annotations
@@ -28,6 +30,14 @@ _TAG = re.compile(r"<[^>]*>")
 _INLINE_TAGS = {"strong": "b", "em": "i"}
 
 Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One part of a lesson body as Telegram HTML, and the 0-based body line it starts on."""
+
+    line: int
+    html: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,12 +139,33 @@ def _block(node: SyntaxTreeNode, depth: int = 0) -> str:
     return _escape(node.content.strip())
 
 
+def _groups(tree: SyntaxTreeNode) -> list[list[SyntaxTreeNode]]:
+    """The top-level blocks between part breaks (``---`` lines outside lists and quotes)."""
+    groups: list[list[SyntaxTreeNode]] = [[]]
+    for child in tree.children:
+        if child.type == "hr":
+            groups.append([])
+        else:
+            groups[-1].append(child)
+    return groups
+
+
+def _render(blocks: list[SyntaxTreeNode]) -> str:
+    rendered = (_block(block) for block in blocks)
+    return "\n\n".join(text for text in rendered if text)
+
+
 @functools.lru_cache(maxsize=512)
-def to_html(markdown: str) -> str:
-    """Render a lesson body as Telegram HTML, blocks separated by blank lines."""
+def parts(markdown: str) -> tuple[str, ...]:
+    """Render a lesson body as Telegram HTML, one text per part; empty parts are left out."""
     tree = SyntaxTreeNode(parser().parse(markdown))
-    blocks = (_block(child) for child in tree.children)
-    return "\n\n".join(block for block in blocks if block)
+    rendered = (_render(group) for group in _groups(tree))
+    return tuple(text for text in rendered if text)
+
+
+def to_html(markdown: str) -> str:
+    """Render a lesson body as one Telegram HTML text, its parts separated by blank lines."""
+    return "\n\n".join(parts(markdown))
 
 
 def plain_text(rendered: str) -> str:
@@ -170,6 +201,11 @@ def _problem(node: SyntaxTreeNode) -> tuple[str, Severity] | None:
         if _FOOTNOTE.search(node.content):
             return "footnotes are not supported; name the source in `sources`", "error"
         return None
+    if kind == "heading" and node.markup in ("-", "="):
+        return (
+            "a line of text with --- or === right under it becomes a heading; "
+            "leave a blank line above a --- that ends a part"
+        ), "error"
     if kind == "heading" and node.tag != HEADING_LEVEL:
         return f"only ### headings are allowed, not {'#' * int(node.tag[1])}", "error"
     if kind in ("html_block", "html_inline"):
@@ -180,28 +216,39 @@ def _problem(node: SyntaxTreeNode) -> tuple[str, Severity] | None:
         return "images go in the front matter (`image:`), not the body", "error"
     if kind == "link" and not _safe_href(str(node.attrs.get("href", ""))):
         return f"link must start with https:// : {node.attrs.get('href')!r}", "error"
-    if kind == "hr":
-        return "horizontal rules are not supported; use a ### heading", "warning"
+    if kind == "hr" and not (node.parent and node.parent.is_root):
+        return "a --- that ends a part stands on its own line, outside lists and quotes", "error"
     return None
 
 
-def check(markdown: str) -> tuple[str, list[Finding]]:
-    """The body rendered, and everything in it Telegram could not show as the author meant."""
-    tree = SyntaxTreeNode(parser().parse(markdown))
-    findings: list[Finding] = []
-    for node in tree.walk():
-        problem = None if node.is_root else _problem(node)
-        if problem is not None:
-            findings.append(Finding(_line(node), *problem))
-    blocks = []
-    for block in tree.children:
-        rendered = _block(block)
-        blocks.append(rendered)
-        length = len(plain_text(rendered))
+def _check_blocks(blocks: list[SyntaxTreeNode], findings: list[Finding]) -> None:
+    for block in blocks:
+        length = len(plain_text(_block(block)))
         if length > BLOCK_LIMIT:
             message = f"a {length}-character block cannot fit one Telegram message"
             findings.append(Finding(_line(block), message))
         elif length > PARAGRAPH_WARNING:
             message = f"a {length}-character block is hard to read on a phone; split it"
             findings.append(Finding(_line(block), message, "warning"))
-    return "\n\n".join(block for block in blocks if block), findings
+
+
+def check(markdown: str) -> tuple[list[Part], list[Finding]]:
+    """The body's parts rendered, and everything in it Telegram could not show as meant."""
+    tree = SyntaxTreeNode(parser().parse(markdown))
+    findings: list[Finding] = []
+    for node in tree.walk():
+        problem = None if node.is_root else _problem(node)
+        if problem is not None:
+            findings.append(Finding(_line(node), *problem))
+    found: list[Part] = []
+    breaks = [_line(child) for child in tree.children if child.type == "hr"]
+    for number, group in enumerate(_groups(tree)):
+        _check_blocks(group, findings)
+        html = _render(group)
+        if html:
+            found.append(Part(_line(group[0]), html))
+        elif tree.children:
+            line = breaks[number] if number < len(breaks) else breaks[-1]
+            message = "an empty part: a --- with nothing before or after it, or two in a row"
+            findings.append(Finding(line, message))
+    return found, findings

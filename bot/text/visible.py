@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -22,3 +23,9 @@ def plain_text(text: str) -> str:
 def visible_length(text: str) -> int:
     """Length of Telegram HTML as Telegram counts it (UTF-16 code units of the plain text)."""
     return len(plain_text(text).encode("utf-16-le")) // 2
+
+
+def screen_width(text: str) -> int:
+    """How much of a phone screen Telegram HTML fills: a wide (Chinese) character counts two."""
+    plain = plain_text(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in plain if ch != "\n")

@@ -25,9 +25,9 @@ from bot.render import Button
 from bot.services import Services
 from bot.services.broadcasts.announcements import DraftView, InvalidAnswer, Step
 from bot.services.core import ADMINS
-from handlers import keyboards
+from handlers import flows, keyboards
 from handlers.broadcasts import audience, screens
-from handlers.broadcasts.broadcasts import SHOW as SHOW_REPORT
+from handlers.broadcasts.reports import SHOW as SHOW_REPORT
 from handlers.commands import Command
 from handlers.guards import require_role
 
@@ -215,7 +215,7 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         MessageHandler(text, msg_use_buttons),
     ]
     asking_time = [MessageHandler(text, msg_announce_time), *buttons]
-    conversation = ConversationHandler(
+    conversation = flows.conversation(
         entry_points=[CommandHandler("announce", cmd_announce)],
         states={
             Step.TEXT: [
@@ -240,10 +240,9 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         },
         fallbacks=[CommandHandler("cancel", cmd_cancel)],
         name="announce",
-        persistent=True,
-        allow_reentry=True,
+        stop=cmd_cancel,
     )
-    return [conversation]
+    return [conversation, flows.passed(screens.SKIP_ENGLISH, screens.SKIP_PHOTO)]
 
 
 COMMANDS = [Command("announce", "broadcasts.announce_command", roles=ADMINS)]

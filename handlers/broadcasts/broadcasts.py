@@ -1,132 +1,79 @@
 """/broadcasts for admins (progress, delivery report, cancel, resend unknown) and "✅ Read".
 
-Every admin button is checked again on the server: holding the button proves nothing.
+Every admin button is checked again on the server: holding the button proves nothing. A ⛔
+left on a report after its broadcast finished is answered as such (``progress`` takes it away
+from a report kept open while sending).
 """
 
 from __future__ import annotations
-
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import render
 from bot.context import Context
-from bot.i18n import Translator
 from bot.render import Button
-from bot.services.broadcasts.outbox import Status
-from bot.services.broadcasts.reports import DeliveryReport
 from bot.services.core import ADMINS
 from handlers import keyboards
-from handlers.callbacks import Callback
+from handlers.broadcasts import progress
+from handlers.broadcasts.reports import (
+    CANCEL,
+    CANCEL_OK,
+    LIST,
+    READ,
+    RESEND,
+    RESEND_OK,
+    SHOW,
+    line,
+    report_keyboard,
+    report_text,
+)
 from handlers.commands import Command
 from handlers.guards import require_role
 
-READ = Callback("bc", "read", int)
-LIST = Callback("bc", "list")
-SHOW = Callback("bc", "show", int)
-CANCEL = Callback("bc", "cancel", int)
-CANCEL_OK = Callback("bc", "cancelok", int)
-RESEND = Callback("bc", "resend", int)
-RESEND_OK = Callback("bc", "resendok", int)
-ICONS = {"announcement": "📣", "event": "📅", "reminder": "⏰"}
-ROWS = (
-    ("sent", Status.SENT),
-    ("sending", Status.SENDING),
-    ("failed", Status.FAILED),
-    ("blocked", Status.BLOCKED),
-    ("unknown", Status.UNKNOWN),
-    ("cancelled", Status.CANCELLED),
-)
 
-
-def _when(context: Context, report: DeliveryReport) -> str:
-    zone = ZoneInfo(context.user.timezone)
-    return context.t.when(report.send_at or report.created_at, zone, pattern="short")
-
-
-def _line(context: Context, report: DeliveryReport) -> str:
-    t = context.t
-    state = t(
-        f"broadcasts.state_{report.state}", sent=report.count(Status.SENT), total=report.total
-    )
-    title = report.titles[context.t.locale]
-    return t(
-        "broadcasts.line", id=report.id, icon=ICONS.get(report.kind, "•"), title=title, state=state
-    )
+def _forget_watch(update: Update, context: Context) -> None:
+    """The message pressed on shows another screen now: a watch on its report would overwrite it."""
+    message = update.callback_query.message if update.callback_query else None
+    if message is not None:
+        progress.unwatch(context, message.chat.id, message.message_id)
 
 
 async def _show_list(update: Update, context: Context) -> None:
     t = context.t
+    _forget_watch(update, context)
     recent = await context.services.broadcasts.reports.recent(limit=8)
     if not recent:
         await render.edit(update, context, t("broadcasts.none"))
         return
-    text = t("broadcasts.list", lines=render.Html("\n".join(_line(context, r) for r in recent)))
+    text = t("broadcasts.list", lines=render.Html("\n".join(line(context, r) for r in recent)))
     rows = keyboards.grid(recent, lambda r: Button(f"#{r.id}", SHOW.build(r.id)), columns=4)
     await render.edit(update, context, text, render.inline(rows))
 
 
-def _report_text(context: Context, report: DeliveryReport) -> str:
-    t = context.t
-    lines = [
-        t(
-            "broadcasts.report_title",
-            id=report.id,
-            icon=ICONS.get(report.kind, "•"),
-            title=report.titles[t.locale],
-        )
-    ]
-    state = t(
-        f"broadcasts.state_{report.state}", sent=report.count(Status.SENT), total=report.total
-    )
-    lines.append(t("broadcasts.report_state", state=state, when=_when(context, report)))
-    if report.late:
-        lines.append(t("broadcasts.report_late"))
-    pending = report.count(Status.PENDING)
-    digest = report.count(Status.DIGEST) + report.count(Status.BUNDLED)
-    lines.append(
-        t("broadcasts.report_pending", count=pending + digest, held=report.held, digest=digest)
-    )
-    lines += [
-        t(f"broadcasts.report_{name}", count=report.count(status))
-        for name, status in ROWS
-        if report.count(status)
-    ]
-    if report.must_read or report.kind == "announcement":
-        lines.append(
-            t("broadcasts.report_acknowledged", count=report.acknowledged, reminded=report.reminded)
-        )
-    if report.opted_out:
-        lines.append(t("broadcasts.report_opted_out", count=report.opted_out))
-    return "\n".join(lines)
-
-
-def _report_keyboard(t: Translator, report: DeliveryReport) -> InlineKeyboardMarkup:
-    rows = [[Button(t("broadcasts.refresh"), SHOW.build(report.id))]]
-    if report.state != "cancelled" and (report.state != "finished" or report.must_read):
-        rows[0].append(Button(t("broadcasts.cancel"), CANCEL.build(report.id)))
-    if report.count(Status.UNKNOWN):
-        rows.append(
-            [
-                Button(
-                    t("broadcasts.resend", count=report.count(Status.UNKNOWN)),
-                    RESEND.build(report.id),
-                )
-            ]
-        )
-    rows.append([Button(t("broadcasts.back"), LIST.build())])
-    return render.inline(rows)
-
-
 async def _show_report(update: Update, context: Context, broadcast_id: int) -> None:
+    """Draw the report in the message pressed on; while it is sending, watch for the end."""
+    _forget_watch(update, context)
     report = await context.services.broadcasts.reports.one(broadcast_id=broadcast_id)
     if report is None:
         await render.edit(update, context, context.t("broadcasts.gone"))
         return
     await render.edit(
-        update, context, _report_text(context, report), _report_keyboard(context.t, report)
+        update, context, report_text(context, report), report_keyboard(context, report)
     )
+    message = update.callback_query.message if update.callback_query else None
+    if report.state == "sending" and message is not None:
+        progress.watch(context, message.chat.id, message.message_id, broadcast_id)
+
+
+async def _still_cancellable(update: Update, context: Context, broadcast_id: int) -> bool:
+    """A ⛔ left on a report of a broadcast that has finished: say so and redraw the report."""
+    report = await context.services.broadcasts.reports.one(broadcast_id=broadcast_id)
+    if report is not None and report.cancellable:
+        return True
+    await render.answer(update, context.t("broadcasts.cancel_passed"))
+    await _show_report(update, context, broadcast_id)
+    return False
 
 
 @require_role(ADMINS)
@@ -152,10 +99,13 @@ async def btn_broadcasts_show(update: Update, context: Context) -> None:
 @require_role(ADMINS)
 async def btn_broadcasts_confirm(update: Update, context: Context) -> None:
     """Ask before cancelling or resending: both cannot be undone."""
-    await render.answer(update)
     data, t = update.callback_query.data, context.t
     cancelling = CANCEL.matches(data)
     broadcast_id = (CANCEL if cancelling else RESEND).one(data)
+    if cancelling and not await _still_cancellable(update, context, broadcast_id):
+        return
+    await render.answer(update)
+    _forget_watch(update, context)
     action, confirm = ("cancel", CANCEL_OK) if cancelling else ("resend", RESEND_OK)
     keyboard = render.inline(
         [
@@ -175,6 +125,8 @@ async def btn_broadcasts_apply(update: Update, context: Context) -> None:
     cancelling = CANCEL_OK.matches(data)
     broadcast_id = (CANCEL_OK if cancelling else RESEND_OK).one(data)
     if cancelling:
+        if not await _still_cancellable(update, context, broadcast_id):
+            return
         done = await broadcasts.cancel(broadcast_id=broadcast_id)
         await render.answer(
             update,

@@ -107,7 +107,7 @@ async def _confirm_text(context: Context, draft: DraftView) -> str:
     return t(
         "broadcasts.confirm",
         audience=await audience.describe(context, draft.audience),
-        count=count,
+        people=t.plural("common.count.people", count),
         when=describe_when(context, draft.send_at, draft.cron),
         urgent=_yes_no(t, draft.urgent),
         must_read=_yes_no(t, draft.must_read),

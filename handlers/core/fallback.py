@@ -13,6 +13,7 @@ from telegram.ext import (
 
 from bot import render
 from bot.context import Context
+from bot.services.core import ADMINS, holds
 
 
 async def msg_unknown_command(update: Update, context: Context) -> None:
@@ -26,8 +27,12 @@ async def cmd_cancel_nothing(update: Update, context: Context) -> None:
 
 
 async def msg_not_understood(update: Update, context: Context) -> None:
-    """Text or media outside any conversation."""
-    await render.reply(update, context, context.t("fallback.not_understood"))
+    """Text or media outside any conversation; an admin's forward: how to give its sender a role."""
+    key = "fallback.not_understood"
+    if update.message and update.message.forward_origin:
+        roles = await context.services.users.roles(user_id=update.effective_user.id)
+        key = "fallback.forwarded_admin" if holds(roles, ADMINS) else key
+    await render.reply(update, context, context.t(key))
 
 
 async def btn_stale(update: Update, context: Context) -> None:

@@ -8,9 +8,7 @@ from telegram.ext import BaseHandler, CommandHandler, MessageHandler
 from bot import render
 from bot.context import Context
 from handlers import keyboards
-from handlers.commands import Command, MenuButton, visible
-
-COMMANDS_KEY = "commands"
+from handlers.commands import COMMANDS_KEY, Command, MenuButton, visible
 
 
 async def cmd_help(update: Update, context: Context) -> None:

@@ -9,6 +9,7 @@ from telegram.ext import BaseHandler, ChatMemberHandler, TypeHandler
 
 from bot.context import Context
 from bot.models.users import Role
+from handlers.commands import shared_menu_locale
 from handlers.core import roles
 
 log = logging.getLogger("bot.updates")
@@ -35,10 +36,20 @@ async def identify(update: Update, context: Context) -> None:
         username=sender.username,
         language_code=sender.language_code,
     )
-    held = await context.services.users.roles(user_id=sender.id) if context.user.is_new else None
-    if held and held - {Role.WORKER}:
-        # A reviewer or admin named before they ever wrote gets their menu on first contact.
+    if context.user.is_new and await _needs_own_menu(context, sender.language_code):
         await roles.refresh_menu(context, sender.id)
+
+
+async def _needs_own_menu(context: Context, language_code: str | None) -> bool:
+    """Whether the shared command menu is wrong for a newcomer.
+
+    A reviewer or admin named before they ever wrote needs their commands; someone the bot
+    speaks to in another language than their client's shared menu needs it in theirs.
+    """
+    if context.user.locale != shared_menu_locale(language_code):
+        return True
+    held = await context.services.users.roles(user_id=context.user.id)
+    return bool(held - {Role.WORKER})
 
 
 async def on_my_chat_member(update: Update, context: Context) -> None:

@@ -1,4 +1,4 @@
-"""/language: switch between Chinese and English at any time."""
+"""/language: switch between Chinese and English at any time, command menu included."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from bot.render import Button
 from handlers import keyboards
 from handlers.callbacks import Callback
 from handlers.commands import Command
+from handlers.core import roles
 
 MENU = Callback("lang", "menu")
 SET = Callback("lang", "set", str)
@@ -36,7 +37,7 @@ async def btn_language_menu(update: Update, context: Context) -> None:
 
 
 async def btn_language_set(update: Update, context: Context) -> None:
-    """Switch the user's language and show the menu in it."""
+    """Switch the user's language; show the keyboard and the command menu in it."""
     await render.answer(update)
     locale = SET.one(update.callback_query.data)
     if locale not in LOCALES:
@@ -45,6 +46,7 @@ async def btn_language_set(update: Update, context: Context) -> None:
     context.use_locale(locale)
     await render.edit(update, context, context.t("language.changed"))
     await render.reply(update, context, context.t("menu.ready"), keyboards.main_menu(context.t))
+    await roles.refresh_menu(context, update.effective_user.id)
 
 
 COMMANDS = [Command("language", "language.command")]

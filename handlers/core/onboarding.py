@@ -23,25 +23,26 @@ from bot.context import Context
 from bot.render import Button
 from bot.services import Services
 from bot.services.core.onboarding import EDIT_PREFIX, NOT_STARTED, InvalidAnswer, field_of
-from handlers import deeplinks, keyboards
-from handlers.callbacks import Callback
+from handlers import deeplinks, flows, keyboards
+from handlers.callbacks import Callback, either
 from handlers.commands import Command
 from handlers.core import profile
 
 PICK = Callback("onb", "pick", int)
 PAGE = Callback("onb", "page", int)
-SKIP = Callback("onb", "skip")
+SKIP = Callback("onb", "skip")  # from before skip buttons named their question
+SKIP_AT = Callback("onb", "skip", str)
 PAGE_SIZE = 8
 STEPS = ("enterprise", "department", "occupation")
 STATES = (*STEPS, *(EDIT_PREFIX + step for step in STEPS))
 
 
-async def _enterprise_keyboard(context: Context, page: int) -> InlineKeyboardMarkup:
+async def _enterprise_keyboard(context: Context, page: int, step: str) -> InlineKeyboardMarkup:
     t = context.t
     found, total = await context.services.enterprises.page(offset=page * PAGE_SIZE, limit=PAGE_SIZE)
     rows = keyboards.grid(found, lambda e: Button(e.name, PICK.build(e.id)))
     nav = keyboards.pager(t, PAGE, page, math.ceil(total / PAGE_SIZE))
-    return render.inline([*rows, nav, [Button(t("common.skip"), SKIP.build())]])
+    return render.inline([*rows, nav, [Button(t("common.skip"), SKIP_AT.build(step))]])
 
 
 async def ask(update: Update, context: Context, step: str | None) -> str | int:
@@ -51,9 +52,9 @@ async def ask(update: Update, context: Context, step: str | None) -> str | int:
         return await _done(update, context)
     field = field_of(step).value
     if field == "enterprise":
-        keyboard = await _enterprise_keyboard(context, 0)
+        keyboard = await _enterprise_keyboard(context, 0, step)
     else:
-        keyboard = render.inline([[Button(t("common.skip"), SKIP.build())]])
+        keyboard = render.inline([[Button(t("common.skip"), SKIP_AT.build(step))]])
     await render.reply(update, context, t(f"onboarding.ask_{field}"), keyboard)
     return step
 
@@ -71,6 +72,10 @@ async def _done(update: Update, context: Context) -> int:
 
 def _step(context: Context) -> str:
     return (context.user.onboarding_step if context.user else None) or STEPS[0]
+
+
+def _asks_enterprise(context: Context) -> bool:
+    return field_of(_step(context)).value == "enterprise"
 
 
 async def cmd_start(update: Update, context: Context) -> str | int | None:
@@ -108,36 +113,45 @@ async def btn_profile_edit(update: Update, context: Context) -> str | int | None
 
 async def btn_onboarding_pick(update: Update, context: Context) -> str | int | None:
     """Record the enterprise the user picked from the list."""
+    if not _asks_enterprise(context):
+        await flows.step_passed(update, context)
+        return None
     await render.answer(update)
-    step = _step(context)
+    step, enterprise_id = _step(context), PICK.one(update.callback_query.data)
     try:
         next_step = await context.services.onboarding.choose_enterprise(
-            user_id=update.effective_user.id,
-            enterprise_id=PICK.one(update.callback_query.data),
-            step=step,
+            user_id=update.effective_user.id, enterprise_id=enterprise_id, step=step
         )
     except (ValueError, InvalidAnswer):
         await render.reply(update, context, context.t("onboarding.invalid_enterprise"))
         return await ask(update, context, step)
-    await render.edit(update, context, context.t("onboarding.saved"))
+    picked = await context.services.enterprises.find(enterprise_id=enterprise_id)
+    name = picked.name if picked else ""
+    await render.edit(update, context, context.t("onboarding.saved_enterprise", enterprise=name))
     return await ask(update, context, next_step)
 
 
 async def btn_onboarding_page(update: Update, context: Context) -> None:
     """Show another page of enterprises."""
+    if not _asks_enterprise(context):
+        await flows.step_passed(update, context)
+        return
     await render.answer(update)
     try:
         page = max(PAGE.one(update.callback_query.data), 0)
     except ValueError:
         return
-    keyboard = await _enterprise_keyboard(context, page)
+    keyboard = await _enterprise_keyboard(context, page, _step(context))
     await render.edit(update, context, context.t("onboarding.ask_enterprise"), keyboard)
 
 
 async def btn_onboarding_skip(update: Update, context: Context) -> str | int | None:
-    """Skip the current question."""
+    """Skip the question the button was under, if it is still the one being asked."""
+    step, data = _step(context), update.callback_query.data
+    if SKIP_AT.matches(data) and SKIP_AT.one(data) != step:
+        await flows.step_passed(update, context)
+        return None
     await render.answer(update)
-    step = _step(context)
     onboarding = context.services.onboarding
     user_id = update.effective_user.id
     if field_of(step).value == "enterprise":
@@ -146,7 +160,7 @@ async def btn_onboarding_skip(update: Update, context: Context) -> str | int | N
         )
     else:
         next_step = await onboarding.answer(user_id=user_id, step=step, text=None)
-    await render.edit(update, context, context.t("onboarding.skipped"))
+    await render.edit(update, context, context.t(f"onboarding.skipped_{field_of(step).value}"))
     return await ask(update, context, next_step)
 
 
@@ -192,7 +206,7 @@ def _state_handlers() -> list[object]:
     return [
         CallbackQueryHandler(btn_onboarding_pick, pattern=PICK.pattern),
         CallbackQueryHandler(btn_onboarding_page, pattern=PAGE.pattern),
-        CallbackQueryHandler(btn_onboarding_skip, pattern=SKIP.pattern),
+        CallbackQueryHandler(btn_onboarding_skip, pattern=either(SKIP, SKIP_AT)),
         MessageHandler(filters.TEXT & ~filters.COMMAND, msg_onboarding_text),
         MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, msg_onboarding_other),
     ]
@@ -200,7 +214,7 @@ def _state_handlers() -> list[object]:
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """A fresh conversation per application (it keeps per-application state)."""
-    conversation = ConversationHandler(
+    conversation = flows.conversation(
         entry_points=[
             CommandHandler("start", cmd_start, filters=filters.ChatType.PRIVATE),
             CallbackQueryHandler(btn_profile_edit, pattern=profile.EDIT.pattern),
@@ -208,10 +222,9 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         states={state: _state_handlers() for state in STATES},  # type: ignore[misc]
         fallbacks=[CommandHandler("cancel", cmd_cancel)],
         name="onboarding",
-        persistent=True,
-        allow_reentry=True,
+        stop=cmd_cancel,
     )
-    return [conversation]
+    return [conversation, flows.passed(PICK, PAGE, SKIP, SKIP_AT)]
 
 
 COMMANDS = [Command("start", "start.command", in_menu=False), Command("cancel", "cancel.command")]

@@ -97,10 +97,10 @@ async def announce(services: Services, event: EventView, *, created_by: int | No
 
 def _lead(t: Translator, minutes: int) -> str:
     if minutes % 1440 == 0:
-        return t("events.in_days", count=minutes // 1440)
+        return t.plural("events.in_days", minutes // 1440)
     if minutes % 60 == 0:
-        return t("events.in_hours", count=minutes // 60)
-    return t("events.in_minutes", count=minutes)
+        return t.plural("events.in_hours", minutes // 60)
+    return t.plural("events.in_minutes", minutes)
 
 
 async def remind_attendees(services: Services, event: EventView, *, minutes: int) -> int:

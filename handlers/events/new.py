@@ -30,14 +30,15 @@ from bot.services.core import ADMINS
 from bot.services.events.drafts import SKIPPABLE, DraftStep, DraftView, InvalidAnswer, NoDraft
 from bot.services.events.views import InvalidEvent
 from bot.text.timeparse import TimeParseError
-from handlers import keyboards
+from handlers import flows, keyboards
 from handlers.broadcasts import audience
-from handlers.callbacks import Callback
+from handlers.callbacks import Callback, either
 from handlers.commands import Command, menu_buttons
 from handlers.events.cards import announce, card_text
 from handlers.guards import require_role
 
-SKIP = Callback("evd", "skip")
+SKIP = Callback("evd", "skip")  # from before skip buttons named their question
+SKIP_AT = Callback("evd", "skip", str)
 EVERYONE = Callback("evd", "all")
 ENTERPRISE = Callback("evd", "ent", int, int)
 PAGE = Callback("evd", "page", int)
@@ -88,7 +89,8 @@ async def ask(update: Update, context: Context, draft: DraftView, *, page: int =
     if step == DraftStep.AUDIENCE:
         reach = await context.services.broadcasts.audience.count(draft.event.audience)
         chosen = await audience.describe(context, draft.event.audience)
-        text = t("events.new.ask_audience", chosen=chosen, count=reach)
+        people = t.plural("common.count.people", reach)
+        text = t("events.new.ask_audience", chosen=chosen, people=people)
         keyboard = await _audience_keyboard(context, draft.event.audience, page)
         await (render.edit if update.callback_query else render.reply)(
             update, context, text, keyboard
@@ -112,7 +114,9 @@ async def ask(update: Update, context: Context, draft: DraftView, *, page: int =
         await render.reply(update, context, text, keyboard)
         return step.value
     keyboard = (
-        keyboards.single(Button(t("common.skip"), SKIP.build())) if step in SKIPPABLE else None
+        keyboards.single(Button(t("common.skip"), SKIP_AT.build(step.value)))
+        if step in SKIPPABLE
+        else None
     )
     number = list(DraftStep).index(step) + 1
     await render.reply(update, context, t(f"events.new.ask_{step.value}", step=number), keyboard)
@@ -148,18 +152,35 @@ async def msg_event_new_answer(update: Update, context: Context) -> str | None:
 
 
 @require_role(ADMINS)
-async def btn_event_new(update: Update, context: Context) -> str | None:
-    """Skip, the audience picker's buttons, and moving on to the preview."""
+async def btn_event_new_skip(update: Update, context: Context) -> str | None:
+    """Skip the question the button was under, if it is still the one being asked."""
+    data = update.callback_query.data
+    step = SKIP_AT.one(data) if SKIP_AT.matches(data) else None
+    try:
+        draft = await context.services.event_drafts.skip(
+            user_id=update.effective_user.id, step=step
+        )
+    except InvalidAnswer:
+        await flows.step_passed(update, context)
+        return None
+    except NoDraft:
+        await render.answer(update)
+        await render.reply(update, context, context.t("events.new.no_draft"))
+        return ConversationHandler.END  # type: ignore[return-value]
     await render.answer(update)
+    return await ask(update, context, draft)
+
+
+@require_role(ADMINS)
+async def btn_event_new(update: Update, context: Context) -> str | None:
+    """The audience picker's buttons, and moving on to the preview."""
     data, user_id = update.callback_query.data, update.effective_user.id
     drafts = context.services.event_drafts
     page = 0
     try:
-        if SKIP.matches(data):
-            return await ask(update, context, await drafts.skip(user_id=user_id))
         if DONE.matches(data):
-            return await ask(update, context, await drafts.audience_done(user_id=user_id))
-        if EVERYONE.matches(data):
+            draft = await drafts.audience_done(user_id=user_id)
+        elif EVERYONE.matches(data):
             draft = await drafts.everyone(user_id=user_id)
         elif ENTERPRISE.matches(data):
             enterprise_id, page = ENTERPRISE.parse(data)
@@ -173,11 +194,16 @@ async def btn_event_new(update: Update, context: Context) -> str | None:
             draft = await drafts.current(user_id=user_id)
             if draft is None:
                 raise NoDraft(user_id)
+            if draft.step != DraftStep.AUDIENCE:
+                raise InvalidAnswer("buttons")
     except InvalidAnswer:
+        await flows.step_passed(update, context)
         return None
     except NoDraft:
+        await render.answer(update)
         await render.reply(update, context, context.t("events.new.no_draft"))
         return ConversationHandler.END  # type: ignore[return-value]
+    await render.answer(update)
     return await ask(update, context, draft, page=page)
 
 
@@ -196,7 +222,8 @@ async def btn_event_new_publish(update: Update, context: Context) -> str | int |
         return None
     await announce(context.services, event, created_by=user_id)
     reach = await context.services.broadcasts.audience.count(event.audience)
-    await render.edit(update, context, t("events.new.published", title=event.title, count=reach))
+    people = t.plural("common.count.people", reach)
+    await render.edit(update, context, t("events.new.published", title=event.title, people=people))
     return ConversationHandler.END
 
 
@@ -222,23 +249,24 @@ async def restore(services: Services) -> dict[tuple[int, int], object]:
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """The /event_new conversation (persistent)."""
-    picker = "|".join(s.pattern for s in (SKIP, EVERYONE, ENTERPRISE, PAGE, ROLE, DONE))
+    picker = either(EVERYONE, ENTERPRISE, PAGE, ROLE, DONE)
     typed = MessageHandler(filters.TEXT & ~filters.COMMAND & ~menu_buttons(), msg_event_new_answer)
     in_state: list[BaseHandler] = [  # type: ignore[type-arg]
         typed,
+        CallbackQueryHandler(btn_event_new_skip, pattern=either(SKIP, SKIP_AT)),
         CallbackQueryHandler(btn_event_new, pattern=picker),
         CallbackQueryHandler(btn_event_new_publish, pattern=PUBLISH.pattern),
         CallbackQueryHandler(btn_event_new_drop, pattern=DROP.pattern),
     ]
-    conversation = ConversationHandler(
+    conversation = flows.conversation(
         entry_points=[CommandHandler("event_new", cmd_event_new)],
         states={state: list(in_state) for state in STATES},
         fallbacks=[CommandHandler("cancel", cmd_event_new_cancel)],
         name="event_new",
-        persistent=True,
-        allow_reentry=True,
+        stop=cmd_event_new_cancel,
     )
-    return [conversation]
+    passed = flows.passed(SKIP, SKIP_AT, EVERYONE, ENTERPRISE, PAGE, ROLE, DONE, PUBLISH, DROP)
+    return [conversation, passed]
 
 
 COMMANDS = [Command("event_new", "events.new.command", roles=ADMINS)]

@@ -15,6 +15,8 @@ NEXT = Callback("learn", "next", int)
 DONE = Callback("learn", "done", int)
 LESSON_QUIZ = Callback("learn", "quiz", int)
 LATER = Callback("learn", "later", int)
+PART = Callback("learn", "part", int, int)  # lesson, the part to show (2…)
+AGAIN = Callback("learn", "again", int)  # a lesson come back to, read from its first part
 
 QUIZ_START = Callback("quiz", "start", int)
 QUIZ_ANSWER = Callback("quiz", "ans", int, int)

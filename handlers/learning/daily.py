@@ -23,7 +23,7 @@ from bot.services.learning.progress import DAILY_KIND
 from handlers import keyboards
 from handlers.commands import Command
 from handlers.learning.buttons import DAILY, DAILY_OFF, DAILY_SET, PRACTICE_START
-from handlers.learning.learn import send_lesson
+from handlers.learning.lesson import send_lesson
 
 TIMES = (700, 800, 1200, 1800, 2000, 2100)
 
@@ -90,7 +90,7 @@ async def job_lesson_of_day(app: Application, job: JobView) -> None:  # type: ig
     t = context.translator_for(user.locale)
     lesson_id = await services.learning.next_unread(user_id=user_id)
     view = (
-        await services.learning.open(user_id=user_id, lesson_id=lesson_id, locale=t.locale)
+        await services.lessons.open(user_id=user_id, lesson_id=lesson_id, locale=t.locale)
         if lesson_id
         else None
     )
@@ -100,7 +100,7 @@ async def job_lesson_of_day(app: Application, job: JobView) -> None:  # type: ig
     due = await services.practice.due(user_id=user_id)
     if due:
         keyboard = keyboards.single(
-            Button(t("progress.practice_button", due=due), PRACTICE_START.build())
+            Button(t.plural("progress.practice_button", due), PRACTICE_START.build())
         )
         await render.send(context, user_id, t("daily.all_read"), keyboard)
 

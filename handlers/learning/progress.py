@@ -23,17 +23,17 @@ def _board(t: Translator, title: str, rows: tuple[BoardRow, ...]) -> list[str]:
     if not rows:
         lines.append(t("progress.board_empty"))
     for rank, row in enumerate(rows, 1):
-        lines.append(t("progress.board_row", rank=rank, name=row.name, points=row.points))
+        lines.append(t.plural("progress.board_row", row.points, rank=rank, name=row.name))
     return lines
 
 
 def _summary_lines(t: Translator, summary: ProgressSummary) -> list[str]:
     lines = [
         t("progress.title"),
-        t(
+        t.plural(
             "progress.stats",
+            summary.streak,
             points=summary.points,
-            streak=summary.streak,
             done=summary.done,
             total=summary.total,
         ),
@@ -76,7 +76,7 @@ async def progress_page(context: Context, user_id: int) -> tuple[str, InlineKeyb
     text = "\n".join([*_summary_lines(t, summary), "", *_board_lines(t, boards)])
     rows = []
     if due:
-        rows.append([Button(t("progress.practice_button", due=due), PRACTICE_START.build())])
+        rows.append([Button(t.plural("progress.practice_button", due), PRACTICE_START.build())])
     toggle = "progress.show_me" if boards.hidden else "progress.hide_me"
     rows.append([Button(t(toggle), LEADERBOARD.build(0 if boards.hidden else 1))])
     rows.append([Button(t("learn.daily_button"), DAILY.build())])

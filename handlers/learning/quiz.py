@@ -92,7 +92,7 @@ def score_message(t: Translator, score: QuizScore) -> tuple[str, InlineKeyboardM
     """The end of an attempt, with Try again and Back to the course."""
     lines = [t("quiz.score", score=score.score, total=score.total, best=score.best)]
     if score.points:
-        lines.append(t("quiz.points", points=score.points))
+        lines.append(t.plural("quiz.points", score.points))
     if score.score < score.total:
         lines.append(t("quiz.missed_hint"))
     keyboard = render.inline(
@@ -166,7 +166,9 @@ async def btn_quiz_toggle(update: Update, context: Context) -> None:
     """Tick or untick an option of a multiple-choice question."""
     t = context.t
     question_id, mask = QUIZ_TOGGLE.parse(update.callback_query.data)
-    view = await context.services.quizzes.question(question_id=question_id, locale=t.locale)
+    view = await context.services.quizzes.question(
+        user_id=update.effective_user.id, question_id=question_id, locale=t.locale
+    )
     if view is None or not 0 <= mask < 1 << len(view.options):
         await render.answer(update, t("learn.gone"), alert=True)
         return

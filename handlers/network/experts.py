@@ -26,7 +26,7 @@ from bot.render import Button
 from bot.services import Services
 from bot.services.core import EXPERTS
 from bot.services.network.experts import ExpertCard, InvalidProfile, OwnProfile
-from handlers import keyboards
+from handlers import flows, keyboards
 from handlers.callbacks import Callback
 from handlers.commands import Command
 
@@ -291,13 +291,12 @@ RESTORERS = {"expert_edit": restore}
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """Directory search and browsing, the own card's buttons, and the edit conversation."""
-    editing = ConversationHandler(
+    editing = flows.conversation(
         entry_points=[CallbackQueryHandler(btn_expert_edit, pattern=EDIT.pattern)],
         states={EDITING: [MessageHandler(filters.TEXT & ~filters.COMMAND, msg_expert_edit)]},
         fallbacks=[CommandHandler("cancel", cmd_expert_cancel)],
         name="expert_edit",
-        persistent=True,
-        allow_reentry=True,
+        stop=cmd_expert_cancel,
     )
     return [
         editing,

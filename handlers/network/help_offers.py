@@ -45,7 +45,7 @@ def offer_text(t: Translator, request: RequestView, *, admins: bool = False) -> 
     if request.text:
         lines.append(t("network.offer.text", text=request.text))
     if request.media:
-        lines.append(t("network.offer.files", count=len(request.media)))
+        lines.append(t.plural("network.offer.files", len(request.media)))
     if admins:
         lines.append(t("network.offer.to_admins"))
     return "\n".join(lines)

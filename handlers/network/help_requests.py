@@ -25,7 +25,7 @@ from bot.render import Button
 from bot.services import Services
 from bot.services.network.help_drafts import DraftError
 from bot.services.network.help_requests import RequestView
-from handlers import keyboards
+from handlers import flows, keyboards
 from handlers.callbacks import Callback
 from handlers.commands import Command
 from handlers.network import help_offers
@@ -34,9 +34,9 @@ from handlers.network.media import content_of
 
 DONE = Callback("ask", "done")
 STOP = Callback("ask", "stop")
-FIELD = Callback("ask", "field", str)
-HERE = Callback("ask", "here")
-SKIP = Callback("ask", "skip")
+FIELD = Callback("ask", "field", str, int)  # the field, the request it is for
+HERE = Callback("ask", "here", int)  # the request; an older request's buttons act on nothing
+SKIP = Callback("ask", "skip", int)
 STATES = {"describe": "ask_describe", "field": "ask_field", "region": "ask_region"}
 MEDIA = filters.PHOTO | filters.VOICE | filters.Document.ALL
 
@@ -90,7 +90,11 @@ async def msg_ask_describe(update: Update, context: Context) -> None:
     except DraftError as exc:
         await render.reply(update, context, t(f"network.help.error_{exc}"), _describe_keyboard(t))
         return
-    counts = t("network.help.received", chars=len(draft.text or ""), files=len(draft.media))
+    counts = t(
+        "network.help.received",
+        chars=t.plural("common.count.characters", len(draft.text or "")),
+        files=t.plural("common.count.attachments", len(draft.media)),
+    )
     await render.reply(update, context, counts, _describe_keyboard(t))
 
 
@@ -109,9 +113,20 @@ async def btn_ask_done(update: Update, context: Context) -> str | None:
     return await _next_question(update, context, draft)
 
 
-def _field_keyboard(t: Translator) -> InlineKeyboardMarkup:
+async def _current(update: Update, context: Context, request_id: int) -> bool:
+    """Whether the pressed button belongs to the request being written (else: step passed)."""
+    draft = await context.services.network.help_drafts.draft_of(user_id=update.effective_user.id)
+    if draft is not None and draft.id == request_id:
+        return True
+    await flows.step_passed(update, context)
+    return False
+
+
+def _field_keyboard(t: Translator, request_id: int) -> InlineKeyboardMarkup:
     rows = keyboards.grid(
-        list(Speciality), lambda f: Button(t(f"network.field.{f}"), FIELD.build(f.value)), 3
+        list(Speciality),
+        lambda f: Button(t(f"network.field.{f}"), FIELD.build(f.value, request_id)),
+        3,
     )
     return render.inline(rows)
 
@@ -119,27 +134,34 @@ def _field_keyboard(t: Translator) -> InlineKeyboardMarkup:
 async def _next_question(update: Update, context: Context, draft: RequestView) -> str:
     t = context.t
     if draft.step == "field":
-        await render.edit(update, context, t("network.help.pick_field"), _field_keyboard(t))
+        await render.edit(
+            update, context, t("network.help.pick_field"), _field_keyboard(t, draft.id)
+        )
         return STATES["field"]
     await render.edit(update, context, t("network.help.described"))
-    return await _ask_where(update, context)
+    return await _ask_where(update, context, draft.id)
 
 
-async def _ask_where(update: Update, context: Context) -> str:
+async def _ask_where(update: Update, context: Context, request_id: int) -> str:
     t = context.t
     home = await context.services.network.help_drafts.home_region(user_id=update.effective_user.id)
-    row = [Button(t("network.help.here", region=home), HERE.build())] if home else []
-    keyboard = render.inline([[*row, Button(t("common.skip"), SKIP.build())]])
+    here = Button(t("network.help.here", region=home), HERE.build(request_id))
+    keyboard = render.inline(
+        [[*([here] if home else []), Button(t("common.skip"), SKIP.build(request_id))]]
+    )
     await render.reply(update, context, t("network.help.where"), keyboard)
     return STATES["region"]
 
 
 async def btn_ask_field(update: Update, context: Context) -> str | None:
     """Record the field and ask where the requester is."""
+    field, request_id = FIELD.parse(update.callback_query.data)
+    if not await _current(update, context, request_id):
+        return None
     await render.answer(update)
     try:
         draft = await context.services.network.help_drafts.choose_field(
-            user_id=update.effective_user.id, field=FIELD.one(update.callback_query.data)
+            user_id=update.effective_user.id, field=field
         )
     except DraftError:
         return None
@@ -148,13 +170,15 @@ async def btn_ask_field(update: Update, context: Context) -> str | None:
         context,
         context.t("network.help.field_chosen", field=context.t(f"network.field.{draft.field}")),
     )
-    return await _ask_where(update, context)
+    return await _ask_where(update, context, draft.id)
 
 
 async def msg_ask_pick_please(update: Update, context: Context) -> None:
     """Typed text where a field button is expected: show the fields again."""
     t = context.t
-    await render.reply(update, context, t("network.help.pick_field"), _field_keyboard(t))
+    draft = await context.services.network.help_drafts.draft_of(user_id=update.effective_user.id)
+    keyboard = _field_keyboard(t, draft.id if draft else 0)
+    await render.reply(update, context, t("network.help.pick_field"), keyboard)
 
 
 async def msg_ask_region(update: Update, context: Context) -> int | None:
@@ -164,6 +188,8 @@ async def msg_ask_region(update: Update, context: Context) -> int | None:
 
 async def btn_ask_here(update: Update, context: Context) -> int | None:
     """The enterprise's place: submit."""
+    if not await _current(update, context, HERE.one(update.callback_query.data)):
+        return None
     await render.answer(update)
     home = await context.services.network.help_drafts.home_region(user_id=update.effective_user.id)
     return await _submit(update, context, home)
@@ -171,6 +197,8 @@ async def btn_ask_here(update: Update, context: Context) -> int | None:
 
 async def btn_ask_skip(update: Update, context: Context) -> int | None:
     """No place given: submit."""
+    if not await _current(update, context, SKIP.one(update.callback_query.data)):
+        return None
     await render.answer(update)
     return await _submit(update, context, None)
 
@@ -189,7 +217,7 @@ async def _submit(update: Update, context: Context, region: str | None) -> int |
         key = "network.help.sent"
     else:
         key = "network.help.sent_staff" if delivered else "network.help.waiting"
-    await render.reply(update, context, t(key, number=offered.request.id, count=delivered))
+    await render.reply(update, context, t.plural(key, delivered, number=offered.request.id))
     return ConversationHandler.END
 
 
@@ -219,7 +247,7 @@ ON_START = [help_offers.register_jobs]
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """The request conversation, then the answers to offers."""
-    conversation = ConversationHandler(
+    conversation = flows.conversation(
         entry_points=[
             CommandHandler("ask", cmd_ask),
             CommandHandler("rural", cmd_rural),
@@ -245,7 +273,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
             CallbackQueryHandler(btn_ask_stop, pattern=STOP.pattern),
         ],
         name="asks",
-        persistent=True,
-        allow_reentry=True,
+        stop=cmd_ask_cancel,
     )
-    return [conversation, *help_offers.handlers()]
+    return [conversation, flows.passed(DONE, STOP, FIELD, HERE, SKIP), *help_offers.handlers()]

@@ -30,6 +30,7 @@ from bot.render import Button
 from bot.services import Services
 from bot.services.core import EXPERTS, JobView, qr
 from bot.services.network.pairings import CADENCES, REMIND_KIND, PairError, PairView
+from handlers import flows
 from handlers.callbacks import Callback
 from handlers.commands import Command
 
@@ -45,11 +46,11 @@ STATES = {
 
 
 def _pair_line(t: Translator, pair: PairView) -> str:
-    return t(
+    return t.plural(
         "network.pair.line",
+        pair.cadence_days,
         enterprise=pair.enterprise or "—",
         expert=pair.expert,
-        days=pair.cadence_days,
         goals=pair.goals or "—",
         joined=t("network.pair.joined") if pair.joined else t("network.pair.waiting"),
     )
@@ -226,7 +227,8 @@ async def msg_pair_checkin(update: Update, context: Context) -> int | None:
     except PairError:
         await render.reply(update, context, t("network.pair.bad_note"))
         return None
-    await render.reply(update, context, t("network.pair.checked_in"))
+    enterprise = notice.pair.enterprise or ""
+    await render.reply(update, context, t("network.pair.checked_in", enterprise=enterprise))
     for recipient in notice.recipients:
         other = context.translator_for(recipient.locale)
         text = other(
@@ -295,7 +297,7 @@ ON_START = [register_jobs]
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """Setting up a pair and checking in (one conversation), /pairs and history."""
     text = filters.TEXT & ~filters.COMMAND
-    conversation = ConversationHandler(
+    conversation = flows.conversation(
         entry_points=[
             CommandHandler("newpair", cmd_newpair),
             CallbackQueryHandler(btn_pair_checkin, pattern=CHECKIN.pattern),
@@ -308,8 +310,7 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         },
         fallbacks=[CommandHandler("cancel", cmd_pair_cancel)],
         name="pairings",
-        persistent=True,
-        allow_reentry=True,
+        stop=cmd_pair_cancel,
     )
     return [
         conversation,

@@ -56,7 +56,7 @@ async def _registry(context: Context, page: int) -> tuple[str, InlineKeyboardMar
         return t("network.studio.none"), render.inline([])
     lines = [t("network.studio.title", total=total)]
     lines += [
-        t("network.studio.line", name=s.name, enterprise=s.enterprise or "—", count=len(s.members))
+        t.plural("network.studio.line", len(s.members), name=s.name, enterprise=s.enterprise or "—")
         for s in studios
     ]
     rows = keyboards.grid(studios, lambda s: Button(s.name, OPEN.build(s.id)))

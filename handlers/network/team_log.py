@@ -22,6 +22,7 @@ from bot.models.network import ActivityKind
 from bot.render import Button
 from bot.services import Services
 from bot.services.network.teams import ActivityView, TeamError
+from handlers import flows
 from handlers.callbacks import Callback
 
 LOG = Callback("team", "log", int)
@@ -112,7 +113,9 @@ async def msg_team_note(update: Update, context: Context) -> None:
         await render.reply(update, context, t(f"network.team.error_{exc}"), _note_keyboard(t))
         return
     received = t(
-        "network.team.received", chars=len(activity.note or ""), photos=len(activity.photos)
+        "network.team.received",
+        chars=t.plural("common.count.characters", len(activity.note or "")),
+        photos=t.plural("common.count.photos", len(activity.photos)),
     )
     await render.reply(update, context, received, _note_keyboard(t))
 
@@ -152,7 +155,7 @@ async def restore(services: Services) -> dict[tuple[int, int], object]:
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """The kind buttons, and the conversation from the enterprise to the saved note."""
-    conversation = ConversationHandler(
+    conversation = flows.conversation(
         entry_points=[
             CallbackQueryHandler(btn_team_kind, pattern=KIND.pattern),
             CallbackQueryHandler(btn_team_place, pattern=PLACE.pattern),
@@ -168,7 +171,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
             CallbackQueryHandler(btn_team_drop, pattern=DROP.pattern),
         ],
         name="team_note",
-        persistent=True,
-        allow_reentry=True,
+        stop=cmd_team_cancel,
     )
     return [conversation, CallbackQueryHandler(btn_team_log, pattern=LOG.pattern)]

@@ -51,7 +51,8 @@ def _activity_line(t: Translator, activity: ActivityView, zone: ZoneInfo) -> str
 
 def _record_text(context: Context, record: TeamRecord) -> str:
     t, team = context.t, record.team
-    counts = t("network.team.counts", **{kind: record.counts[kind] for kind in ActivityKind})
+    said = {k: t.plural(f"network.team.count_{k}", record.counts[k]) for k in ActivityKind}
+    counts = t("network.team.counts", **said)
     lines: list[str] = [
         t("network.team.title", name=team.name),
         t("network.team.members", names="、".join(team.members) or "—"),

@@ -96,7 +96,7 @@ async def btn_browse_support(update: Update, context: Context) -> None:
         await render.answer(update, t("proposals.gone"), alert=True)
         return
     key = "proposals.browse.thanks" if done.added else "proposals.browse.already"
-    await render.answer(update, plain(t(key, count=done.count)))
+    await render.answer(update, plain(t.plural(key, done.count)))
     view = await context.services.proposals.card(proposal_id=proposal_id, viewer_id=user_id)
     text = card(t, view, context.services.settings.zone, with_history=False)
     await render.edit(update, context, text, _keyboard(context, view))
@@ -109,7 +109,7 @@ async def btn_browse_stars(update: Update, context: Context) -> None:
     board = await context.services.proposal_peers.stars(user_id=update.effective_user.id)
     lines = [t("proposals.stars.title")]
     lines += [
-        t("proposals.stars.line", rank=n, name=row.name, points=row.points)
+        t.plural("proposals.stars.line", row.points, rank=n, name=row.name)
         for n, row in enumerate(board, 1)
     ]
     if not board:

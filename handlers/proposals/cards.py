@@ -45,9 +45,9 @@ def preview(t: Translator, draft: DraftView) -> Html:
     none = t("proposals.card.none")
     media = t(
         "proposals.preview.media",
-        photos=draft.photos,
-        voices=draft.voices,
-        documents=len(draft.documents),
+        photos=t.plural("common.count.photos", draft.photos),
+        voices=t.plural("common.count.voice_notes", draft.voices),
+        documents=t.plural("common.count.files", len(draft.documents)),
     )
     anonymous = t(ANONYMITY[bool(draft.anonymous)])
     return _join(
@@ -84,12 +84,12 @@ def scores(t: Translator, value: Scores) -> str:
     def shown(number: float | None) -> str:
         return f"{number:.1f}" if number is not None else "–"
 
-    return t(
+    return t.plural(
         "proposals.card.scores",
+        value.reviewers,
         feasibility=shown(value.feasibility),
         benefit=shown(value.benefit),
         novelty=shown(value.novelty),
-        reviewers=value.reviewers,
     )
 
 

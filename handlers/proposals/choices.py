@@ -1,7 +1,8 @@
 """Buttons while writing a proposal: choices, skipping, editing from the preview, submitting.
 
-Each returns the step the draft is now on; a button left over from an earlier question is
-answered as outdated and the current question is asked again.
+Each returns the step the draft is now on. A button left over from a question already answered
+is answered with a short note and its buttons are taken away; the current question stays the
+latest message. A choice that no longer exists (a removed studio) asks the question again.
 """
 
 from __future__ import annotations
@@ -18,7 +19,16 @@ from bot.services.proposals.answers import InvalidAnswer
 from bot.services.proposals.rules import DailyLimit, ProposalNotFound
 from bot.services.proposals.steps import DraftStep, DraftView
 from handlers import keyboards
-from handlers.proposals.buttons import ANONYMOUS, BENEFIT, EDIT, STUDIO, SUBMIT, SUPPORT_INSTEAD
+from handlers.flows import step_passed
+from handlers.proposals.buttons import (
+    ANONYMOUS,
+    BENEFIT,
+    EDIT,
+    SKIP_AT,
+    STUDIO,
+    SUBMIT,
+    SUPPORT_INSTEAD,
+)
 from handlers.proposals.cards import preview
 from handlers.proposals.notify import tell
 from handlers.proposals.steps import END, ask, lost, refuse
@@ -27,18 +37,29 @@ Change = Callable[[int, str], Awaitable[DraftView]]
 
 
 async def _choose(update: Update, context: Context, change: Change) -> str | int | None:
-    """Apply a button's choice; a button of another question is outdated: ask the current one."""
-    await render.answer(update)
+    """Apply a button's choice; the answered question's buttons go, the next question follows."""
     user_id = update.effective_user.id
     try:
         draft = await change(user_id, update.callback_query.data or "")
-    except (InvalidAnswer, ValueError):
-        await render.reply(update, context, context.t("proposals.invalid.stale"))
-        current = await context.services.proposal_drafts.current(user_id=user_id)
-        return await ask(update, context, current) if current else END
+    except InvalidAnswer as error:
+        if error.reason == "passed":
+            await step_passed(update, context)
+            return None
+        return await _ask_again(update, context)
+    except ValueError:
+        return await _ask_again(update, context)
     except ProposalNotFound:
         return await lost(update, context)
+    await render.answer(update)
     return await ask(update, context, draft)
+
+
+async def _ask_again(update: Update, context: Context) -> str | int:
+    """The choice is no longer offered: say so and ask the current question again."""
+    await render.answer(update)
+    await render.reply(update, context, context.t("proposals.invalid.stale"))
+    current = await context.services.proposal_drafts.current(user_id=update.effective_user.id)
+    return await ask(update, context, current) if current else END
 
 
 async def btn_idea_benefit(update: Update, context: Context) -> str | int | None:
@@ -56,7 +77,13 @@ async def btn_idea_benefit(update: Update, context: Context) -> str | int | None
 async def btn_idea_skip(update: Update, context: Context) -> str | int | None:
     """Skip an optional question, or finish adding photos."""
     drafts = context.services.proposal_drafts
-    return await _choose(update, context, lambda user_id, _: drafts.skip(user_id=user_id))
+    return await _choose(
+        update,
+        context,
+        lambda user_id, data: drafts.skip(
+            user_id=user_id, step=SKIP_AT.one(data) if SKIP_AT.matches(data) else None
+        ),
+    )
 
 
 async def btn_idea_studio(update: Update, context: Context) -> str | int | None:
@@ -113,7 +140,7 @@ async def btn_idea_support_instead(update: Update, context: Context) -> int:
         return END
     await context.services.proposal_drafts.discard(user_id=user_id)
     await render.edit(
-        update, context, context.t("proposals.similar.supported", count=supported.count)
+        update, context, context.t.plural("proposals.similar.supported", supported.count)
     )
     return END
 
@@ -131,7 +158,7 @@ async def btn_idea_submit(update: Update, context: Context) -> str | int | None:
         await refuse(update, context, error)
         return None
     except DailyLimit as limit:
-        await render.reply(update, context, context.t("proposals.limit", limit=limit.limit))
+        await render.reply(update, context, context.t.plural("proposals.limit", limit.limit))
         return None
     await render.edit(update, context, preview(context.t, draft))
     await render.reply(

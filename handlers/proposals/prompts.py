@@ -1,7 +1,8 @@
 """Typed answers about a proposal: the reply to "needs info", a reviewer's reason, a comment.
 
 Pressing the button stores what the next message will be (see ``ProposalPromptService``), so
-the answer lands in the right place even after a restart.
+the answer lands in the right place even after a restart. Accepting is confirmed the same way:
+the reviewer types a comment for the author, or presses "accept without comment".
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from telegram.ext import (
 
 from bot import render
 from bot.context import Context
-from bot.models.proposals import MediaKind
+from bot.models.proposals import MediaKind, ProposalStatus
 from bot.render import Button
 from bot.services.core import PermissionDenied
 from bot.services.proposals.answers import InvalidAnswer
@@ -26,17 +27,30 @@ from bot.services.proposals.rules import (
     CommentRequired,
     Conflict,
     IllegalTransition,
+    Moved,
     NewMedia,
+    OwnProposal,
     ProposalNotFound,
 )
 from handlers.callbacks import Callback
-from handlers.proposals.buttons import COMMENT, NEEDS_INFO, PROMPT_CANCEL, REJECT, REPLY
+from handlers.proposals.buttons import (
+    ACCEPT,
+    ACCEPT_NOW,
+    COMMENT,
+    NEEDS_INFO,
+    PROMPT_CANCEL,
+    REJECT,
+    REPLY,
+)
 from handlers.proposals.cards import plain, status
 from handlers.proposals.notify import announce, tell
+from handlers.proposals.review import show_queue
+from handlers.proposals.review_access import pressed
 
 END = ConversationHandler.END
 MEDIA = filters.PHOTO | filters.VOICE | filters.Document.ALL
 STARTS: dict[PromptKind, Callback] = {
+    PromptKind.ACCEPT: ACCEPT,
     PromptKind.REJECT: REJECT,
     PromptKind.NEEDS_INFO: NEEDS_INFO,
     PromptKind.REPLY: REPLY,
@@ -63,14 +77,58 @@ async def _start(update: Update, context: Context, kind: PromptKind) -> str | No
         await render.answer(update, t("proposals.gone"), alert=True)
         return None
     await render.answer(update)
-    cancel = render.inline([[Button(plain(t("common.cancel")), PROMPT_CANCEL.build())]])
+    row = [Button(plain(t("common.cancel")), PROMPT_CANCEL.build())]
+    if kind == PromptKind.ACCEPT:
+        accept = Button(plain(t("proposals.review.accept_now")), ACCEPT_NOW.build(proposal_id))
+        row.insert(0, accept)
     await render.reply(
         update,
         context,
         t(f"proposals.prompt.{kind.value}", number=about.number, title=about.title),
-        cancel,
+        render.inline([row]),
     )
     return kind.state
+
+
+async def btn_review_accept(update: Update, context: Context) -> str | None:
+    """Ask the reviewer to confirm, with a comment for the author or without one."""
+    return await _start(update, context, PromptKind.ACCEPT)
+
+
+async def _accepted(update: Update, context: Context, moved: Moved, *, edit: bool) -> None:
+    """Say it is done, tell the author and supporters, and show the next proposal waiting."""
+    text = context.t("proposals.review.done_accepted", number=moved.number, title=moved.title)
+    await (render.edit if edit else render.reply)(update, context, text)
+    await announce(context, moved)
+    await show_queue(update, context)
+
+
+async def btn_review_accept_now(update: Update, context: Context) -> int | None:
+    """Accept without a comment (the confirmation's button); the author hears of it."""
+    args = await pressed(update, context, ACCEPT_NOW)
+    if not args:
+        return None
+    t, user_id = context.t, update.effective_user.id
+    await context.services.proposal_prompts.clear(user_id=user_id)
+    try:
+        moved = await context.services.proposals.move(
+            proposal_id=args[0], actor_id=user_id, to=ProposalStatus.ACCEPTED
+        )
+    except (Conflict, IllegalTransition) as error:
+        now = error.status if isinstance(error, Conflict) else error.current
+        await render.edit(update, context, t("proposals.already", status=status(t, now)))
+        return END
+    except OwnProposal:
+        await render.edit(update, context, t("proposals.review.own"))
+        return END
+    except PermissionDenied:
+        await render.edit(update, context, t("errors.not_allowed"))
+        return END
+    except ProposalNotFound:
+        await render.edit(update, context, t("proposals.gone"))
+        return END
+    await _accepted(update, context, moved, edit=True)
+    return END
 
 
 async def btn_review_reject(update: Update, context: Context) -> str | None:
@@ -118,6 +176,12 @@ async def _deliver(
             )
         await render.reply(update, context, t("proposals.comment.saved", number=done.number))
         return
+    if kind == PromptKind.ACCEPT:
+        moved = await services.proposals.move(
+            proposal_id=proposal_id, actor_id=user_id, to=TARGET[kind], comment=text
+        )
+        await _accepted(update, context, moved, edit=False)
+        return
     if kind == PromptKind.REPLY:
         moved = await services.proposals.reply(
             proposal_id=proposal_id, user_id=user_id, text=text, media=media
@@ -145,7 +209,7 @@ async def _answer(
     except (InvalidAnswer, CommentRequired) as error:
         reason = error.reason if isinstance(error, InvalidAnswer) else "empty"
         await render.reply(
-            update, context, t(f"proposals.invalid.{reason}", limit=getattr(error, "limit", 0))
+            update, context, t.plural(f"proposals.invalid.{reason}", getattr(error, "limit", 0))
         )
         return None
     except (Conflict, IllegalTransition) as error:
@@ -199,8 +263,10 @@ async def btn_prompt_cancel(update: Update, context: Context) -> int:
 
 
 def entry_points() -> list[BaseHandler]:  # type: ignore[type-arg]
-    """Buttons that start a typed answer: on review cards, notifications and browsed cards."""
+    """Buttons that start a typed answer, and "accept without comment", which ends one."""
     return [
+        CallbackQueryHandler(btn_review_accept, pattern=ACCEPT.pattern),
+        CallbackQueryHandler(btn_review_accept_now, pattern=ACCEPT_NOW.pattern),
         CallbackQueryHandler(btn_review_reject, pattern=REJECT.pattern),
         CallbackQueryHandler(btn_review_needs_info, pattern=NEEDS_INFO.pattern),
         CallbackQueryHandler(btn_idea_reply, pattern=REPLY.pattern),

@@ -1,8 +1,12 @@
 """/review: model workers, craftsmen, reviewers and studio leaders answer proposals, oldest first.
 
-Every button checks the presser's roles again on the server (a forged ``rev:acc:42`` from a
-worker is refused and changes nothing). Reject and "needs info" ask for a reason first; that
-typed answer is handled by ``ideas_prompts`` inside the ideas conversation.
+Showing a card is not a decision: it changes nothing and tells nobody. Every button checks the
+presser's roles again on the server (a forged ``rev:acc:42`` from a worker is refused and
+changes nothing). Moving through the queue (⏭, a filter, the other list) turns the card
+pressed on into the next one, so only one card's buttons are live; the next proposal's photos
+and files are then a button away rather than sent above an older card. Accept asks for a
+confirmation and an optional comment, reject and "needs info" for a reason; those typed
+answers are handled by ``prompts`` inside the ideas conversation.
 """
 
 from __future__ import annotations
@@ -14,12 +18,13 @@ from bot import render
 from bot.context import Context
 from bot.models.proposals import BenefitCategory, ProposalStatus
 from bot.render import Button
-from bot.services.core import REVIEWERS
+from bot.services.core import REVIEWERS, PermissionDenied
 from bot.services.proposals.reviews import QueueFilter, QueueItem
 from bot.services.proposals.rules import (
     Conflict,
     IllegalTransition,
     OwnProposal,
+    ProposalError,
     ProposalNotFound,
 )
 from handlers.commands import Command
@@ -29,6 +34,7 @@ from handlers.proposals.buttons import (
     ASSIGN_TO,
     FILTER,
     IMPLEMENTED,
+    MEDIA,
     NEEDS_INFO,
     QUEUE,
     REJECT,
@@ -56,8 +62,22 @@ def _where(mode: str, category: str, enterprise: int, studio: int) -> QueueFilte
     )
 
 
+def _media_row(context: Context, item: QueueItem) -> list[list[Button]]:
+    """A button that sends the proposal's photos and files, when it has any."""
+    view = item.card
+    count = len(view.photos) + len(view.voices) + len(view.documents) if view else 0
+    if not view or not count:
+        return []
+    return [[Button(plain(context.t("proposals.review.media", count=count)), MEDIA.build(view.id))]]
+
+
 def _card_keyboard(
-    context: Context, item: QueueItem, mode: str, filters: tuple[str, int, int]
+    context: Context,
+    item: QueueItem,
+    mode: str,
+    filters: tuple[str, int, int],
+    *,
+    media: bool = False,
 ) -> InlineKeyboardMarkup:
     t, pid = context.t, item.card.id if item.card else 0
 
@@ -66,15 +86,18 @@ def _card_keyboard(
 
     following = Button(label("next"), QUEUE.build(mode, *filters, item.position + 1))
     score = Button(label("score"), SCORE_START.build(pid))
+    extra = _media_row(context, item) if media else []
     if mode == ACCEPTED:
         return render.inline(
             [
+                *extra,
                 [Button(label("implemented"), IMPLEMENTED.build(pid)), score],
                 [following, Button(label("to_pending"), QUEUE.build(PENDING, ANY, 0, 0, 0))],
             ]
         )
     return render.inline(
         [
+            *extra,
             [
                 Button(label("accept"), ACCEPT.build(pid)),
                 Button(label("reject"), REJECT.build(pid)),
@@ -100,16 +123,20 @@ async def show_queue(
     enterprise: int = 0,
     studio: int = 0,
     position: int = 0,
+    *,
+    in_place: bool = False,
 ) -> None:
-    """Show the proposal at ``position`` of the (filtered) queue, photos and voice first."""
+    """Show the proposal at ``position`` of the (filtered) queue, photos and voice first.
+
+    ``in_place`` replaces the message pressed on (its media are offered by a button instead).
+    """
     t, chat_id = context.t, update.effective_chat.id
+    show = render.edit if in_place else render.reply
     item = await context.services.proposal_reviews.queue(
         user_id=update.effective_user.id,
         where=_where(mode, category, enterprise, studio),
         position=position,
     )
-    if item.opened:
-        await announce(context, item.opened)
     if item.card is None:
         toggle = QUEUE.build(ACCEPTED if mode == PENDING else PENDING, ANY, 0, 0, 0)
         keyboard = render.inline(
@@ -125,14 +152,14 @@ async def show_queue(
                 ]
             ]
         )
-        await render.reply(update, context, t(f"proposals.review.empty_{mode}"), keyboard)
+        await show(update, context, t(f"proposals.review.empty_{mode}"), keyboard)
         return
-    await send_media(context, chat_id, item.card)
+    if not in_place:
+        await send_media(context, chat_id, item.card)
     head = t(f"proposals.review.position_{mode}", position=item.position + 1, total=item.total)
     text = f"{head}\n\n{card(t, item.card, context.services.settings.zone, with_scores=True)}"
-    await render.reply(
-        update, context, text, _card_keyboard(context, item, mode, (category, enterprise, studio))
-    )
+    where = (category, enterprise, studio)
+    await show(update, context, text, _card_keyboard(context, item, mode, where, media=in_place))
 
 
 async def cmd_review(update: Update, context: Context) -> None:
@@ -142,17 +169,36 @@ async def cmd_review(update: Update, context: Context) -> None:
 
 
 async def btn_review_queue(update: Update, context: Context) -> None:
-    """Next card, another filter, or the other list."""
+    """Next card, another filter, or the other list: the card pressed on becomes it."""
     args = await pressed(update, context, QUEUE)
     if args:
-        await show_queue(update, context, *args)
+        await show_queue(update, context, *args, in_place=True)
 
 
-async def _decide(update: Update, context: Context, proposal_id: int, to: ProposalStatus) -> None:
-    t = context.t
+async def btn_review_media(update: Update, context: Context) -> None:
+    """Send the photos, voice notes and files of the proposal on the card."""
+    args = await pressed(update, context, MEDIA)
+    if not args:
+        return
+    try:
+        view = await context.services.proposal_reviews.card(
+            user_id=update.effective_user.id, proposal_id=args[0]
+        )
+    except (ProposalError, PermissionDenied):
+        await render.reply(update, context, context.t("proposals.gone"))
+        return
+    await send_media(context, update.effective_chat.id, view)
+
+
+async def btn_review_implemented(update: Update, context: Context) -> None:
+    """Mark an accepted proposal as put into practice (the author and supporters hear of it)."""
+    args = await pressed(update, context, IMPLEMENTED)
+    if not args:
+        return
+    t, to = context.t, ProposalStatus.IMPLEMENTED
     try:
         moved = await context.services.proposals.move(
-            proposal_id=proposal_id, actor_id=update.effective_user.id, to=to
+            proposal_id=args[0], actor_id=update.effective_user.id, to=to
         )
     except (Conflict, IllegalTransition) as error:
         now = error.status if isinstance(error, Conflict) else error.current
@@ -170,33 +216,19 @@ async def _decide(update: Update, context: Context, proposal_id: int, to: Propos
         t(f"proposals.review.done_{to.value}", number=moved.number, title=moved.title),
     )
     await announce(context, moved)
-    await show_queue(update, context, ACCEPTED if to == ProposalStatus.IMPLEMENTED else PENDING)
-
-
-async def btn_review_accept(update: Update, context: Context) -> None:
-    """Accept the proposal (the author and its supporters hear of it)."""
-    args = await pressed(update, context, ACCEPT)
-    if args:
-        await _decide(update, context, args[0], ProposalStatus.ACCEPTED)
-
-
-async def btn_review_implemented(update: Update, context: Context) -> None:
-    """Mark an accepted proposal as put into practice."""
-    args = await pressed(update, context, IMPLEMENTED)
-    if args:
-        await _decide(update, context, args[0], ProposalStatus.IMPLEMENTED)
+    await show_queue(update, context, ACCEPTED)
 
 
 COMMANDS = [Command("review", "proposals.command.review", roles=REVIEWERS)]
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    """/review and its card buttons (reject and needs-info start prompts in ideas.py)."""
+    """/review and its card buttons (accept, reject and needs-info start prompts in write.py)."""
     return [
         CommandHandler("review", cmd_review),
         CallbackQueryHandler(btn_review_queue, pattern=QUEUE.pattern),
+        CallbackQueryHandler(btn_review_media, pattern=MEDIA.pattern),
         CallbackQueryHandler(btn_review_filter, pattern=FILTER.pattern),
-        CallbackQueryHandler(btn_review_accept, pattern=ACCEPT.pattern),
         CallbackQueryHandler(btn_review_implemented, pattern=IMPLEMENTED.pattern),
         CallbackQueryHandler(btn_review_assign, pattern=ASSIGN.pattern),
         CallbackQueryHandler(btn_review_assign_to, pattern=ASSIGN_TO.pattern),

@@ -20,7 +20,7 @@ NEXT_CRITERION = {"f": "b", "b": "n"}
 
 
 async def btn_review_filter(update: Update, context: Context) -> None:
-    """Offer filters: by benefit category, enterprise or studio."""
+    """Offer filters (benefit category, enterprise or studio) in place of the card."""
     args = await pressed(update, context, FILTER)
     if not args:
         return
@@ -47,7 +47,7 @@ async def btn_review_filter(update: Update, context: Context) -> None:
             ]
         ]
     rows.append([Button(plain(t("proposals.review.all")), QUEUE.build(mode, ANY, 0, 0, 0))])
-    await render.reply(update, context, t("proposals.review.filter_title"), render.inline(rows))
+    await render.edit(update, context, t("proposals.review.filter_title"), render.inline(rows))
 
 
 async def btn_review_assign(update: Update, context: Context) -> None:

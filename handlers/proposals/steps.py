@@ -11,6 +11,7 @@ from telegram.ext import ConversationHandler
 
 from bot import render
 from bot.context import Context
+from bot.i18n import Html
 from bot.models.proposals import BenefitCategory, MediaKind
 from bot.render import Button
 from bot.services.proposals.answers import MAX_PHOTOS, InvalidAnswer
@@ -23,7 +24,7 @@ from handlers.proposals.buttons import (
     DISCARD,
     EDIT,
     GO_ON,
-    SKIP,
+    SKIP_AT,
     STUDIO,
     SUBMIT,
     SUPPORT_INSTEAD,
@@ -39,7 +40,7 @@ EDITABLE = (
 
 async def _keyboard(context: Context, draft: DraftView) -> InlineKeyboardMarkup | None:
     t, step = context.t, draft.question
-    skip = Button(plain(t("common.skip")), SKIP.build())
+    skip = Button(plain(t("common.skip")), SKIP_AT.build(draft.step))
     if step == DraftStep.BENEFIT:
         categories = keyboards.grid(
             list(BenefitCategory),
@@ -52,7 +53,7 @@ async def _keyboard(context: Context, draft: DraftView) -> InlineKeyboardMarkup 
                 [
                     Button(
                         plain(t("proposals.photos.done", count=draft.photos, max=MAX_PHOTOS)),
-                        SKIP.build(),
+                        SKIP_AT.build(draft.step),
                     )
                 ]
             ]
@@ -91,13 +92,35 @@ def _preview_keyboard(context: Context, draft: DraftView) -> InlineKeyboardMarku
     return render.inline([*edits, final])
 
 
-async def ask(update: Update, context: Context, draft: DraftView, *, intro: str = "") -> str:
-    """Ask the draft's current question (or show the preview); the step is the new state."""
+def keycap(number: int) -> str:
+    """A question's number as people see it: 1️⃣ … 9️⃣, 🔟, then plain digits."""
+    if 1 <= number <= 9:
+        return f"{number}\ufe0f\u20e3"
+    return "🔟" if number == 10 else f"{number}."
+
+
+def intro(context: Context, steps: tuple[DraftStep, ...], place: str | None = None) -> str:
+    """What /idea says first: how many questions there are and what they ask, in their order."""
     t = context.t
+    names = t("proposals.step.separator").join(t(f"proposals.step.{s.value}") for s in steps)
+    text = t("proposals.intro", count=len(steps), steps=Html(names))
+    return f"{text}\n{t('proposals.card.place', place=place)}" if place else text
+
+
+async def ask(update: Update, context: Context, draft: DraftView, *, intro: str = "") -> str:
+    """Ask the draft's current question (or show the preview); the step is the new state.
+
+    A question carries its number among the questions this draft asks, as the intro counted
+    them: a question not asked (no studios, a voice note for problem and solution) leaves no gap.
+    """
+    t = context.t
+    question: str
     if draft.question == DraftStep.PREVIEW:
         question = preview(t, draft)
     else:
         question = t(f"proposals.ask.{draft.question.value}", max=MAX_PHOTOS)
+        if draft.number is not None:
+            question = f"{keycap(draft.number)} {question}"
     text = f"{intro}\n\n{question}" if intro else question
     await render.reply(update, context, text, await _keyboard(context, draft))
     return draft.step
@@ -106,7 +129,7 @@ async def ask(update: Update, context: Context, draft: DraftView, *, intro: str 
 async def refuse(update: Update, context: Context, error: InvalidAnswer) -> None:
     """Explain why an answer was refused and ask the same question again."""
     await render.reply(
-        update, context, context.t(f"proposals.invalid.{error.reason}", limit=error.limit)
+        update, context, context.t.plural(f"proposals.invalid.{error.reason}", error.limit)
     )
     draft = await context.services.proposal_drafts.current(user_id=update.effective_user.id)
     if draft is not None:
@@ -214,4 +237,6 @@ async def msg_idea_other(update: Update, context: Context) -> None:
         DraftStep.BENEFIT_TEXT,
     ):
         reason = "text_expected"
+    elif draft is not None and draft.question == DraftStep.BENEFIT:
+        reason = "benefit_expected"
     await refuse(update, context, InvalidAnswer(reason))

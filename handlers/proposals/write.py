@@ -12,7 +12,6 @@ from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
-    ConversationHandler,
     MessageHandler,
     filters,
 )
@@ -25,8 +24,8 @@ from bot.services.proposals.prompts import STATES as PROMPT_STATES
 from bot.services.proposals.rules import DailyLimit, ProposalNotFound
 from bot.services.proposals.steps import STATES as DRAFT_STATES
 from bot.services.proposals.steps import DraftView
-from handlers import deeplinks, keyboards
-from handlers.callbacks import Callback
+from handlers import deeplinks, flows, keyboards
+from handlers.callbacks import Callback, either
 from handlers.commands import Command, MenuButton, menu_buttons
 from handlers.proposals import choices, prompts, steps
 from handlers.proposals.buttons import (
@@ -40,12 +39,13 @@ from handlers.proposals.buttons import (
     NEW,
     NEW_AT,
     SKIP,
+    SKIP_AT,
     STUDIO,
     SUBMIT,
     SUPPORT_INSTEAD,
 )
 from handlers.proposals.cards import plain
-from handlers.proposals.steps import END, ask, lost
+from handlers.proposals.steps import END, ask, intro, lost
 
 PREFIX = "idea_"
 PLACE_MAX = 48
@@ -62,9 +62,7 @@ def _place_in(scheme: Callback, data: str | None) -> str | None:
 
 
 def _intro(context: Context, draft: DraftView) -> str:
-    t = context.t
-    intro = t("proposals.intro")
-    return f"{intro}\n{t('proposals.card.place', place=draft.place)}" if draft.place else intro
+    return intro(context, draft.questions, draft.place)
 
 
 async def _offer(update: Update, context: Context, draft: DraftView, place: str | None) -> int:
@@ -97,7 +95,7 @@ async def _begin(update: Update, context: Context, place: str | None) -> str | i
         else:
             draft = await drafts.resume(user_id=user_id, place=place)
     except DailyLimit as limit:
-        await render.reply(update, context, context.t("proposals.limit", limit=limit.limit))
+        await render.reply(update, context, context.t.plural("proposals.limit", limit.limit))
         return END
     return await ask(update, context, draft, intro=_intro(context, draft))
 
@@ -118,9 +116,11 @@ async def deep_idea(update: Update, context: Context, place: str) -> None:
     button = Button(
         plain(context.t("proposals.offer.start")), NEW_AT.build(place) if place else NEW.build()
     )
-    text = (
-        context.t("proposals.offer.place", place=place) if place else context.t("proposals.intro")
-    )
+    text: str
+    if place:
+        text = context.t("proposals.offer.place", place=place)
+    else:
+        text = intro(context, await context.services.proposal_drafts.questions())
     await render.reply(update, context, text, render.inline([[button]]))
 
 
@@ -146,17 +146,19 @@ async def btn_idea_new(update: Update, context: Context) -> str | int:
             user_id=update.effective_user.id, place=place
         )
     except DailyLimit as limit:
-        await render.reply(update, context, context.t("proposals.limit", limit=limit.limit))
+        await render.reply(update, context, context.t.plural("proposals.limit", limit.limit))
         return END
     return await ask(update, context, draft, intro=_intro(context, draft))
 
 
 async def cmd_cancel(update: Update, context: Context) -> int:
-    """Stop here: a draft is kept for /idea, an owed answer is forgotten."""
+    """Stop here: a draft is kept for /idea, an owed answer is dropped (and nothing decided)."""
     user_id = update.effective_user.id
-    await context.services.proposal_prompts.clear(user_id=user_id)
+    owed = await context.services.proposal_prompts.clear(user_id=user_id)
     kept = await context.services.proposal_drafts.pause(user_id=user_id)
     key = "proposals.cancelled_kept" if kept else "proposals.cancelled"
+    if owed:
+        key = "proposals.prompt.dropped"
     await render.reply(update, context, context.t(key), keyboards.main_menu(context.t))
     return END
 
@@ -173,7 +175,7 @@ async def restore(services: Services) -> dict[tuple[int, int], object]:
 def _draft_handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [
         CallbackQueryHandler(choices.btn_idea_benefit, pattern=BENEFIT.pattern),
-        CallbackQueryHandler(choices.btn_idea_skip, pattern=SKIP.pattern),
+        CallbackQueryHandler(choices.btn_idea_skip, pattern=either(SKIP, SKIP_AT)),
         CallbackQueryHandler(choices.btn_idea_studio, pattern=STUDIO.pattern),
         CallbackQueryHandler(choices.btn_idea_anonymous, pattern=ANONYMOUS.pattern),
         CallbackQueryHandler(choices.btn_idea_edit, pattern=EDIT.pattern),
@@ -194,7 +196,7 @@ def _draft_handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """A fresh conversation per application (it keeps per-application state)."""
     draft, prompt = _draft_handlers(), prompts.state_handlers(OTHER_MENUS)
-    conversation = ConversationHandler(
+    conversation = flows.conversation(
         entry_points=[
             CommandHandler("idea", cmd_idea, filters=filters.ChatType.PRIVATE),
             MessageHandler(MenuButton("menu.idea"), cmd_idea),
@@ -210,10 +212,10 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         states={**dict.fromkeys(DRAFT_STATES, draft), **dict.fromkeys(PROMPT_STATES, prompt)},
         fallbacks=[CommandHandler("cancel", cmd_cancel)],
         name="ideas",
-        persistent=True,
-        allow_reentry=True,
+        stop=cmd_cancel,
+        left_by_buttons=PROMPT_STATES,
     )
-    return [conversation]
+    return [conversation, flows.passed(SKIP, SKIP_AT, BENEFIT, STUDIO, ANONYMOUS, EDIT)]
 
 
 COMMANDS = [Command("idea", "proposals.command.idea")]

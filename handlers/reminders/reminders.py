@@ -36,7 +36,7 @@ from bot.services.reminders.reminders import (
     TooManyReminders,
 )
 from bot.text.timeparse import Problem, TimeParseError
-from handlers import keyboards
+from handlers import flows, keyboards
 from handlers.callbacks import Callback
 from handlers.commands import Command, menu_buttons
 
@@ -244,7 +244,7 @@ async def restore(services: Services) -> dict[tuple[int, int], object]:
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """/remind (a persistent one-question conversation), /reminders and the buttons."""
-    conversation = ConversationHandler(
+    conversation = flows.conversation(
         entry_points=[CommandHandler("remind", cmd_remind)],
         states={
             ASKING: [
@@ -253,8 +253,7 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         },
         fallbacks=[CommandHandler("cancel", cmd_reminder_stop)],
         name="reminders",
-        persistent=True,
-        allow_reentry=True,
+        stop=cmd_reminder_stop,
     )
     return [
         conversation,

@@ -221,11 +221,13 @@ async def propose(worker: Person, title: str, *, photo: Path, studio: str | None
     Where the worker's enterprise has studios, ``studio`` is the one it is handed to.
     """
     await worker.tap_key("💡 提建议")
-    await worker.sees("标题")
+    await worker.sees("写个标题")
+    # Each wait names the step's own question: the intro lists every step by name, so a
+    # bare "问题" or "补充" would match it and the next tap would land on an earlier step.
     answers = (
-        (title, "问题"),
-        ("换型时找正要 30 分钟", "解决办法"),
-        ("在工装上加两个定位销", "效益"),
+        (title, "现场发现了什么"),
+        ("换型时找正要 30 分钟", "是什么？"),
+        ("在工装上加两个定位销", "哪方面的"),
     )
     for text, next_question in answers:
         await worker.send(text)
@@ -233,18 +235,18 @@ async def propose(worker: Person, title: str, *, photo: Path, studio: str | None
     await worker.press("⚡ 效率")
     await worker.sees("预期效果")
     await worker.send("每班节省 30 分钟")
-    await worker.sees("现场照片")
+    await worker.sees("拍几张现场照片")
     await worker.chat.locator(".attach").click()
     async with worker.page.expect_file_chooser() as chooser:
         await worker.chat.locator(".attach-popup button", has_text="照片").click()
     await (await chooser.value).set_files(photo)
     await worker.press("✅ 完成（1 张）")
-    await worker.sees("补充")
+    await worker.sees("还有补充吗")
     await worker.press("跳过")
     if studio is not None:
-        await worker.sees("创新工作室")
+        await worker.sees("想交给哪个")
         await worker.press(studio)
-    await worker.sees("匿名")
+    await worker.sees("匿名提交？")
     await worker.press("🙋 署名提交")
     await worker.sees("提交前再看一眼")
     await worker.press("📨 提交")

@@ -208,6 +208,15 @@ def _right_letters(question_text: str) -> list[str]:
     return ["ABCDEF"[i] for i, option in enumerate(question.options) if option.correct]
 
 
+async def read_on(worker: Person) -> None:
+    """Press "下一部分 ▶" under each part of the open lesson until its last part is shown."""
+    next_part = worker.last.locator(".inline-row button", has_text="下一部分 ▶")
+    while await next_part.count():
+        shown = await worker.incoming.count()
+        await next_part.click()
+        await expect(worker.incoming).not_to_have_count(shown)
+
+
 async def test_a_worker_learns_proposes_and_a_reviewer_sees_it_arrive(
     phone: Page, uploads: dict[str, Path]
 ) -> None:
@@ -215,10 +224,11 @@ async def test_a_worker_learns_proposes_and_a_reviewer_sees_it_arrive(
     worker = await add_person(phone, "王师傅")
     await register(worker)
     await worker.tap_key("📚 学习")
-    await worker.press("✅ 0/4 劳模精神与工匠精神")
+    await worker.press("▫️ 0/4 劳模精神与工匠精神")
     await worker.sees("已学完 0/4 课")
     await worker.press("📖 1.", prefix=True)
     await worker.sees("第 1/4 课")
+    await read_on(worker)
     await expect(worker.last.locator(".inline-row button", has_text="下一课 ▶️")).to_be_visible()
     await phone.screenshot(path=screenshot_path("sandbox-lesson-390"))
     await worker.press("下一课 ▶️")
@@ -251,6 +261,8 @@ async def test_a_worker_learns_proposes_and_a_reviewer_sees_it_arrive(
     await expect(reviewer.chat.locator(".msg.in img.photo")).to_be_visible()
     await phone.screenshot(path=screenshot_path("sandbox-review-390"))
     await reviewer.press("✅ 采纳")
+    await reviewer.sees("确定采纳")
+    await reviewer.press("✅ 不写评语，直接采纳")
 
     await worker.show()
     accepted = await worker.sees("已被采纳")
@@ -281,6 +293,11 @@ async def test_the_demo_cast_is_waiting_and_a_decision_reaches_the_author_live(
     await reviewer.send("/review")
     await expect(await reviewer.sees(PROPOSALS[0].title)).to_contain_text("№")
     await reviewer.press("✅ 采纳")
+    await reviewer.sees("确定采纳")
+    comment = "先在一号线试用"
+    await reviewer.send(comment)
     await author.show()
-    await expect(await author.sees("已被采纳")).to_contain_text(PROPOSALS[0].title)
+    accepted = await author.sees("已被采纳")
+    await expect(accepted).to_contain_text(PROPOSALS[0].title)
+    await expect(accepted).to_contain_text(comment)
     await desk.screenshot(path=screenshot_path("sandbox-demo-desktop"))

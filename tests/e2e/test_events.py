@@ -169,6 +169,23 @@ async def test_attendees_are_reminded_a_day_before(
     assert not any("还有 1 天" in m.text for m in maybe.history)
 
 
+async def test_an_english_attendee_is_reminded_in_1_day_not_1_days(
+    daytime: None, emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """The day-before reminder counts in English the way English counts: "in 1 day"."""
+    going = await registered(emulator, "Li Wei", lang="en")
+    event = await published(services)
+    await services.events.respond(event_id=event.id, user_id=going.id, answer=Answer.GOING)
+    job = await services.scheduler.find(key=reminder_key(event.id, 1440))
+    assert job is not None
+    await bot.services.scheduler.run_due(job.due_at + timedelta(seconds=1))
+
+    reminder = await expect(going, "焊接技能培训")
+    assert "in 1 day" in reminder.text
+    assert "day(s)" not in reminder.text
+    assert "1 days" not in reminder.text
+
+
 async def test_organiser_gets_the_qr_code_and_the_attendance_files(
     daytime: None, emulator: Emulator, bot: BotRunner, services: Services
 ) -> None:

@@ -37,11 +37,16 @@ def settings(database_url: str, emulator: Emulator) -> Settings:
 
 
 async def read_lesson(worker: SimUser) -> list[BotMessage]:
-    """The messages of a lesson, up to the last one, which carries the buttons."""
+    """The messages of a lesson, part by part ("Next part ▶"), up to the lesson's own buttons."""
     messages = [await worker.reply()]
-    while not messages[-1].buttons:
+    while True:
+        while not messages[-1].buttons:
+            messages.append(await worker.reply())
+        next_part = [text for text, data in messages[-1].buttons[0] if "learn:part:" in str(data)]
+        if not next_part:
+            return messages
+        await worker.press(next_part[0], message_id=messages[-1].message_id)
         messages.append(await worker.reply())
-    return messages
 
 
 async def registered(emulator: Emulator, name: str, lang: str) -> SimUser:
@@ -69,13 +74,24 @@ def question_of(message: BotMessage) -> Question:
     return next(q for text, q in QUESTIONS.items() if text in message.text)
 
 
+def shown_rightness(message: BotMessage, lang: str) -> list[bool]:
+    """Whether each option, in the order the message shows them (A, B, …), is a right one."""
+    question = question_of(message)
+    lines = message.text.splitlines()
+    shown = []
+    for letter in "ABCDEF"[: len(question.options)]:
+        text = next(line for line in lines if line.startswith(f"{letter}. "))[3:]
+        option = next(o for o in question.options if getattr(o, lang) == text)
+        shown.append(option.correct)
+    return shown
+
+
 async def answer(worker: SimUser, message: BotMessage, lang: str, *, right: bool) -> None:
     """Answer the question in ``message`` rightly or wrongly, with the buttons."""
     question = question_of(message)
-    correct = [i for i, option in enumerate(question.options) if option.correct]
-    chosen = (
-        correct if right else [next(i for i in range(len(question.options)) if i not in correct)]
-    )
+    rightness = shown_rightness(message, lang)
+    correct = [i for i, is_right in enumerate(rightness) if is_right]
+    chosen = correct if right else [rightness.index(False)]
     if question.kind == "single":
         await worker.press("ABCDEF"[chosen[0]])
         return
@@ -107,9 +123,9 @@ async def test_full_journey_in_chinese(
     await worker.send("📚 学习")
     courses = await worker.reply()
     assert "课程" in courses.text
-    assert "✅ 0/4 劳模精神与工匠精神" in courses.button_texts
+    assert "▫️ 0/4 劳模精神与工匠精神" in courses.button_texts
 
-    await worker.press("✅ 0/4 劳模精神与工匠精神")
+    await worker.press("▫️ 0/4 劳模精神与工匠精神")
     course = await worker.reply()
     assert course.edited
     assert "已学完 0/4 课" in course.text
@@ -117,14 +133,19 @@ async def test_full_journey_in_chinese(
     assert first_title.startswith("📖 1.")
 
     await worker.press(first_title)
-    lesson = (await read_lesson(worker))[-1]
-    assert "第 1/4 课" in lesson.text or "第 1/4 课" in worker.history[-2].text
+    parts = await read_lesson(worker)
+    lesson = parts[-1]
+    assert "第 1/4 课" in "".join(m.text for m in parts)
     assert [text for text, _ in lesson.buttons[0]] == ["◀️ 返回课程", "下一课 ▶️"]
+    assert "第 3/3 部分" in lesson.text
+    assert "来源：" in lesson.text
+    finished = [answer.text for answer in worker.callback_answers]
+    assert finished[-1] == "✅ 学完一课，+10 积分"  # reaching the last part completes the lesson
 
-    finished = await toast(worker, await worker.press("下一课 ▶️"))
-    second = (await read_lesson(worker))[-1]
-    assert finished.text == "✅ 学完一课，+10 积分"
-    assert "第 2/4 课" in "".join(m.text for m in worker.history[-3:])
+    await toast(worker, await worker.press("下一课 ▶️"))
+    second_parts = await read_lesson(worker)
+    second = second_parts[-1]
+    assert "第 2/4 课" in "".join(m.text for m in second_parts)
     assert "📝 测验" in second.button_texts
 
     await worker.press("📝 测验")
@@ -152,7 +173,7 @@ async def test_full_journey_in_english_with_retry_and_practice(
     worker = await registered(emulator, "Li Wei", "en")
     await worker.send("/learn")
     await worker.reply()
-    await worker.press("✅ 0/4 Everyday safety and quality routines")
+    await worker.press("▫️ 0/4 Everyday safety and quality routines")
     course = await worker.reply()
     assert "Finished 0/4 lessons" in course.text
     quiz_button = next(text for text in course.button_texts if text.startswith("📝"))
@@ -396,7 +417,7 @@ async def test_course_list_pages_and_lesson_pictures(
         assert any(CATALOGUE.courses[5].title.en in text for text in second_page.button_texts)
         await worker.press("◀️ Previous")
         await worker.reply()
-        await worker.press(f"✅ 0/4 {CATALOGUE.courses[0].title.en}")
+        await worker.press(f"▫️ 0/4 {CATALOGUE.courses[0].title.en}")
         await worker.reply()
         await worker.press(f"📖 1. {CATALOGUE.courses[0].lessons[0].en.title}")
         photo, *text = await read_lesson(worker)
@@ -423,3 +444,73 @@ async def test_lessons_turned_off_in_settings_silence_the_lesson_of_the_day(
         await bot.services.scheduler.run_due()
         await worker.settle()
     assert worker.pending_replies() == []
+
+
+async def test_two_learners_see_options_in_different_orders_and_both_are_marked_right(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """Options are shuffled per learner: the right answer is not always A, and grading follows."""
+    orders, scores = [], []
+    for name in ("甲师傅", "乙师傅", "丙师傅"):
+        worker = await registered(emulator, name, "zh-hans")
+        await worker.send("/learn")
+        await worker.reply()
+        await worker.press("▫️ 0/4 劳模精神与工匠精神")
+        course = await worker.reply()
+        quiz = next(b for b in course.button_texts if "测验" in b)
+        await worker.press(quiz)
+        first = await worker.reply()
+        orders.append([line for line in first.text.splitlines() if line[:3] in ("A. ", "B. ")])
+        scores.append(await take_quiz(worker, first, "zh", wrong=1 if name == "丙师傅" else 0))
+    assert len({tuple(order) for order in orders}) > 1
+    total = len(CATALOGUE.courses[0].questions)
+    assert f"测验完成：{total}/{total}" in scores[0].text
+    assert f"测验完成：{total}/{total}" in scores[1].text
+    assert f"测验完成：{total - 1}/{total}" in scores[2].text
+
+
+async def lesson_ids(services: Services, course: int = 0) -> list[int]:
+    """The lesson ids of the course at ``course`` in the list, in order."""
+    cards, _ = await services.learning.courses(user_id=0, locale="en", limit=10)
+    view = await services.learning.course(user_id=0, course_id=cards[course].id, locale="en")
+    assert view is not None
+    return [line.id for line in view.lessons]
+
+
+async def test_english_counts_say_1_day_and_2_days(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """A first day of lessons is a streak of "1 day in a row", the next day "2 days in a row"."""
+    worker = await registered(emulator, "Li Wei", "en")
+    first, second = (await lesson_ids(services))[:2]
+    await services.progress.complete(user_id=worker.id, lesson_id=first)
+    await worker.send("/progress")
+    progress = await worker.reply()
+    assert "Streak: 1 day in a row" in progress.text
+    assert "1 days" not in progress.text
+
+    with time_machine.travel(utcnow() + timedelta(days=1, minutes=1), tick=True):
+        await services.progress.complete(user_id=worker.id, lesson_id=second)
+        await worker.send("/progress")
+        assert "Streak: 2 days in a row" in (await worker.reply()).text
+
+
+async def test_the_course_list_tells_not_started_from_in_progress_and_finished(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """▫️ a course not started, 📖 one under way, ✅ only once every lesson is read."""
+    worker = await registered(emulator, "王师傅", "zh-hans")
+    cards, _ = await services.learning.courses(user_id=worker.id, locale="zh", limit=10)
+    first, second = cards[0], cards[1]
+    lessons = await lesson_ids(services, 0)
+    await services.progress.complete(user_id=worker.id, lesson_id=lessons[0])
+    for lesson in await lesson_ids(services, 1):
+        await services.progress.complete(user_id=worker.id, lesson_id=lesson)
+
+    await worker.send("/learn")
+    buttons = (await worker.reply()).button_texts
+    assert f"📖 1/{first.total} {first.title}" in buttons
+    assert f"✅ {second.total}/{second.total} {second.title}" in buttons
+    untouched = [text for text in buttons if cards[2].title in text]
+    assert untouched == [f"▫️ 0/{cards[2].total} {cards[2].title}"]
+    assert not any(text.startswith("✅ 0/") for text in buttons)

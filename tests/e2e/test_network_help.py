@@ -128,7 +128,7 @@ async def test_help_request_in_english_with_the_expert_writing_first(
     await worker.reply()
     await worker.reply()
     await worker.send("Baoji")
-    assert "went to 1 experts" in (await worker.reply()).text
+    assert "went to 1 expert." in (await worker.reply()).text
 
     offer = await li.reply()
     assert "求助 #1" in offer.text

@@ -67,7 +67,7 @@ async def test_team_member_logs_a_visit_with_note_and_photo(
     assert "钛材数控加工要点" in record.text
     assert "📷 1" in record.text
     await admin.send("/team")
-    assert "1 visits" in (await admin.reply()).text
+    assert "1 visit ·" in (await admin.reply()).text
     await carol.send("/team")
     assert "not on a service team" in (await carol.reply()).text
 
@@ -111,7 +111,8 @@ async def test_pair_checkin_reminders_reach_both_sides(
     await contact.press("📝 Check in")
     assert "How is the pair" in (await contact.reply()).text
     await contact.send("First-pass yield is at 95% this month.")
-    assert "Saved" in (await contact.reply()).text
+    saved = (await contact.reply()).text
+    assert "Check-in on the pair with “宝鸡钛业股份有限公司” saved" in saved
     shared = await bai.reply()
     assert "有新进展" in shared.text
     assert "95%" in shared.text

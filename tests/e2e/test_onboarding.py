@@ -40,7 +40,11 @@ async def test_start_onboarding_and_profile_in_chinese(
 async def test_onboarding_in_english_with_picking_and_skipping(
     emulator: Emulator, bot: BotRunner, services: Services
 ) -> None:
-    """An English speaker picks an existing enterprise from the list and skips the rest."""
+    """An English speaker picks an enterprise and skips the rest; each step says what it kept.
+
+    The last message of onboarding is the one carrying the menu keyboard, so nothing the user
+    should read is left above the keyboard when it opens.
+    """
     await services.enterprises.named(name="Baoji Topda Titanium")
     worker = emulator.user("Li Wei", lang="en")
     await worker.send("/start")
@@ -48,14 +52,20 @@ async def test_onboarding_in_english_with_picking_and_skipping(
     question = await worker.reply()
     assert "which enterprise" in question.text
     await worker.press("Baoji Topda Titanium")
-    assert "Saved" in (await worker.reply()).text
+    assert (await worker.reply()).text == "✅ Enterprise: Baoji Topda Titanium"
     assert "workshop" in (await worker.reply()).text
     await worker.press("Skip")
-    await worker.reply()
+    assert (await worker.reply()).text.startswith("⏭ Workshop/department left blank")
     assert "trade" in (await worker.reply()).text
     await worker.press("Skip")
-    await worker.reply()
-    assert "All set" in (await worker.reply()).text
+    assert (await worker.reply()).text.startswith("⏭ Trade left blank")
+    done = await worker.reply()
+    assert "All set" in done.text
+    assert done.reply_keyboard
+    assert "📚 Learn" in done.reply_keyboard[0]
+    await worker.settle()
+    assert worker.last is not None
+    assert worker.last.message_id == done.message_id
     profile = await services.users.profile(user_id=worker.id)
     assert profile is not None
     assert profile.enterprise == "Baoji Topda Titanium"
@@ -120,6 +130,40 @@ async def test_language_switch_changes_replies_and_menu(
     found = await services.users.find(user_id=worker.id)
     assert found is not None
     assert found.locale == "en"
+
+
+async def test_language_switch_changes_only_that_users_command_menu(
+    emulator: Emulator, bot: BotRunner
+) -> None:
+    """A Chinese worker who picks English sees English commands; another worker keeps Chinese."""
+    worker = emulator.user("周师傅", lang="zh")
+    colleague = emulator.user("吴师傅", lang="zh")
+    for person in (worker, colleague):
+        await person.send("/start")
+        await person.replies(2)
+        await person.send("/cancel")
+        await person.reply()
+    assert (await worker.command_menu())["learn"] == "学习课程"
+    await worker.send("/language")
+    await worker.reply()
+    await worker.press("English（英文）")
+    await worker.replies(2)
+    menu = await worker.command_menu()
+    assert menu["learn"] == "Take a lesson"
+    assert menu["help"] == "Everything the bot can do"
+    assert (await colleague.command_menu())["learn"] == "学习课程"
+
+
+async def test_a_newcomer_whose_client_has_no_language_gets_a_menu_in_the_bots(
+    emulator: Emulator, bot: BotRunner
+) -> None:
+    """A client without a language shows the English fallback menu; the bot speaks Chinese."""
+    worker = emulator.user("孙师傅", lang=None)
+    await worker.send("/start")
+    assert "孙师傅" in (await worker.reply()).text
+    assert (await worker.command_menu())["learn"] == "学习课程"
+    shared = {item["command"]: item["description"] for item in emulator.visible_commands("")}
+    assert shared["learn"] == "Take a lesson"
 
 
 async def test_html_in_a_name_is_shown_literally(emulator: Emulator, bot: BotRunner) -> None:

@@ -63,7 +63,9 @@ async def test_special_characters_survive_to_the_reviewer_and_the_export(
         BENEFIT,
     )
     assert row["Author"] == "<王> & 师傅"
-    assert "submitted → under review" in row["History"]
+    assert row["Status"] == "submitted"  # the admin read the card: that decided nothing
+    assert "draft → submitted" in row["History"]
+    assert "under review" not in row["History"]
 
     await admin.send("/export_ideas csv")
     data = download(emulator, await admin.reply())
@@ -110,12 +112,14 @@ async def test_anonymous_author_is_hidden_then_steps_forward(
     card = await until(reviewer, "叉车盲区提醒")
     assert "提出人：匿名" in card.text
     assert "冯师傅" not in card.text
-    await until(worker, "已进入评审")
     admin = emulator.user("Admin", lang="en", user_id=ADMIN_ID)
     await admin.send("/review")
     assert "冯师傅 (submitted anonymously)" in (await until(admin, "叉车盲区提醒")).text
     await reviewer.press("✅ 采纳")
-    await until(worker, "已被采纳")
+    await until(reviewer, "确定采纳")
+    await reviewer.press("✅ 不写评语，直接采纳")
+    news = await until(worker, "已被采纳")
+    assert "评审" not in news.text  # no scores, no comment: nothing more to say
     assert await services.points.total(user_id=worker.id) == 0
 
     await colleague.send("/ideas")
@@ -171,9 +175,6 @@ async def test_innovation_stars_of_the_month(
     worker = await person(emulator, services, "星星")
     reviewer = await person(emulator, services, "评审", role=Role.REVIEWER, enterprise=None)
     moved = await submit(services, worker.id, title="节能风机改造")
-    await services.proposals.move(
-        proposal_id=moved.proposal_id, actor_id=reviewer.id, to=ProposalStatus.UNDER_REVIEW
-    )
     await services.proposals.move(
         proposal_id=moved.proposal_id, actor_id=reviewer.id, to=ProposalStatus.ACCEPTED
     )

@@ -30,12 +30,16 @@ LABELS = {
         "submit": "📨 提交",
         "submitted": "提交成功",
         "accept": "✅ 采纳",
+        "confirm": "确定采纳",
+        "no_comment": "✅ 不写评语，直接采纳",
+        "done_accepted": "✅ 已采纳",
+        "scores": "⭐ 评审打分：可行性 4 · 效益 3 · 创新 5",
+        "comment": "💬 评审评语：“先在二号线试点 & 推广”",
         "score": "⭐ 打分",
         "scored": "评分已保存",
         "empty": "没有待评审",
         "to_implement": "🏗 待实施",
         "implemented": "🏁 已实施",
-        "reviewing": "已进入评审",
         "accepted": "已被采纳",
         "done": "已经落地实施",
     },
@@ -47,12 +51,16 @@ LABELS = {
         "submit": "📨 Submit",
         "submitted": "Submitted!",
         "accept": "✅ Accept",
+        "confirm": "Type a comment for the author",
+        "no_comment": "✅ Accept, no comment",
+        "done_accepted": "✅ Accepted",
+        "scores": "⭐ Reviewer's scores: feasibility 4 · benefit 3 · novelty 5",
+        "comment": "💬 Reviewer's comment: “先在二号线试点 & 推广”",
         "score": "⭐ Score",
         "scored": "Scores saved",
         "empty": "Nothing waiting",
         "to_implement": "🏗 To implement",
         "implemented": "🏁 Implemented",
-        "reviewing": "is now being reviewed",
         "accepted": "has been accepted",
         "done": "put into practice",
     },
@@ -63,7 +71,7 @@ LABELS = {
 async def test_proposal_from_submission_to_implemented_with_every_notification(
     emulator: Emulator, bot: BotRunner, services: Services, lang: str
 ) -> None:
-    """Photo and voice in, scored, accepted, implemented; author and supporter told each time."""
+    """Photo and voice in, read (nobody told), scored, accepted with a comment, implemented."""
     say = LABELS[lang]
     worker = await person(emulator, services, "王师傅" if lang == "zh" else "Wang", lang=lang)
     fan = await person(
@@ -115,7 +123,11 @@ async def test_proposal_from_submission_to_implemented_with_every_notification(
     assert "焊接工装快速定位 🔧" in card.text
     assert "换型找正慢 <30 min>" in card.text
     assert "用定位销 & 快换夹具" in card.text
-    await until(worker, say["reviewing"])
+    await reviewer.settle()
+    assert worker.pending_replies() == []  # reading the card is not a decision
+    assert (await services.proposals.mine(user_id=worker.id))[0].status == (
+        ProposalStatus.SUBMITTED
+    )
 
     await reviewer.press(say["score"])
     for score in ("4", "3", "5"):
@@ -124,7 +136,14 @@ async def test_proposal_from_submission_to_implemented_with_every_notification(
     assert say["scored"] in (await reviewer.reply()).text
 
     await reviewer.press(say["accept"])
-    await until(worker, say["accepted"])
+    confirm = await reviewer.reply()
+    assert say["confirm"] in confirm.text
+    assert worker.pending_replies() == []  # nothing is decided before the confirmation
+    await reviewer.send("先在二号线试点 & 推广")
+    await until(reviewer, say["done_accepted"])
+    news = await until(worker, say["accepted"])
+    assert say["scores"] in news.text
+    assert say["comment"] in news.text
     fan_news = await until(fan, "已被采纳" if fan_zh else "has been accepted")
     assert number in fan_news.text
 
@@ -139,6 +158,12 @@ async def test_proposal_from_submission_to_implemented_with_every_notification(
     assert card_view.status == ProposalStatus.IMPLEMENTED
     assert card_view.supporters == 1
     assert await services.points.total(user_id=worker.id) == 75
+    view = await services.proposals.card(proposal_id=card_view.id, viewer_id=worker.id)
+    assert [(h.to_status, h.comment) for h in view.history] == [
+        (ProposalStatus.SUBMITTED, None),
+        (ProposalStatus.ACCEPTED, "先在二号线试点 & 推广"),
+        (ProposalStatus.IMPLEMENTED, None),
+    ]
 
 
 async def test_needs_info_round_trip(
@@ -186,6 +211,11 @@ async def test_reject_needs_a_reason_and_the_author_reads_it(
     await submit(services, worker.id, title="Paint the floor lines")
     await reviewer.send("/review")
     await until(reviewer, "Paint the floor lines")
+    await reviewer.press("⭐ 打分")
+    for score in ("2", "4", "1"):
+        await reviewer.reply()
+        await reviewer.press(score)
+    await until(reviewer, "评分已保存")
     await reviewer.press("❌ 不采纳")
     assert "理由" in (await reviewer.reply()).text
     await reviewer.send_sticker()
@@ -194,6 +224,30 @@ async def test_reject_needs_a_reason_and_the_author_reads_it(
     await until(reviewer, "未采纳")
     news = await until(worker, "was not accepted")
     assert "本月已安排统一翻新" in news.text
+    assert "feasibility 2 · benefit 4 · novelty 1" in news.text
+
+
+async def test_a_reviewer_who_presses_on_leaves_the_acceptance_undone(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """Asked to confirm, the reviewer scores instead: what they type next is no comment."""
+    worker = await person(emulator, services, "周师傅")
+    reviewer = await person(emulator, services, "吴评审", role=Role.REVIEWER, enterprise=None)
+    await submit(services, worker.id, title="料架加挡边")
+    await reviewer.send("/review")
+    await until(reviewer, "料架加挡边")
+    await reviewer.press("✅ 采纳")
+    await until(reviewer, "确定采纳")
+    await reviewer.press("⭐ 打分")
+    dropped = await until(reviewer, "没有做任何决定")
+    assert "没有发出" in dropped.text
+    await until(reviewer, "可行性")
+    await reviewer.send("好")
+    await reviewer.settle()
+    assert (await services.proposals.mine(user_id=worker.id))[0].status == (
+        ProposalStatus.SUBMITTED
+    )
+    assert worker.pending_replies() == []
 
 
 async def test_worker_forging_review_buttons_is_refused_and_nothing_changes(
@@ -203,16 +257,18 @@ async def test_worker_forging_review_buttons_is_refused_and_nothing_changes(
     worker = await person(emulator, services, "钱师傅")
     pid = (await submit(services, worker.id, title="换刀时间缩短")).proposal_id
     mallory = await person(emulator, services, "Mallory", lang="en")
-    for data in (f"rev:acc:{pid}", f"rev:rej:{pid}", f"rev:impl:{pid}", "rev:q:p:any:0:0:0"):
+    forged = (f"rev:acc:{pid}", f"rev:accok:{pid}", f"rev:rej:{pid}", f"rev:impl:{pid}")
+    for data in (*forged, "rev:q:p:any:0:0:0"):
         await mallory.press_data(data)
         await mallory.settle()
         answer_ = mallory.callback_answers[-1]
         assert answer_.show_alert
         assert answer_.text
         assert "not allowed" in answer_.text
-    await worker.press_data(f"rev:acc:{pid}")
-    await worker.settle()
-    assert "权限" in (worker.callback_answers[-1].text or "")
+    for data in (f"rev:acc:{pid}", f"rev:accok:{pid}"):
+        await worker.press_data(data)
+        await worker.settle()
+        assert "权限" in (worker.callback_answers[-1].text or "")
     view = await services.proposals.card(proposal_id=pid, viewer_id=worker.id)
     assert view.status == ProposalStatus.SUBMITTED
     assert len(view.history) == 1
@@ -221,7 +277,7 @@ async def test_worker_forging_review_buttons_is_refused_and_nothing_changes(
 async def test_second_reviewer_is_told_the_proposal_was_already_decided(
     emulator: Emulator, bot: BotRunner, services: Services
 ) -> None:
-    """Two reviewers hold the same card; the one pressing second learns it is already accepted."""
+    """Two reviewers confirm the same card; the one confirming second learns it was accepted."""
     worker = await person(emulator, services, "吴师傅")
     first = await person(
         emulator, services, "First", lang="en", role=Role.REVIEWER, enterprise=None
@@ -232,12 +288,17 @@ async def test_second_reviewer_is_told_the_proposal_was_already_decided(
         await reviewer.send("/review")
         await until(reviewer, "料架加标签")
     await first.press("✅ Accept")
-    await until(first, "Accepted")
+    await until(first, "Type a comment")
     await second.press("✅ 采纳")
+    await until(second, "确定采纳")
+    await first.press("✅ Accept, no comment")
+    await until(first, "Accepted")
+    await second.send("同意")
     assert "已采纳" in (await until(second, "已经是")).text
-    await second.press("❌ 不采纳")
-    await second.settle()
-    assert "已采纳" in (second.callback_answers[-1].text or "")
+    for label in ("✅ 采纳", "❌ 不采纳"):
+        await second.press(label)
+        await second.settle()
+        assert "已采纳" in (second.callback_answers[-1].text or "")
 
 
 async def test_proposal_updates_follow_each_authors_push_settings(
@@ -253,7 +314,13 @@ async def test_proposal_updates_follow_each_authors_push_settings(
     await reviewer.send("/review")
     await until(reviewer, "Label the gauges")
     await reviewer.press("✅ Accept")
+    await until(reviewer, "Type a comment")
+    await reviewer.press("✅ Accept, no comment")
     await until(reviewer, "Accepted")
+    # The accept goes on to show the next card: let it finish before the clock jumps a day,
+    # or the jump outlives its inbox lease and the press is handled a second time.
+    await until(reviewer, "Nothing waiting")
+    await reviewer.settle()
     await muted.settle()
     assert muted.pending_replies() == []
 
@@ -263,12 +330,17 @@ async def test_proposal_updates_follow_each_authors_push_settings(
         await reviewer.send("/review")
         await until(reviewer, "Oil the hinges")
         await reviewer.press("✅ Accept")
+        await until(reviewer, "Type a comment")
+        await reviewer.send("Good catch")
         await until(reviewer, "Accepted")
+        await until(reviewer, "Nothing waiting")
         await sleeper.settle(quiet=1.0)
         assert sleeper.pending_replies() == []
 
         traveller.move_to(late_evening + timedelta(hours=8, seconds=5))  # 07:00:05 in Shanghai
-        # Both held updates (opened for review, then accepted) arrive, in either order.
-        news = [message.text for message in await sleeper.replies(2, timeout=10)]
-        assert any("“Oil the hinges” has been accepted" in text for text in news)
-        assert any("“Oil the hinges” is now being reviewed" in text for text in news)
+        # The one held update (opening the card told nobody) arrives with the comment.
+        news = await sleeper.reply(timeout=10)
+        assert "“Oil the hinges” has been accepted" in news.text
+        assert "Reviewer's comment: “Good catch”" in news.text
+        await sleeper.settle(quiet=0.5)
+        assert sleeper.pending_replies() == []

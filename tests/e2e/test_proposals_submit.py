@@ -5,17 +5,104 @@ from __future__ import annotations
 import pytest
 
 from bot.models.organizations import Studio
+from bot.models.proposals import BenefitCategory
 from bot.models.users import Role
 from bot.sandbox import Emulator
+from bot.sandbox.models import BotMessage
+from bot.sandbox.users import SimUser
 from bot.services import Services
 from tests.conftest import BotRunner
-from tests.e2e.proposals_helpers import PNG, answer, person, until
+from tests.e2e.proposals_helpers import OGG, PNG, answer, person, until
 from tests.services.proposal_helpers import submit
 
 # Proposal updates are pushes, held during quiet hours: run at ten in the morning.
 pytestmark = pytest.mark.usefixtures("daytime")
 
 ADMIN_ID = 900001
+KEYCAPS = {f"{n}\ufe0f\u20e3": n for n in range(1, 10)}
+
+
+def number(question: BotMessage) -> int:
+    """The number a question starts with (1️⃣ is 1); fails when it carries none."""
+    head = question.text[:3]
+    assert head in KEYCAPS, question.text
+    return KEYCAPS[head]
+
+
+async def asked(user: SimUser, numbers: list[int]) -> BotMessage:
+    """The next question, its number noted in ``numbers``."""
+    question = await user.reply()
+    numbers.append(number(question))
+    return question
+
+
+async def test_questions_are_numbered_as_the_intro_counts_them_and_a_typed_benefit_is_kept(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """Without studios: 7 steps counted, asked 1-7, typed benefit words kept under "other"."""
+    worker = await person(emulator, services, "郑师傅")
+    await worker.send("/idea")
+    first = await worker.reply()
+    assert "共 7 步：标题、发现的问题、解决办法、预期效益、现场照片、语音或文件补充、是否匿名" in (
+        first.text
+    )
+    assert "直接打字" in first.text
+    assert "\n\n1\ufe0f\u20e3 请用一句话写个标题" in first.text
+    seen = [1]
+    for text in ("车间照明耗电大", "下班后灯常亮着", "加装人体感应开关"):
+        await worker.send(text)
+        await asked(worker, seen)
+    await worker.send("每月少用 200 度电")
+    photos = await asked(worker, seen)
+    assert "照片" in photos.text
+    await worker.press("跳过")
+    assert "补充" in (await asked(worker, seen)).text
+    await worker.press("跳过")
+    assert "匿名" in (await asked(worker, seen)).text
+    assert seen == [1, 2, 3, 4, 5, 6, 7]
+    await worker.press("🙋 署名提交")
+    preview = await worker.reply()
+    assert "效益：✨ 其他 每月少用 200 度电" in preview.text
+    await worker.press("✏️ 效益")
+    assert (await worker.reply()).text.startswith("4\ufe0f\u20e3 主要能带来哪方面的效益")
+    await answer(worker, "每月少用 300 度电", "效益：✨ 其他 每月少用 300 度电")
+    draft = await services.proposal_drafts.current(user_id=worker.id)
+    assert draft is not None
+    assert (draft.benefit, draft.benefit_text) == (BenefitCategory.OTHER, "每月少用 300 度电")
+    await worker.press("📨 提交")
+    await until(worker, "提交成功")
+    line = (await services.proposals.mine(user_id=worker.id))[0]
+    card = await services.proposals.card(proposal_id=line.id, viewer_id=worker.id)
+    assert (card.benefit, card.benefit_text) == (BenefitCategory.OTHER, "每月少用 300 度电")
+
+
+async def test_numbers_have_no_gap_when_a_voice_note_tells_problem_and_solution(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """A voice note for the problem skips the solution: the benefit is 3 and no number is missed."""
+    async with services.db.session() as session:
+        session.add(Studio(name="Gao Innovation Studio"))
+    worker = await person(emulator, services, "Gao", lang="en")
+    await worker.send("/idea")
+    first = await worker.reply()
+    assert "8 short steps: title, the problem you saw, your solution" in first.text
+    assert "the studio to take it, whether to stay anonymous." in first.text
+    assert "\n\n1\ufe0f\u20e3 Give it a short title" in first.text
+    seen = [1]
+    await worker.send("Drill chuck slips")
+    assert "problem" in (await asked(worker, seen)).text
+    await worker.send_voice(OGG)
+    assert "Voice note received" in (await worker.reply()).text
+    benefit = await asked(worker, seen)
+    assert "improve" in benefit.text
+    await worker.press("🎯 Quality")
+    assert "expected effect" in (await asked(worker, seen)).text
+    for expect in ("photos", "Anything to add", "studio"):
+        await worker.press("Skip")
+        assert expect in (await asked(worker, seen)).text
+    await worker.press("Gao Innovation Studio")
+    assert "anonymously" in (await asked(worker, seen)).text
+    assert seen == [1, 2, 3, 3, 4, 5, 6, 7]
 
 
 async def test_qr_code_starts_a_proposal_with_the_place_then_edit_and_submit(

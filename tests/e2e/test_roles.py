@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from bot import render
 from bot.context import Context
 from bot.models.users import Role
 from bot.sandbox import Emulator
+from bot.sandbox.users import SimUser
 from bot.services import Services
 from tests.conftest import BotRunner
 
@@ -101,3 +104,151 @@ async def test_a_chat_that_no_longer_exists_marks_its_user_inactive(
     found = await services.users.find(user_id=4242)
     assert found is not None
     assert not found.is_active
+
+
+async def _known(
+    emulator: Emulator, name: str, *, lang: str = "en", username: str | None = None
+) -> SimUser:
+    """Someone who has written to the bot (so their name and username are known)."""
+    user = emulator.user(name, lang=lang, username=username)
+    await user.send("/start")
+    await user.replies(2)
+    await user.send("/cancel")
+    await user.reply()
+    return user
+
+
+async def test_admin_grants_by_replying_to_a_forwarded_message(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """Forward a person's message, reply /grant to it, pick the role: they hold it, menu too."""
+    worker = await _known(emulator, "Wang Li", username="wang_li")
+    admin = emulator.user("Admin", lang="en", user_id=ADMIN_ID)
+    forwarded = await admin.forward("Could I review proposals?", sender=worker)
+    assert "reply to it with /grant" in (await admin.reply()).text
+    await admin.send("/grant", reply_to=forwarded)
+    picker = await admin.reply()
+    assert "Which role should Wang Li · @wang_li get?" in picker.text
+    assert "none (a worker)" in picker.text
+    assert str(worker.id) not in picker.text
+    await admin.press("reviewer")
+    confirm = await admin.reply()
+    assert confirm.edited
+    assert Role.REVIEWER not in await services.users.roles(user_id=worker.id)  # not yet
+    await admin.press("✅ Confirm")
+    done = await admin.reply()
+    assert done.edited
+    assert "Wang Li · @wang_li now has the role “reviewer”" in done.text
+    assert Role.REVIEWER in await services.users.roles(user_id=worker.id)
+    commands = [c["command"] for c in emulator.visible_commands("en", chat_id=worker.id)]
+    assert "review" in commands
+
+
+async def test_a_forwarded_stranger_is_named_and_granted_a_role_given_in_the_reply(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """Someone who never wrote is kept by the forward's name; a role after /grant is confirmed."""
+    stranger = emulator.user("赵师傅", lang="zh", username="zhao")
+    admin = emulator.user("管理员", lang="zh", user_id=ADMIN_ID)
+    forwarded = await admin.forward("我想当评审", sender=stranger)
+    await admin.reply()
+    await admin.send("/grant 评审人", reply_to=forwarded)
+    confirm = await admin.reply()
+    assert "赵师傅 · @zhao" in confirm.text
+    assert "评审人" in confirm.text
+    await admin.press("✅ 确认")
+    assert "赵师傅 · @zhao" in (await admin.reply()).text
+    assert Role.REVIEWER in await services.users.roles(user_id=stranger.id)
+    found = await services.users.find(user_id=stranger.id)
+    assert found is not None
+    assert (found.name, found.is_active) == ("赵师傅", False)
+
+
+async def test_replies_that_name_nobody_are_explained(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """A hidden forward, a reply to the bot's own message and no reply at all get a hint."""
+    admin = emulator.user("Admin", lang="en", user_id=ADMIN_ID)
+    hidden = await admin.forward("hello", hidden_name="Old Li")
+    await admin.reply()
+    await admin.send("/grant", reply_to=hidden)
+    assert "Old Li hides their account" in (await admin.reply()).text
+    await admin.send("/grant")
+    usage = await admin.reply()
+    assert "forward me one of their messages" in usage.text
+    await admin.send("/grant", reply_to=usage.message_id)
+    assert "not to your own or the bot's" in (await admin.reply()).text
+    assert await services.users.holders(role=Role.REVIEWER) == []
+
+
+async def test_admin_grants_by_username_in_any_case(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """/grant @Name role confirms and grants; an unknown username is explained."""
+    worker = await _known(emulator, "Li Wei", username="li_wei")
+    admin = emulator.user("Admin", lang="en", user_id=ADMIN_ID)
+    await admin.send("/grant @nobody_here reviewer")
+    assert "Nobody has written to the bot as @nobody_here" in (await admin.reply()).text
+    await admin.send("/grant @Li_Wei craftsman")
+    confirm = await admin.reply()
+    assert "Li Wei · @li_wei" in confirm.text
+    assert "craftsman" in confirm.text
+    await admin.press("✅ Confirm")
+    assert "now has the role" in (await admin.reply()).text
+    assert Role.CRAFTSMAN in await services.users.roles(user_id=worker.id)
+
+
+async def test_admin_finds_people_by_part_of_a_name_and_picks_one(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """/grant 王 lists the matching people as buttons; the one picked gets the role chosen."""
+    await services.enterprises.named(name="宝鸡石油机械")
+    first = await _known(emulator, "王师傅", lang="zh")
+    second = await _known(emulator, "王建军", lang="zh", username="wjj")
+    await _known(emulator, "李国强", lang="zh")
+    admin = emulator.user("管理员", lang="zh", user_id=ADMIN_ID)
+    await admin.send("/grant 王")
+    listing = await admin.reply()
+    assert "王" in listing.text
+    assert sorted(listing.button_texts) == ["王师傅", "王建军 · @wjj"]
+    await admin.press("王建军 · @wjj")
+    picker = await admin.reply()
+    assert picker.edited
+    assert "要给 王建军 · @wjj 授予哪个角色" in picker.text
+    await admin.press("劳模")
+    await admin.reply()
+    await admin.press("✅ 确认")
+    assert "已授予" in (await admin.reply()).text
+    assert Role.MODEL_WORKER in await services.users.roles(user_id=second.id)
+    assert await services.users.roles(user_id=first.id) == frozenset({Role.WORKER})
+
+    await admin.send("/grant 没有这个人")
+    assert "没有找到" in (await admin.reply()).text
+    await admin.send("/revoke 王建军")
+    revoking = await admin.reply()
+    assert revoking.button_texts == ["劳模"]
+    await admin.press("劳模")
+    assert "收回" in (await admin.reply()).text
+    assert Role.MODEL_WORKER in await services.users.roles(user_id=second.id)  # not yet
+    await admin.press("✅ 确认")
+    assert "已收回" in (await admin.reply()).text
+    assert Role.MODEL_WORKER not in await services.users.roles(user_id=second.id)
+
+
+async def test_forged_picker_buttons_from_a_worker_are_refused(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """A worker forging the person and role buttons of /grant is refused at every step."""
+    worker = await _known(emulator, "Mallory", username="mallory")
+    for data in (f"admin:pick:grant:{worker.id}:any", f"admin:pick:grant:{worker.id}:admin"):
+        answered = len(worker.callback_answers)
+        await worker.press_data(data)
+        async with asyncio.timeout(5):
+            while len(worker.callback_answers) == answered:  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+        answer = worker.callback_answers[-1]
+        assert answer.show_alert
+        assert "not allowed" in (answer.text or "")
+    await worker.send("/grant @mallory admin")
+    assert "not allowed" in (await worker.reply()).text
+    assert await services.users.roles(user_id=worker.id) == frozenset({Role.WORKER})

@@ -438,6 +438,48 @@ async def test_commands_scope_and_language(emu: Emulator, tg: telegram.Bot) -> N
     assert emu.visible_commands("zh")[0]["description"] == "Start"
 
 
+async def test_a_chat_menu_is_seen_in_that_chat_only(emu: Emulator, tg: telegram.Bot) -> None:
+    """A chat's own menu wins over the shared one there; other chats keep the shared menu."""
+    await tg.set_my_commands([telegram.BotCommand("learn", "学习课程")], language_code="zh")
+    switched, stays = emu.user("周师傅", lang="zh-hans"), emu.user("吴师傅", lang="zh")
+    english = [telegram.BotCommand("learn", "Take a lesson")]
+    await tg.set_my_commands(english, scope=telegram.BotCommandScopeChat(switched.id))
+    assert await switched.command_menu() == {"learn": "Take a lesson"}
+    assert await stays.command_menu() == {"learn": "学习课程"}
+    scope = telegram.BotCommandScopeChat(str(switched.id))
+    assert (await tg.get_my_commands(scope=scope))[0].description == "Take a lesson"
+
+
+@pytest.mark.parametrize(
+    ("scope", "error"),
+    [
+        ({"type": "private"}, "can't parse bot command scope JSON object"),
+        ({"type": "chat"}, "chat_id is empty"),
+        ({"type": "chat", "chat_id": 424242}, "chat not found"),
+        ({"type": "chat", "chat_id": "@somebody"}, "chat not found"),
+        ({"type": "chat", "chat_id": [1]}, "can't parse bot command scope JSON object"),
+        ({"type": "chat_member", "chat_id": 1}, "user_id is empty"),
+        ("[]", "can't parse bot command scope JSON object"),
+    ],
+)
+async def test_command_scopes_are_checked_against_the_api_spec(
+    emu: Emulator, scope: object, error: str
+) -> None:
+    """Scopes follow api.json's BotCommandScope types: known type, required fields, real chat."""
+    raw = {"commands": '[{"command": "start", "description": "Start"}]', "scope": scope}
+    with emu.expect_violation(error):
+        status, body = emu.call(emu.bot_token, "setMyCommands", raw)  # type: ignore[misc]
+    assert (status, body["description"]) == (400, f"Bad Request: {error}")
+
+
+async def test_a_command_language_must_be_two_letters(emu: Emulator, tg: telegram.Bot) -> None:
+    """language_code is an ISO 639-1 code (or empty): a client tag like zh-hans is refused."""
+    with emu.expect_violation("invalid language code specified"), pytest.raises(BadRequest):
+        await tg.set_my_commands([telegram.BotCommand("start", "开始")], language_code="zh-hans")
+    with emu.expect_violation("invalid language code specified"), pytest.raises(BadRequest):
+        await tg.get_my_commands(language_code="ZH")
+
+
 async def test_expect_violation_fails_when_nothing_happened(emu: Emulator) -> None:
     """expect_violation() raises if the expected refusal did not occur."""
     with (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from bot.models.proposals import BenefitCategory, ProposalStatus
+from bot.models.proposals import BenefitCategory
 from bot.models.users import Role
 from bot.services import Services
 from bot.services.proposals.rules import Moved
@@ -77,12 +77,3 @@ async def submit(services: Services, user_id: int = WORKER, **fields: object) ->
     """Write and submit a proposal."""
     await write(services, user_id, **fields)  # type: ignore[arg-type]
     return await services.proposal_drafts.submit(user_id=user_id)
-
-
-async def under_review(services: Services, user_id: int = WORKER, **fields: object) -> Moved:
-    """Submit a proposal and have a reviewer open it."""
-    moved = await submit(services, user_id, **fields)
-    await services.proposals.move(
-        proposal_id=moved.proposal_id, actor_id=REVIEWER, to=ProposalStatus.UNDER_REVIEW
-    )
-    return moved

@@ -7,11 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from sqlmodel import select
 
 from bot.content import load
-from bot.models.learning import QuizQuestion, ReviewItem
+from bot.models.learning import QuizAnswer, QuizQuestion, ReviewItem
 from bot.services import Services
 from bot.services.learning.practice import schedule
+from bot.services.learning.questions import QuestionView
 from bot.services.learning.quizzes import Outcome
 from tests.conftest import CONTENT, make_settings
 
@@ -33,17 +35,19 @@ async def first_course(services: Services) -> int:
     return (await services.learning.courses(user_id=1, locale="en"))[0][0].id
 
 
-async def right(services: Services, question_id: int) -> frozenset[int]:
-    """The correct options of a question."""
+async def right(services: Services, question: QuestionView) -> frozenset[int]:
+    """The positions of the correct options, as ``question`` shows them."""
     async with services.db.reader() as session:
-        row = await session.get(QuizQuestion, question_id)
+        row = await session.get(QuizQuestion, question.id)
     assert row is not None
-    return frozenset(i for i, option in enumerate(row.options) if option["correct"])
+    return frozenset(
+        position for position, index in enumerate(question.order) if row.options[index]["correct"]
+    )
 
 
-async def wrong(services: Services, question_id: int) -> frozenset[int]:
-    """One wrong option of a question."""
-    correct = await right(services, question_id)
+async def wrong(services: Services, question: QuestionView) -> frozenset[int]:
+    """The position of one wrong option, as ``question`` shows them."""
+    correct = await right(services, question)
     return frozenset({next(i for i in range(6) if i not in correct)})
 
 
@@ -52,7 +56,7 @@ async def run_quiz(services: Services, course_id: int, misses: int = 0) -> list[
     question = await services.quizzes.start(user_id=1, course_id=course_id, locale="en")
     asked: list[int] = []
     while question is not None:
-        chosen = await (wrong if len(asked) < misses else right)(services, question.id)
+        chosen = await (wrong if len(asked) < misses else right)(services, question)
         step = await services.quizzes.answer(
             user_id=1, question_id=question.id, chosen=chosen, locale="en"
         )
@@ -93,12 +97,12 @@ async def test_partly_right_multiple_choice_counts_as_wrong(services: Services) 
         step = await services.quizzes.answer(
             user_id=1,
             question_id=question.id,
-            chosen=await right(services, question.id),
+            chosen=await right(services, question),
             locale="en",
         )
         question = step.next
     assert question is not None
-    correct = await right(services, question.id)
+    correct = await right(services, question)
     assert len(correct) > 1
     step = await services.quizzes.answer(
         user_id=1, question_id=question.id, chosen=frozenset({min(correct)}), locale="en"
@@ -121,7 +125,7 @@ async def test_double_answers_forged_options_and_closed_quizzes(services: Servic
         user_id=1, question_id=question.id, chosen=frozenset({0, 1}), locale="en"
     )
     assert question.multiple or two.outcome == Outcome.INVALID
-    chosen = await right(services, question.id)
+    chosen = await right(services, question)
     first = await services.quizzes.answer(
         user_id=1, question_id=question.id, chosen=chosen, locale="en"
     )
@@ -175,7 +179,7 @@ async def test_missed_questions_come_back_for_practice_a_day_later(services: Ser
         step = await services.practice.answer(
             user_id=1,
             question_id=card.question.id,
-            chosen=await right(services, card.question.id),
+            chosen=await right(services, card.question),
             locale="zh",
         )
         assert step is not None
@@ -185,7 +189,7 @@ async def test_missed_questions_come_back_for_practice_a_day_later(services: Ser
         last = await services.practice.answer(
             user_id=1,
             question_id=step.next.question.id,
-            chosen=await wrong(services, step.next.question.id),
+            chosen=await wrong(services, step.next.question),
             locale="zh",
         )
         assert last is not None
@@ -201,3 +205,23 @@ async def test_missed_questions_come_back_for_practice_a_day_later(services: Ser
         assert await services.practice.due(user_id=1) == 0
     with time_machine.travel(T0 + timedelta(days=2, minutes=2), tick=False):
         assert await services.practice.due(user_id=1) == 2
+
+
+async def test_an_answer_keeps_the_order_shown_and_the_files_indices(services: Services) -> None:
+    """The saved answer says which options were chosen in the file, and how they were shown."""
+    question = await services.quizzes.start(
+        user_id=1, course_id=await first_course(services), locale="en"
+    )
+    assert question is not None
+    chosen = await right(services, question)
+    await services.quizzes.answer(user_id=1, question_id=question.id, chosen=chosen, locale="en")
+    async with services.db.reader() as session:
+        saved = (await session.exec(select(QuizAnswer))).one()
+        row = await session.get(QuizQuestion, question.id)
+    assert row is not None
+    assert saved.shown == list(question.order)
+    assert saved.choices == sorted(i for i, option in enumerate(row.options) if option["correct"])
+    assert saved.correct
+    again = await services.quizzes.question(user_id=1, question_id=question.id, locale="en")
+    assert again is not None
+    assert again.order == question.order

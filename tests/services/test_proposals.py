@@ -32,7 +32,6 @@ from tests.services.proposal_helpers import (
     cast,
     person,
     submit,
-    under_review,
 )
 
 S = ProposalStatus
@@ -53,8 +52,7 @@ async def test_submission_to_implementation_is_numbered_audited_and_rewarded(svc
     item = await svc.proposal_reviews.queue(user_id=REVIEWER)
     assert item.card is not None
     assert item.card.id == moved.proposal_id
-    assert item.opened is not None
-    assert item.opened.to_status == S.UNDER_REVIEW
+    assert item.card.status == S.SUBMITTED  # reading a card is not a decision
     accepted = await svc.proposals.move(
         proposal_id=moved.proposal_id, actor_id=REVIEWER, to=S.ACCEPTED
     )
@@ -65,8 +63,7 @@ async def test_submission_to_implementation_is_numbered_audited_and_rewarded(svc
     card = await svc.proposals.card(proposal_id=moved.proposal_id, viewer_id=WORKER)
     assert [(h.from_status, h.to_status) for h in card.history] == [
         (S.DRAFT, S.SUBMITTED),
-        (S.SUBMITTED, S.UNDER_REVIEW),
-        (S.UNDER_REVIEW, S.ACCEPTED),
+        (S.SUBMITTED, S.ACCEPTED),
         (S.ACCEPTED, S.IMPLEMENTED),
     ]
     assert await svc.points.total(user_id=WORKER) == 5 + 20 + 50
@@ -74,7 +71,7 @@ async def test_submission_to_implementation_is_numbered_audited_and_rewarded(svc
 
 async def test_illegal_transitions_are_refused_whoever_asks(svc: Services) -> None:
     """Skipping a step, undoing a decision or a worker deciding all fail and change nothing."""
-    moved = await under_review(svc)
+    moved = await submit(svc)
     pid = moved.proposal_id
     with pytest.raises(PermissionDenied):
         await svc.proposals.move(proposal_id=pid, actor_id=OTHER, to=S.ACCEPTED)
@@ -89,12 +86,12 @@ async def test_illegal_transitions_are_refused_whoever_asks(svc: Services) -> No
         await svc.proposals.move(proposal_id=pid, actor_id=ADMIN, to=S.REJECTED, comment="no")
     card = await svc.proposals.card(proposal_id=pid, viewer_id=WORKER)
     assert card.status == S.ACCEPTED
-    assert len(card.history) == 3
+    assert len(card.history) == 2
 
 
 async def test_reject_and_needs_info_need_a_comment(svc: Services) -> None:
     """A reviewer cannot reject or ask for more without saying why."""
-    moved = await under_review(svc)
+    moved = await submit(svc)
     for status in (S.REJECTED, S.NEEDS_INFO):
         with pytest.raises(CommentRequired):
             await svc.proposals.move(
@@ -104,7 +101,7 @@ async def test_reject_and_needs_info_need_a_comment(svc: Services) -> None:
 
 async def test_two_reviewers_at_once_one_wins(svc: Services) -> None:
     """Accept and reject pressed together: exactly one decision is recorded, the other is told."""
-    moved = await under_review(svc)
+    moved = await submit(svc)
     results = await asyncio.gather(
         svc.proposals.move(proposal_id=moved.proposal_id, actor_id=REVIEWER, to=S.ACCEPTED),
         svc.proposals.move(
@@ -119,12 +116,12 @@ async def test_two_reviewers_at_once_one_wins(svc: Services) -> None:
     assert isinstance(losers[0], Conflict | IllegalTransition)
     card = await svc.proposals.card(proposal_id=moved.proposal_id, viewer_id=ADMIN)
     assert card.status == winners[0].to_status
-    assert len(card.history) == 3
+    assert len(card.history) == 2
 
 
 async def test_a_decision_on_a_stale_read_is_refused(svc: Services) -> None:
     """A move based on what a reviewer read before someone else acted changes nothing."""
-    moved = await under_review(svc)
+    moved = await submit(svc)
     stale = await svc.proposals.find(proposal_id=moved.proposal_id)
     assert stale is not None
     await svc.proposals.move(proposal_id=moved.proposal_id, actor_id=CRAFTSMAN, to=S.ACCEPTED)
@@ -139,7 +136,7 @@ async def test_a_decision_on_a_stale_read_is_refused(svc: Services) -> None:
 
 async def test_needs_info_round_trip_returns_to_review(svc: Services) -> None:
     """The author's reply is kept in the history and the proposal goes back to review."""
-    moved = await under_review(svc)
+    moved = await submit(svc)
     await svc.proposals.move(
         proposal_id=moved.proposal_id,
         actor_id=REVIEWER,
@@ -159,8 +156,8 @@ async def test_needs_info_round_trip_returns_to_review(svc: Services) -> None:
 
 
 async def test_author_withdraws_before_a_decision(svc: Services) -> None:
-    """Withdrawing works while under review, and only for the author."""
-    moved = await under_review(svc)
+    """Withdrawing works while waiting for review, and only for the author."""
+    moved = await submit(svc)
     with pytest.raises(PermissionDenied):
         await svc.proposals.withdraw(proposal_id=moved.proposal_id, user_id=OTHER)
     done = await svc.proposals.withdraw(proposal_id=moved.proposal_id, user_id=WORKER)
@@ -172,7 +169,7 @@ async def test_author_withdraws_before_a_decision(svc: Services) -> None:
 
 async def test_twenty_concurrent_supports_count_twenty(svc: Services) -> None:
     """Twenty colleagues tapping 👍 at once, then again, are counted exactly twenty times."""
-    moved = await under_review(svc)
+    moved = await submit(svc)
     colleagues = range(3000, 3020)
     for user_id in colleagues:
         await person(svc, user_id, f"工友{user_id}", "zh", enterprise="宝鸡石油机械")
@@ -218,7 +215,7 @@ async def test_anonymous_author_is_hidden_and_earns_points_on_stepping_forward(
     svc: Services,
 ) -> None:
     """Only the admin sees the name; points wait until the author steps forward."""
-    moved = await under_review(svc, anonymous=True)
+    moved = await submit(svc, anonymous=True)
     for viewer in (OTHER, REVIEWER):
         assert (
             await svc.proposals.card(proposal_id=moved.proposal_id, viewer_id=viewer)
@@ -261,15 +258,13 @@ async def test_studio_leader_reviews_only_their_studio(svc: Services) -> None:
     assert item.card is not None
     assert item.card.id == mine.proposal_id
     with pytest.raises(PermissionDenied):
-        await svc.proposals.move(
-            proposal_id=elsewhere.proposal_id, actor_id=leader, to=S.UNDER_REVIEW
-        )
+        await svc.proposals.move(proposal_id=elsewhere.proposal_id, actor_id=leader, to=S.ACCEPTED)
     await svc.proposals.move(proposal_id=mine.proposal_id, actor_id=leader, to=S.ACCEPTED)
 
 
 async def test_scores_are_averaged_over_reviewers(svc: Services) -> None:
     """Each reviewer's latest 1-5 scores count once in the averages."""
-    moved = await under_review(svc)
+    moved = await submit(svc)
     pid = moved.proposal_id
     await svc.proposal_reviews.score(user_id=REVIEWER, proposal_id=pid, criterion="f", value=2)
     await svc.proposal_reviews.score(user_id=REVIEWER, proposal_id=pid, criterion="f", value=4)
@@ -288,7 +283,7 @@ async def test_scores_are_averaged_over_reviewers(svc: Services) -> None:
 
 async def test_innovation_stars_rank_this_month_in_the_enterprise(svc: Services) -> None:
     """The board counts proposal points of the current month, per enterprise."""
-    moved = await under_review(svc)
+    moved = await submit(svc)
     await svc.proposals.move(proposal_id=moved.proposal_id, actor_id=REVIEWER, to=S.ACCEPTED)
     await submit(svc, OTHER, title="Label the spare parts shelves")
     board = await svc.proposal_peers.stars(user_id=OTHER)
@@ -314,3 +309,28 @@ async def test_queue_is_oldest_first_filtered_and_never_shows_ones_own(svc: Serv
     nowhere = QueueFilter(enterprise_id=enterprise_id + 1)
     assert (await svc.proposal_reviews.queue(user_id=REVIEWER, where=nowhere)).total == 0
     assert (await svc.proposal_reviews.queue(user_id=CRAFTSMAN)).total == 3
+
+
+async def test_an_acceptance_carries_the_deciding_reviewers_own_scores(svc: Services) -> None:
+    """The author is told the accepting reviewer's scores (not another's), and the comment."""
+    moved = await submit(svc)
+    pid = moved.proposal_id
+    await svc.proposal_reviews.score(user_id=CRAFTSMAN, proposal_id=pid, criterion="f", value=1)
+    await svc.proposal_reviews.score(user_id=REVIEWER, proposal_id=pid, criterion="f", value=4)
+    await svc.proposal_reviews.score(user_id=REVIEWER, proposal_id=pid, criterion="n", value=5)
+    accepted = await svc.proposals.move(
+        proposal_id=pid, actor_id=REVIEWER, to=S.ACCEPTED, comment="下周试点"
+    )
+    assert accepted.review is not None
+    assert (accepted.review.feasibility, accepted.review.benefit, accepted.review.novelty) == (
+        4,
+        None,
+        5,
+    )
+    assert accepted.comment == "下周试点"
+    unscored = await submit(svc, OTHER, title="Label the spare parts shelves")
+    plain = await svc.proposals.move(
+        proposal_id=unscored.proposal_id, actor_id=REVIEWER, to=S.ACCEPTED
+    )
+    assert plain.review is None
+    assert plain.comment is None

@@ -24,7 +24,6 @@ from tests.services.proposal_helpers import (
     cast,
     person,
     submit,
-    under_review,
 )
 
 S = ProposalStatus
@@ -46,7 +45,7 @@ def rows(sheet: object) -> list[dict[str, object]]:
 
 async def test_workbook_has_fields_scores_history_and_comments(svc: Services) -> None:
     """Text stays text (even one starting with "="), scores are averaged, history is listed."""
-    moved = await under_review(svc, title=TITLE, problem="a < b 😀", solution="定位销 & 夹具")
+    moved = await submit(svc, title=TITLE, problem="a < b 😀", solution="定位销 & 夹具")
     pid = moved.proposal_id
     await svc.proposal_reviews.score(user_id=REVIEWER, proposal_id=pid, criterion="f", value=4)
     await svc.proposal_reviews.score(user_id=CRAFTSMAN, proposal_id=pid, criterion="f", value=5)
@@ -70,8 +69,7 @@ async def test_workbook_has_fields_scores_history_and_comments(svc: Services) ->
     history = rows(book["History"])
     assert [(h["From"], h["To"]) for h in history] == [
         ("draft", "submitted"),
-        ("submitted", "under review"),
-        ("under review", "more information needed"),
+        ("submitted", "more information needed"),
     ]
     assert rows(book["Comments"])[0]["Text"] == "好主意 👍"
 

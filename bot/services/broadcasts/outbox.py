@@ -186,6 +186,13 @@ class Outbox:
             if outcome.status == Status.BLOCKED:
                 await self._users.deactivate(user_id=outcome.user_id)
 
+    async def status_counts(self) -> dict[str, int]:
+        """How many delivery rows are in each status (for the metrics page)."""
+        query = select(DELIVERY.c.status, func.count()).group_by(DELIVERY.c.status)
+        async with self._db.connection() as connection:
+            rows = (await connection.execute(query)).all()
+        return {str(status): int(count) for status, count in rows}
+
     async def recover(self, *, worker: str) -> int:
         """Report rows another process left ``sending`` as unknown, never to be resent blindly."""
         return await self._unknown(DELIVERY.c.claimed_by.is_distinct_from(worker))

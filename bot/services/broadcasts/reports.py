@@ -70,6 +70,11 @@ class DeliveryReport:
             return self.status
         return "sending" if self.waiting else "finished"
 
+    @property
+    def cancellable(self) -> bool:
+        """Whether cancelling still stops something: sending, a schedule, or must-read reminders."""
+        return self.state != "cancelled" and (self.state != "finished" or self.must_read)
+
 
 def _report(found: Broadcast, counts: dict[str, int], **extra: int) -> DeliveryReport:
     return DeliveryReport(

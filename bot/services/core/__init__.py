@@ -4,6 +4,7 @@ Other features import these names from ``bot.services.core``, never its modules.
 """
 
 from bot.services.core import qr
+from bot.services.core.directory import Found, Person, UserDirectory
 from bot.services.core.enterprises import EnterpriseService, InvalidName, normalize
 from bot.services.core.points import BoardRow, PointsService
 from bot.services.core.scheduler import JobView, SchedulerService, next_cron
@@ -26,12 +27,15 @@ __all__ = [
     "REVIEWERS",
     "BoardRow",
     "EnterpriseService",
+    "Found",
     "InvalidName",
     "JobView",
     "PermissionDenied",
+    "Person",
     "PointsService",
     "SchedulerService",
     "TableError",
+    "UserDirectory",
     "UserService",
     "UserView",
     "holds",

@@ -357,6 +357,16 @@ class SchedulerService:
                 update(ScheduledJob).where(col(ScheduledJob.id) == job_id).values(**values)
             )
 
+    async def lag(self, now: datetime | None = None) -> float:
+        """Seconds the most overdue pending job is past due (0 when none is): the tick's lag."""
+        now = now or utcnow()
+        query = select(func.min(col(ScheduledJob.due_at))).where(
+            col(ScheduledJob.status) == PENDING, col(ScheduledJob.due_at) <= now
+        )
+        async with self._db.reader() as session:
+            oldest = (await session.exec(query)).one()
+        return max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0
+
     async def recover(self, now: datetime | None = None) -> int:
         """Mark jobs left ``running`` by a process that died; they are reported, not run twice."""
         now = now or utcnow()

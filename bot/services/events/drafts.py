@@ -163,14 +163,20 @@ class EventDraftService:
                 raise InvalidAnswer("buttons")
             return await self._advance(session, draft, step)
 
-    async def skip(self, *, user_id: int) -> DraftView:
-        """Skip an optional question (description, place, end, capacity)."""
+    async def skip(self, *, user_id: int, step: str | None = None) -> DraftView:
+        """Skip an optional question (description, place, end, capacity).
+
+        ``step`` is the question the button was under: a skip button left in an earlier message
+        raises ``InvalidAnswer("passed")`` rather than skip the question asked now.
+        """
         async with self._db.session() as session:
             draft = await self._require(session, user_id)
-            step = DraftStep(draft.step or DraftStep.TITLE)
-            if step not in SKIPPABLE:
+            current = DraftStep(draft.step or DraftStep.TITLE)
+            if step is not None and current != step:
+                raise InvalidAnswer("passed")
+            if current not in SKIPPABLE:
                 raise InvalidAnswer("required")
-            return await self._advance(session, draft, step)
+            return await self._advance(session, draft, current)
 
     async def toggle(self, *, user_id: int, kind: str, value: str) -> DraftView:
         """Add or remove an enterprise, department or role from the audience."""
@@ -184,6 +190,8 @@ class EventDraftService:
         """Invite everyone (clears any narrower choice)."""
         async with self._db.session() as session:
             draft = await self._require(session, user_id)
+            if draft.step != DraftStep.AUDIENCE:
+                raise InvalidAnswer("buttons")
             draft.audience = Audience(everyone=True).to_json()
             session.add(draft)
             return _draft_view(draft)
@@ -192,6 +200,8 @@ class EventDraftService:
         """Close the audience question and show the preview."""
         async with self._db.session() as session:
             draft = await self._require(session, user_id)
+            if draft.step != DraftStep.AUDIENCE:
+                raise InvalidAnswer("buttons")
             return await self._advance(session, draft, DraftStep.AUDIENCE)
 
     async def publish(self, *, user_id: int) -> EventView:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import ColumnElement, func
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,10 +20,9 @@ from bot.content import Catalogue, content_root, load
 from bot.db import Database
 from bot.models.learning import Course, Lesson, LessonProgress, QuizAttempt, QuizQuestion
 from bot.services.core import SchedulerService
-from bot.services.learning.catalog import Catalog, CourseEntry
+from bot.services.learning.catalog import Catalog
 from bot.services.learning.stats import ContentStats, content_stats
 from bot.services.learning.sync import SyncReport, sync_catalogue
-from bot.text import markdown
 
 T = TypeVar("T")
 REMIND_KIND = "lesson_reminder"
@@ -36,7 +34,6 @@ __all__ = [
     "FolderSync",
     "LearningService",
     "LessonLine",
-    "LessonView",
     "SyncReport",
 ]
 
@@ -78,24 +75,6 @@ class CourseView:
         return sum(lesson.done for lesson in self.lessons)
 
 
-@dataclass(frozen=True, slots=True)
-class LessonView:
-    """A lesson ready to send: Telegram HTML, its place in the course, its picture."""
-
-    id: int
-    course_id: int
-    course_title: str
-    position: int
-    count: int
-    title: str
-    html: str
-    minutes: int | None
-    image: Path | None
-    prev_id: int | None
-    next_id: int | None
-    has_quiz: bool
-
-
 def _active(model: type[Course] | type[Lesson] | type[QuizQuestion]) -> ColumnElement[bool]:
     return col(model.retired_at).is_(None)
 
@@ -125,13 +104,17 @@ class LearningService:
         """Where lesson images are read from: the configured content folder or the shipped copy."""
         return content_root(self._settings.content_dir)
 
-    async def sync_folder(self, *, folder: Path | None = None) -> FolderSync:
+    async def sync_folder(
+        self, *, folder: Path | None = None, commands: Collection[str] | None = None
+    ) -> FolderSync:
         """Load ``folder`` (the configured content by default) and sync it unless it has errors.
 
-        Broken content never replaces what was loaded last: learners keep the lessons they had.
+        ``commands`` are the bot's commands, which lessons and quizzes may name (no check
+        without them). Broken content never replaces what was loaded last: learners keep the
+        lessons they had.
         """
         folder = folder or self.root
-        catalogue = await asyncio.to_thread(load, folder)
+        catalogue = await asyncio.to_thread(partial(load, folder, commands=commands))
         report = None if catalogue.errors else await self.sync(catalogue=catalogue)
         return FolderSync(folder, catalogue, report)
 
@@ -235,41 +218,6 @@ class LearningService:
             .order_by(col(Lesson.position), col(Lesson.id))
         )
         return (await session.exec(query)).all()
-
-    async def open(self, *, user_id: int, lesson_id: int, locale: Locale) -> LessonView | None:
-        """A live lesson, noted as started by the learner; ``None`` if there is none (any more)."""
-        snapshot = await self._catalog.current()
-        async with self._db.session() as session:
-            lesson = await session.get(Lesson, lesson_id)
-            course = snapshot.course(lesson.course_id) if lesson else None
-            if lesson is None or course is None or lesson.retired_at:
-                return None
-            insert = sqlite_insert if self._db.is_sqlite else pg_insert
-            await session.exec(
-                insert(LessonProgress)
-                .values(user_id=user_id, lesson_id=lesson_id, started_at=utcnow())
-                .on_conflict_do_nothing(index_elements=["user_id", "lesson_id"])
-            )
-        return self._view(course, lesson, locale)
-
-    def _view(self, course: CourseEntry, lesson: Lesson, locale: Locale) -> LessonView:
-        siblings = course.lessons
-        index = next(i for i, sibling in enumerate(siblings) if sibling.id == lesson.id)
-        image = _pick(locale, lesson.image_zh, lesson.image_en)
-        return LessonView(
-            id=lesson.id or 0,
-            course_id=course.id,
-            course_title=_pick(locale, course.title_zh, course.title_en),
-            position=index + 1,
-            count=len(siblings),
-            title=_pick(locale, lesson.title_zh, lesson.title_en),
-            html=markdown.to_html(_pick(locale, lesson.body_zh, lesson.body_en)),
-            minutes=lesson.minutes,
-            image=self.root / image if image else None,
-            prev_id=siblings[index - 1].id if index > 0 else None,
-            next_id=siblings[index + 1].id if index + 1 < len(siblings) else None,
-            has_quiz=course.questions > 0,
-        )
 
     async def stats(self, *, locale: Locale) -> ContentStats:
         """Completion per course and right answers per question, for those who run the campaign."""

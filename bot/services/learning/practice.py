@@ -60,6 +60,11 @@ def schedule(item: ReviewItem, *, correct: bool, now: datetime) -> None:
     item.reviewed_at = now
 
 
+def _seed(item: ReviewItem) -> str:
+    """A new order of the options each time the question comes back."""
+    return f"practice:{item.user_id}:{item.question_id}:{item.repetitions}:{item.lapses}"
+
+
 def _due_count(user_id: int, now: datetime) -> SelectOfScalar[int]:
     """How many of the learner's live questions are due at ``now``."""
     due = (
@@ -90,12 +95,14 @@ class PracticeService:
             schedule(item, correct=False, now=now)
             session.add(item)
 
-    async def _due(self, user_id: int, now: datetime) -> tuple[QuizQuestion | None, int]:
+    async def _due(
+        self, user_id: int, now: datetime
+    ) -> tuple[tuple[QuizQuestion, ReviewItem] | None, int]:
         async with self._db.reader() as session:
             count = (await session.exec(_due_count(user_id, now))).one()
             first = (
                 await session.exec(
-                    select(QuizQuestion)
+                    select(QuizQuestion, ReviewItem)
                     .join(ReviewItem, col(ReviewItem.question_id) == QuizQuestion.id)
                     .where(
                         ReviewItem.user_id == user_id,
@@ -115,10 +122,13 @@ class PracticeService:
 
     async def next(self, *, user_id: int, locale: Locale) -> PracticeCard | None:
         """The question to practise now, or ``None`` when nothing is due."""
-        row, count = await self._due(user_id, utcnow())
-        if row is None:
+        first, count = await self._due(user_id, utcnow())
+        if first is None:
             return None
-        return PracticeCard(questions.view(row, locale, number=1, total=count), count)
+        row, item = first
+        return PracticeCard(
+            questions.view(row, locale, number=1, total=count, seed=_seed(item)), count
+        )
 
     async def answer(
         self, *, user_id: int, question_id: int, chosen: frozenset[int], locale: Locale
@@ -135,7 +145,8 @@ class PracticeService:
                 or not questions.valid_choice(row, chosen)
             ):
                 return None
-            feedback = questions.feedback(row, questions.view(row, locale), chosen, locale)
+            shown = questions.view(row, locale, seed=_seed(item))
+            feedback = questions.feedback(row, shown, chosen, locale)
             schedule(item, correct=feedback.correct, now=now)
             session.add(item)
         return PracticeStep(feedback, await self.next(user_id=user_id, locale=locale))

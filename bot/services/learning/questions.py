@@ -1,7 +1,14 @@
-"""Quiz questions as learners see them, and grading an answer (shared by quizzes and practice)."""
+"""Quiz questions as learners see them, and grading an answer (shared by quizzes and practice).
+
+Options are shown in an order of their own for each learner and attempt: in the content files
+the right answer tends to come first, and a learner who noticed would score without reading.
+The order comes from a seed (the attempt and the question), so redrawing a question shows the
+same order, and positions on the buttons are turned back into the file's indices for grading.
+"""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +28,11 @@ class QuestionView:
     multiple: bool
     text: str
     options: tuple[str, ...]
+    order: tuple[int, ...] = ()
+
+    def sources(self, chosen: frozenset[int]) -> list[int]:
+        """The file's indices of the options at the positions ``chosen``."""
+        return sorted(self.order[position] for position in chosen)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +50,28 @@ class Feedback:
         return self.chosen == self.right
 
 
-def view(row: QuizQuestion, locale: Locale, *, number: int = 1, total: int = 1) -> QuestionView:
-    """The question in ``locale``."""
+def shuffled(count: int, seed: str) -> tuple[int, ...]:
+    """An order of ``count`` options, always the same for the same ``seed``.
+
+    ``random.Random`` hashes a string seed with SHA-512, so the order does not depend on the
+    process (``PYTHONHASHSEED``) and survives a restart.
+    """
+    order = list(range(count))
+    random.Random(seed).shuffle(order)  # an order to show, not a secret
+    return tuple(order)
+
+
+def view(
+    row: QuizQuestion,
+    locale: Locale,
+    *,
+    number: int = 1,
+    total: int = 1,
+    seed: str | None = None,
+) -> QuestionView:
+    """The question in ``locale``, its options in the order ``seed`` gives (the file's without)."""
+    count = len(row.options)
+    order = shuffled(count, seed) if seed is not None else tuple(range(count))
     return QuestionView(
         id=row.id or 0,
         course_id=row.course_id,
@@ -47,7 +79,8 @@ def view(row: QuizQuestion, locale: Locale, *, number: int = 1, total: int = 1) 
         total=total,
         multiple=row.kind == "multiple",
         text=row.text_zh if locale == "zh" else row.text_en,
-        options=tuple(str(option[locale]) for option in row.options),
+        options=tuple(str(row.options[index][locale]) for index in order),
+        order=order,
     )
 
 
@@ -66,6 +99,10 @@ def valid_choice(row: QuizQuestion, chosen: frozenset[int]) -> bool:
 def feedback(
     row: QuizQuestion, question: QuestionView, chosen: frozenset[int], locale: Locale
 ) -> Feedback:
-    """Grade ``chosen`` against the question's correct options."""
+    """Grade ``chosen`` (positions as shown in ``question``) against the correct options."""
     explanation = row.explanation_zh if locale == "zh" else row.explanation_en
-    return Feedback(question, chosen, right_options(row.options), explanation)
+    right = right_options(row.options)
+    shown_right = frozenset(
+        position for position, index in enumerate(question.order) if index in right
+    )
+    return Feedback(question, chosen, shown_right, explanation)

@@ -80,9 +80,16 @@ async def _open_attempt(session: AsyncSession, user_id: int, course_id: int) -> 
     return latest if latest is not None and latest.finished_at is None else None
 
 
-def _numbered(row: QuizQuestion, rows: Sequence[QuizQuestion], locale: Locale) -> QuestionView:
+def _seed(attempt: QuizAttempt, row: QuizQuestion) -> str:
+    """Options in an order of their own per attempt (and so per learner) and question."""
+    return f"quiz:{attempt.id}:{row.id}"
+
+
+def _numbered(
+    row: QuizQuestion, rows: Sequence[QuizQuestion], locale: Locale, attempt: QuizAttempt
+) -> QuestionView:
     number = next((i for i, other in enumerate(rows, 1) if other.id == row.id), len(rows))
-    return questions.view(row, locale, number=number, total=len(rows))
+    return questions.view(row, locale, number=number, total=len(rows), seed=_seed(attempt, row))
 
 
 class QuizService:
@@ -104,22 +111,29 @@ class QuizService:
             )
             if not rows:
                 return None
-            session.add(QuizAttempt(user_id=user_id, course_id=course_id, total=len(rows)))
-        return questions.view(rows[0], locale, number=1, total=len(rows))
+            attempt = QuizAttempt(user_id=user_id, course_id=course_id, total=len(rows))
+            session.add(attempt)
+            await session.flush()
+        return _numbered(rows[0], rows, locale, attempt)
 
-    async def question(self, *, question_id: int, locale: Locale) -> QuestionView | None:
-        """A live question as numbered in its quiz (to redraw it while options are being ticked)."""
+    async def question(
+        self, *, user_id: int, question_id: int, locale: Locale
+    ) -> QuestionView | None:
+        """A live question of the open attempt, as numbered and ordered there (for a redraw)."""
         async with self._db.reader() as session:
             row = await session.get(QuizQuestion, question_id)
             if row is None or row.retired_at is not None:
                 return None
+            attempt = await _open_attempt(session, user_id, row.course_id)
+            if attempt is None:
+                return None
             rows = await _active_questions(session, row.course_id)
-        return _numbered(row, rows, locale)
+        return _numbered(row, rows, locale, attempt)
 
     async def answer(
         self, *, user_id: int, question_id: int, chosen: frozenset[int], locale: Locale
     ) -> QuizStep:
-        """Grade an answer in the open attempt; then the next question, or the score."""
+        """Grade an answer (positions as shown) in the open attempt; then what comes next."""
         async with self._db.session() as session:
             row = await session.get(QuizQuestion, question_id)
             if row is None or row.retired_at is not None or not questions.valid_choice(row, chosen):
@@ -132,13 +146,15 @@ class QuizService:
             if question_id in answered:
                 return QuizStep(Outcome.ALREADY)
             rows = await _active_questions(session, row.course_id)
-            feedback = questions.feedback(row, _numbered(row, rows, locale), chosen, locale)
+            shown = _numbered(row, rows, locale, attempt)
+            feedback = questions.feedback(row, shown, chosen, locale)
             session.add(
                 QuizAnswer(
                     attempt_id=attempt.id or 0,
                     question_id=question_id,
                     user_id=user_id,
-                    choices=sorted(chosen),
+                    choices=shown.sources(chosen),
+                    shown=list(shown.order),
                     correct=feedback.correct,
                 )
             )
@@ -150,7 +166,8 @@ class QuizService:
             session.add(attempt)
         await self._reward(user_id, row, correct=feedback.correct)
         if following is not None:
-            return QuizStep(Outcome.ANSWERED, feedback, next=_numbered(following, rows, locale))
+            following_view = _numbered(following, rows, locale, attempt)
+            return QuizStep(Outcome.ANSWERED, feedback, next=following_view)
         return QuizStep(Outcome.ANSWERED, feedback, score=await self._score(user_id, attempt))
 
     async def _reward(self, user_id: int, row: QuizQuestion, *, correct: bool) -> None:

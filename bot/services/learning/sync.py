@@ -1,7 +1,9 @@
 """Upsert a loaded catalogue into the database by key, skipping rows whose content is unchanged.
 
 A second sync of the same files writes nothing; an edited lesson keeps its row (and so every
-learner's progress); anything no longer in the files is retired, never deleted.
+learner's progress); anything no longer in the files is retired, never deleted. Processes
+that start together sync one after the other (an advisory lock on PostgreSQL), so the second
+finds the first one's rows instead of inserting them again.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from bot.content import Catalogue
 from bot.content import Course as CourseFile
 from bot.content import Lesson as LessonFile
 from bot.content import Question as QuestionFile
+from bot.db import take_turn
 from bot.models.learning import Course, Lesson, QuizQuestion
 
 Row = TypeVar("Row", Course, Lesson, QuizQuestion)
@@ -140,6 +143,7 @@ async def _all(session: AsyncSession, model: type[Row]) -> list[Row]:
 
 async def sync_catalogue(session: AsyncSession, catalogue: Catalogue) -> SyncReport:
     """Bring the catalogue tables in line with ``catalogue`` within one transaction."""
+    await take_turn(session, "content sync")
     upsert = _Upserter(session, utcnow())
     courses, lessons, questions = (
         await _all(session, Course),

@@ -34,8 +34,9 @@ class InvalidAnswer(ProposalError):
     """An answer the current question cannot take; ``reason`` names the catalog message.
 
     Reasons: ``empty``, ``too_long`` (with ``limit``), ``text_expected``, ``photo_expected``,
-    ``buttons``, ``unsupported_file``, ``file_too_big``, ``photo_limit``, ``incomplete``,
-    ``stale``.
+    ``benefit_expected``, ``voice_or_document``, ``buttons``, ``unsupported_file``,
+    ``file_too_big``, ``photo_limit``, ``incomplete``, ``stale`` (a choice that no longer
+    exists), ``passed`` (a button of a question the draft has already moved past).
     """
 
     def __init__(self, reason: str, *, limit: int = 0) -> None:
@@ -90,6 +91,8 @@ def refusal(step: DraftStep) -> str:
     """Why a file was refused at ``step`` (the reason names what the question wants)."""
     if step in ASKS_TEXT:
         return "text_expected"
+    if step == DraftStep.BENEFIT:
+        return "benefit_expected"
     if step == DraftStep.ATTACHMENT:
         return "voice_or_document"
     return "photo_expected" if step == DraftStep.PHOTOS else "buttons"

@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.db import Database
 from bot.models.organizations import Studio
 from bot.models.proposals import (
+    BENEFIT_MAX,
     BenefitCategory,
     MediaKind,
     Proposal,
@@ -53,6 +54,8 @@ from bot.services.proposals.steps import (
     base,
     draft_of,
     following,
+    has_studios,
+    questions,
     view_of,
 )
 from bot.services.proposals.submit import number_and_submit, submitted_today
@@ -86,6 +89,11 @@ class ProposalDraftService:
                 )
             )
             return {author: step for author, step in rows.all() if step}
+
+    async def questions(self) -> tuple[DraftStep, ...]:
+        """The numbered questions a new draft will ask (for an introduction before it starts)."""
+        async with self._db.reader() as session:
+            return questions(has_studios=await has_studios(session))
 
     async def _check_limit(self, user_id: int) -> None:
         async with self._db.reader() as session:
@@ -150,17 +158,29 @@ class ProposalDraftService:
     async def _advance(
         self, session: AsyncSession, draft: Proposal, *, skip_solution: bool = False
     ) -> None:
-        has_studios = (await session.exec(select(Studio.id).limit(1))).first() is not None
         draft.step = following(
-            draft.step or DraftStep.TITLE, has_studios=has_studios, skip_solution=skip_solution
+            draft.step or DraftStep.TITLE,
+            has_studios=await has_studios(session),
+            skip_solution=skip_solution,
         )
 
     async def answer(self, *, user_id: int, text: str | None) -> DraftView:
-        """Record typed text for the current question; a title also looks for similar proposals."""
+        """Record typed text for the current question; a title also looks for similar proposals.
+
+        The benefit question takes typed words too (the category buttons are shortcuts): they
+        are the expected effect, under "other", and the follow-up asking for it is passed.
+        """
         asked: list[DraftStep] = []
 
         async def change(session: AsyncSession, draft: Proposal) -> None:
             step = base(draft.step or DraftStep.TITLE)
+            if step == DraftStep.BENEFIT:
+                draft.benefit_text = clean_text(text, BENEFIT_MAX)
+                draft.benefit = BenefitCategory.OTHER.value
+                editing = (draft.step or "").startswith(EDIT)
+                draft.step = f"{EDIT if editing else ''}{DraftStep.BENEFIT_TEXT.value}"
+                await self._advance(session, draft)
+                return
             if step not in ASKS_TEXT:
                 raise InvalidAnswer("photo_expected" if step == DraftStep.PHOTOS else "buttons")
             name, limit = ASKS_TEXT[step]
@@ -193,19 +213,24 @@ class ProposalDraftService:
     def _chosen(self, step: DraftStep, **values: object) -> Change:
         async def change(session: AsyncSession, draft: Proposal) -> None:
             if base(draft.step or DraftStep.TITLE) != step:
-                raise InvalidAnswer("stale")
+                raise InvalidAnswer("passed")
             for name, value in values.items():
                 setattr(draft, name, value)
             await self._advance(session, draft)
 
         return change
 
-    async def skip(self, *, user_id: int) -> DraftView:
-        """Move past an optional question (or finish adding photos)."""
+    async def skip(self, *, user_id: int, step: str | None = None) -> DraftView:
+        """Move past an optional question (or finish adding photos).
+
+        ``step`` is the question the button was under: a skip button left in an earlier message
+        must not skip the question asked now (``None``: buttons from before steps were named).
+        """
 
         async def change(session: AsyncSession, draft: Proposal) -> None:
-            if base(draft.step or DraftStep.TITLE) not in DraftStep.optional():
-                raise InvalidAnswer("stale")
+            current = draft.step or DraftStep.TITLE
+            if (step is not None and current != step) or base(current) not in DraftStep.optional():
+                raise InvalidAnswer("passed")
             await self._advance(session, draft)
 
         return await self._update(user_id, change)
@@ -239,7 +264,7 @@ class ProposalDraftService:
                 base(draft.step or DraftStep.TITLE) != DraftStep.PREVIEW
                 or step == DraftStep.PREVIEW
             ):
-                raise InvalidAnswer("stale")
+                raise InvalidAnswer("passed")
             if step in (DraftStep.PHOTOS, DraftStep.ATTACHMENT):
                 kinds = (
                     [MediaKind.PHOTO]

@@ -1,5 +1,7 @@
 """The one typed answer a person owes about a proposal: a reply, a reason, a comment.
 
+Accepting asks too: the reviewer confirms, and may add a comment for the author.
+
 Stored as a row so that the question survives a restart; asking one pauses the person's
 draft, so a user is never in two conversations at once.
 """
@@ -14,7 +16,12 @@ from sqlmodel import col, select
 from bot.db import Database
 from bot.models.proposals import Proposal, ProposalPrompt, ProposalStatus
 from bot.services.proposals.proposals import ProposalService
-from bot.services.proposals.rules import IllegalTransition, ProposalLine, ProposalNotFound
+from bot.services.proposals.rules import (
+    PENDING,
+    IllegalTransition,
+    ProposalLine,
+    ProposalNotFound,
+)
 
 S = ProposalStatus
 PREFIX = "p_"
@@ -24,6 +31,7 @@ class PromptKind(StrEnum):
     """What the typed answer will become."""
 
     REPLY = "reply"
+    ACCEPT = "accept"
     REJECT = "reject"
     NEEDS_INFO = "needs_info"
     COMMENT = "comment"
@@ -35,13 +43,14 @@ class PromptKind(StrEnum):
 
 
 STATES = tuple(kind.state for kind in PromptKind)
-REQUIRED_STATUS = {
-    PromptKind.REPLY: S.NEEDS_INFO,
-    PromptKind.REJECT: S.UNDER_REVIEW,
-    PromptKind.NEEDS_INFO: S.UNDER_REVIEW,
+DECISIONS = (PromptKind.ACCEPT, PromptKind.REJECT, PromptKind.NEEDS_INFO)
+REQUIRED_STATUS: dict[PromptKind, tuple[ProposalStatus, ...]] = {
+    PromptKind.REPLY: (S.NEEDS_INFO,),
+    **dict.fromkeys(DECISIONS, PENDING),
 }
 TARGET = {
     PromptKind.REPLY: S.UNDER_REVIEW,
+    PromptKind.ACCEPT: S.ACCEPTED,
     PromptKind.REJECT: S.REJECTED,
     PromptKind.NEEDS_INFO: S.NEEDS_INFO,
 }
@@ -62,10 +71,10 @@ class ProposalPromptService:
             raise ProposalNotFound(proposal_id)
         if kind == PromptKind.REPLY and proposal.author_id != user_id:
             raise ProposalNotFound(proposal_id)
-        if kind in (PromptKind.REJECT, PromptKind.NEEDS_INFO):
+        if kind in DECISIONS:
             await self._proposals.authorize_review(user_id=user_id, proposal=proposal)
         required = REQUIRED_STATUS.get(kind)
-        if required is not None and proposal.status != required:
+        if required is not None and proposal.status not in required:
             raise IllegalTransition(S(proposal.status), TARGET[kind])
         return ProposalLine(
             proposal_id, proposal.number or "", proposal.title or "", S(proposal.status), 0
@@ -90,10 +99,13 @@ class ProposalPromptService:
             prompt = await session.get(ProposalPrompt, user_id)
             return (prompt.proposal_id, PromptKind(prompt.kind)) if prompt else None
 
-    async def clear(self, *, user_id: int) -> None:
-        """Stop waiting for an answer."""
+    async def clear(self, *, user_id: int) -> bool:
+        """Stop waiting for an answer; whether one was owed."""
         async with self._db.session() as session:
-            await session.exec(delete(ProposalPrompt).where(col(ProposalPrompt.user_id) == user_id))
+            result = await session.exec(
+                delete(ProposalPrompt).where(col(ProposalPrompt.user_id) == user_id)
+            )
+            return bool(result.rowcount)
 
     async def states(self) -> dict[int, str]:
         """Everyone owing an answer, with the conversation state that waits for it."""

@@ -21,6 +21,7 @@ from bot.i18n import Translator
 from bot.models.organizations import Studio
 from bot.models.proposals import (
     Proposal,
+    ProposalReview,
     ProposalStatus,
     ProposalSupport,
     ProposalTransition,
@@ -45,6 +46,7 @@ from bot.services.proposals.rules import (
     ProposalLine,
     ProposalNotFound,
     Recipient,
+    ReviewScores,
     actor_for,
     earned,
 )
@@ -190,6 +192,13 @@ class ProposalService:
             )
             asker = last.first()
             asked_by = await recipient(session, asker) if asker else None
+        review = None
+        if to in DECISIONS and actor_id is not None and actor_id != proposal.author_id:
+            scored = await session.get(ProposalReview, (proposal.id, actor_id))
+            if scored is not None and any(
+                v is not None for v in (scored.feasibility, scored.benefit, scored.novelty)
+            ):
+                review = ReviewScores(scored.feasibility, scored.benefit, scored.novelty)
         return Moved(
             proposal_id=proposal.id or 0,
             number=proposal.number or "",
@@ -201,6 +210,7 @@ class ProposalService:
             author=await recipient(session, proposal.author_id),
             supporters=supporters,
             asked_by=asked_by,
+            review=review,
         )
 
     async def award(self, *, proposal_id: int) -> None:

@@ -29,8 +29,6 @@ from bot.services.proposals.proposals import ProposalService, recipient
 from bot.services.proposals.rules import (
     DECIDED_WELL,
     PENDING,
-    Conflict,
-    Moved,
     ProposalCard,
     ProposalError,
     ProposalNotFound,
@@ -64,12 +62,11 @@ class QueueFilter:
 
 @dataclass(frozen=True, slots=True)
 class QueueItem:
-    """One card of the queue, its place in it, and the move that opening it caused."""
+    """One card of the queue and its place in it."""
 
     card: ProposalCard | None
     position: int
     total: int
-    opened: Moved | None = None
 
 
 class ProposalReviewService:
@@ -109,7 +106,7 @@ class ProposalReviewService:
     async def queue(
         self, *, user_id: int, where: QueueFilter | None = None, position: int = 0
     ) -> QueueItem:
-        """The proposal at ``position``, oldest first; opening it marks it under review."""
+        """The proposal at ``position``, oldest first; reading it changes nothing."""
         where = where or QueueFilter()
         scope = await self.scope(user_id=user_id)
         query = self._query(user_id, scope, where)
@@ -127,20 +124,9 @@ class ProposalReviewService:
             ).first()
         if found is None:
             return QueueItem(None, 0, total)
-        opened = await self._open(user_id, found)
         return QueueItem(
-            await self.card(user_id=user_id, proposal_id=found.id or 0), position, total, opened
+            await self.card(user_id=user_id, proposal_id=found.id or 0), position, total
         )
-
-    async def _open(self, user_id: int, proposal: Proposal) -> Moved | None:
-        if proposal.status != S.SUBMITTED:
-            return None
-        try:
-            return await self._proposals.move(
-                proposal_id=proposal.id or 0, actor_id=user_id, to=S.UNDER_REVIEW
-            )
-        except Conflict:
-            return None
 
     async def card(self, *, user_id: int, proposal_id: int) -> ProposalCard:
         """A proposal as its reviewer sees it (an anonymous author is shown to admins only)."""

@@ -28,9 +28,13 @@ class Actor(StrEnum):
     REVIEWER = "reviewer"
 
 
+# Reading a proposal is not a decision: a reviewer decides from "submitted" straight away;
+# "under review" is where the author's answer to "needs info" puts it back.
 TRANSITIONS: dict[tuple[ProposalStatus, ProposalStatus], Actor] = {
     (S.DRAFT, S.SUBMITTED): Actor.AUTHOR,
-    (S.SUBMITTED, S.UNDER_REVIEW): Actor.REVIEWER,
+    (S.SUBMITTED, S.ACCEPTED): Actor.REVIEWER,
+    (S.SUBMITTED, S.REJECTED): Actor.REVIEWER,
+    (S.SUBMITTED, S.NEEDS_INFO): Actor.REVIEWER,
     (S.SUBMITTED, S.WITHDRAWN): Actor.AUTHOR,
     (S.UNDER_REVIEW, S.ACCEPTED): Actor.REVIEWER,
     (S.UNDER_REVIEW, S.REJECTED): Actor.REVIEWER,
@@ -113,6 +117,15 @@ class Recipient:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewScores:
+    """One reviewer's own 1-5 scores (``None`` for a criterion they did not score)."""
+
+    feasibility: int | None = None
+    benefit: int | None = None
+    novelty: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Moved:
     """A transition that happened, with everyone who should hear about it."""
 
@@ -127,6 +140,7 @@ class Moved:
     supporters: tuple[Recipient, ...] = ()
     asked_by: Recipient | None = None
     studio_lead: Recipient | None = None  # on submission to a studio, its leader
+    review: ReviewScores | None = None  # the deciding reviewer's scores, if they gave any
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,6 +57,25 @@ STATES = (
 )
 
 
+FOLLOW_UPS = {DraftStep.BENEFIT_TEXT: DraftStep.BENEFIT}
+
+
+def questions(*, has_studios: bool, skip_solution: bool = False) -> tuple[DraftStep, ...]:
+    """The numbered questions a draft asks, in order; the intro and every question count these.
+
+    The expected effect is a follow-up of the benefit question (it shares its number); the
+    studio is asked only when there are studios, the solution not when a voice note told it.
+    """
+    return tuple(
+        step
+        for step in ORDER
+        if step not in FOLLOW_UPS
+        and step != DraftStep.PREVIEW
+        and (has_studios or step != DraftStep.STUDIO)
+        and not (skip_solution and step == DraftStep.SOLUTION)
+    )
+
+
 def base(step: str) -> DraftStep:
     """The question a (possibly editing) step asks."""
     return DraftStep(step.removeprefix(EDIT))
@@ -94,12 +113,19 @@ class DraftView:
     photos: int
     voices: int
     documents: tuple[str, ...]
+    questions: tuple[DraftStep, ...] = ()
     similar: tuple[ProposalLine, ...] = ()
 
     @property
     def question(self) -> DraftStep:
         """The question to ask now."""
         return base(self.step)
+
+    @property
+    def number(self) -> int | None:
+        """The current question's place in :attr:`questions` (from 1); ``None`` at the preview."""
+        asked = FOLLOW_UPS.get(self.question, self.question)
+        return self.questions.index(asked) + 1 if asked in self.questions else None
 
     @property
     def editing(self) -> bool:
@@ -139,6 +165,7 @@ async def view_of(session: AsyncSession, draft: Proposal) -> DraftView:
         )
     ).all()
     studio = await session.get(Studio, draft.studio_id) if draft.studio_id else None
+    voices = sum(m.kind == MediaKind.VOICE for m in media)
     return DraftView(
         id=draft.id or 0,
         step=draft.step or DraftStep.TITLE.value,
@@ -151,6 +178,16 @@ async def view_of(session: AsyncSession, draft: Proposal) -> DraftView:
         studio=studio.name if studio else None,
         anonymous=draft.anonymous,
         photos=sum(m.kind == MediaKind.PHOTO for m in media),
-        voices=sum(m.kind == MediaKind.VOICE for m in media),
+        voices=voices,
         documents=tuple(m.file_name or "" for m in media if m.kind == MediaKind.DOCUMENT),
+        questions=questions(
+            has_studios=await has_studios(session),
+            # a voice note sent for the problem told the solution too: that question was skipped
+            skip_solution=voices > 0 and draft.problem is None and draft.solution is None,
+        ),
     )
+
+
+async def has_studios(session: AsyncSession) -> bool:
+    """Whether any innovation studio exists (only then is a draft asked for one)."""
+    return (await session.exec(select(Studio.id).limit(1))).first() is not None

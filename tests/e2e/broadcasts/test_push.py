@@ -73,6 +73,18 @@ async def test_quiet_hours_hold_ordinary_pushes_until_morning_but_not_urgent_one
         assert "例行检查" in (await worker.reply()).text
 
 
+async def test_announcements_made_one_after_another_arrive_in_that_order(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """Five notices in a row reach a worker as they were written, whatever the sender races."""
+    worker = await known(emulator, services, "孙师傅")
+    notices = [f"第{n}号通知" for n in range(1, 6)]
+    with time_machine.travel(NOON, tick=True):  # outside the quiet hours
+        for notice in notices:
+            await announce(services, notice)
+        assert [(await worker.reply()).text for _ in notices] == notices
+
+
 async def test_low_priority_pushes_come_as_one_daily_digest(
     emulator: Emulator, bot: BotRunner, services: Services
 ) -> None:
@@ -107,7 +119,7 @@ async def test_must_read_reminds_those_who_have_not_read_it_at_most_twice(
         assert original.text.startswith("EN ")
         await reader.press("✅ Read")
         assert (await reader.reply()).buttons == []
-        assert reader.callback_answers[-1].text == "✅ Noted, thank you!"
+        assert reader.callback_answers[-1].text == "✅ Marked as read, thank you!"
         assert "安全操作规程" in (await forgetful.reply()).text
 
         for hours in (24, 48):

@@ -1,0 +1,255 @@
+"""The update inbox: stored before Telegram is answered, claimed per chat in update order.
+
+Telegram hands an update over once it gets a 2xx (webhook) or a higher offset (polling); the
+update is in this table first, so a crash after that loses nothing. The primary key is the
+update id, so a re-delivery (Telegram retries an unanswered update for up to a day) is dropped.
+
+Workers claim with a lease. In each chat only the lowest undone update is claimable, and only
+while no row of that chat holds a live lease: a chat's updates are handled one at a time, in
+order, whichever worker takes them. On PostgreSQL the claim locks with ``FOR UPDATE SKIP
+LOCKED``, so workers never wait for each other; on SQLite one process holds the write lock.
+A worker that dies leaves its lease to expire, and the update is claimed again: handling is
+at least once, and a reply sent just before the death may be sent once more.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import aliased
+from sqlmodel import col
+
+from bot.clock import utcnow
+from bot.db import Database
+from bot.models.inbox import InboxUpdate
+
+log = logging.getLogger(__name__)
+CHANNEL = "engage_inbox"
+MAX_ATTEMPTS = 5  # an update that took a worker down this often is set aside, not retried
+Table = InboxUpdate
+
+
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    """A claimed update: its id, the JSON Telegram sent and how often it was claimed."""
+
+    update_id: int
+    payload: dict[str, Any]
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class InboxDepth:
+    """Undone updates and when the oldest of them arrived."""
+
+    undone: int
+    oldest: datetime | None
+
+
+def chat_key(payload: dict[str, Any]) -> int:
+    """Whose turn an update waits for: its sender, else its chat (as the update processor)."""
+    for kind, body in payload.items():
+        if kind == "update_id" or not isinstance(body, dict):
+            continue
+        sender = body.get("from") or body.get("user")
+        if isinstance(sender, dict) and isinstance(sender.get("id"), int):
+            return int(sender["id"])
+        chat = body.get("chat") or (body.get("message") or {}).get("chat")
+        if isinstance(chat, dict) and isinstance(chat.get("id"), int):
+            return int(chat["id"])
+    return 0
+
+
+class InboxService:
+    """Store updates once, hand them to workers in order, remember them long enough to dedup."""
+
+    def __init__(self, db: Database, *, keep: timedelta) -> None:
+        self._db = db
+        self._keep = keep
+        self._listeners: list[Callable[[], None]] = []
+        # Sent with each NOTIFY, so this process's own workers, woken already, can ignore it.
+        self.token = uuid.uuid4().hex
+
+    def on_arrival(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` whenever this process stores a new update (no waiting on a poll)."""
+        self._listeners.append(callback)
+
+    def _arrived(self) -> None:
+        for callback in self._listeners:
+            callback()
+
+    def _insert(self) -> Any:
+        return sqlite_insert if self._db.is_sqlite else pg_insert
+
+    async def store(self, payload: dict[str, Any]) -> bool:
+        """Keep one update; False when it was there already (a re-delivery)."""
+        return await self.store_many([payload]) == 1
+
+    async def store_many(self, payloads: Sequence[dict[str, Any]]) -> int:
+        """Keep updates, dropping those already stored; returns how many were new."""
+        if not payloads:
+            return 0
+        now = utcnow()
+        rows = [
+            {
+                "update_id": int(p["update_id"]),
+                "chat_key": chat_key(p),
+                "payload": p,
+                "received_at": now,
+                "attempts": 0,
+            }
+            for p in payloads
+        ]
+        insert = (
+            self._insert()(Table)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["update_id"])
+            .returning(col(Table.update_id))
+        )
+        async with self._db.writer() as connection:
+            if self._db.is_sqlite:
+                fresh = len((await connection.execute(insert)).all())
+            else:
+                fresh = int(
+                    (await connection.execute(self._insert_and_notify(insert))).scalar() or 0
+                )
+        if fresh:
+            self._arrived()
+        return fresh
+
+    def _insert_and_notify(self, insert: Any) -> Any:
+        """The INSERT and, only if it stored something, the NOTIFY: one round trip.
+
+        The notification reaches listeners when the transaction commits, with the update.
+        """
+        stored = insert.cte("stored")
+        notify = (
+            select(func.pg_notify(CHANNEL, self.token)).select_from(stored).limit(1)
+        ).scalar_subquery()
+        return select(func.count(), notify.is_(None)).select_from(stored)
+
+    def _claimable(self, now: datetime, limit: int) -> Any:
+        earlier, held = aliased(Table), aliased(Table)
+        heads = (
+            select(col(Table.update_id))
+            .where(
+                col(Table.done_at).is_(None),
+                or_(col(Table.lease_until).is_(None), col(Table.lease_until) < now),
+                ~exists().where(
+                    col(earlier.chat_key) == col(Table.chat_key),
+                    col(earlier.done_at).is_(None),
+                    col(earlier.update_id) < col(Table.update_id),
+                ),
+                # A lower update that arrived late must not overtake one being handled.
+                ~exists().where(
+                    col(held.chat_key) == col(Table.chat_key),
+                    col(held.done_at).is_(None),
+                    col(held.lease_until) >= now,
+                ),
+            )
+            .order_by(col(Table.update_id))
+            .limit(limit)
+        )
+        if not self._db.is_sqlite:
+            heads = heads.with_for_update(skip_locked=True, of=Table)
+        return heads.cte("heads").prefix_with("MATERIALIZED", dialect="postgresql")
+
+    async def claim(
+        self, *, owner: str, limit: int, lease: timedelta, done: Iterable[int] = ()
+    ) -> list[InboxItem]:
+        """Mark ``done`` handled, then lease up to ``limit`` updates that are next in their chat.
+
+        Both in one transaction: the next update of a chat just finished is claimable at once.
+        """
+        now = utcnow()
+        finished = list(done)
+        heads = self._claimable(now, limit)
+        claim = (
+            update(Table)
+            .where(
+                col(Table.update_id).in_(select(heads.c.update_id)),
+                col(Table.done_at).is_(None),
+                or_(col(Table.lease_until).is_(None), col(Table.lease_until) < now),
+            )
+            .values(lease_owner=owner, lease_until=now + lease, attempts=col(Table.attempts) + 1)
+            .returning(col(Table.update_id), col(Table.payload), col(Table.attempts))
+        )
+        async with self._db.writer() as connection:
+            if finished:
+                await connection.execute(self._finish(finished, now))
+            rows = (await connection.execute(claim)).all()
+            items = sorted((InboxItem(r[0], r[1], r[2]) for r in rows), key=lambda i: i.update_id)
+            given_up = [i.update_id for i in items if i.attempts > MAX_ATTEMPTS]
+            if given_up:
+                log.error("updates %s were claimed %d times; set aside", given_up, MAX_ATTEMPTS)
+                await connection.execute(
+                    self._finish(given_up, now, error=f"set aside after {MAX_ATTEMPTS} claims")
+                )
+        return [i for i in items if i.attempts <= MAX_ATTEMPTS]
+
+    @staticmethod
+    def _finish(ids: list[int], now: datetime, error: str | None = None) -> Any:
+        return (
+            update(Table)
+            .where(col(Table.update_id).in_(ids))
+            .values(done_at=now, lease_owner=None, lease_until=None, error=error)
+        )
+
+    async def finish(self, *, update_ids: Sequence[int], error: str | None = None) -> None:
+        """Mark updates handled (``error`` says why one was given up)."""
+        if update_ids:
+            async with self._db.writer() as connection:
+                await connection.execute(self._finish(list(update_ids), utcnow(), error))
+
+    async def release(self, *, owner: str, update_ids: Sequence[int]) -> None:
+        """Give back leases not worked on (a clean stop), so another worker need not wait."""
+        if not update_ids:
+            return
+        async with self._db.writer() as connection:
+            await connection.execute(
+                update(Table)
+                .where(
+                    col(Table.update_id).in_(list(update_ids)),
+                    col(Table.lease_owner) == owner,
+                    col(Table.done_at).is_(None),
+                )
+                .values(lease_owner=None, lease_until=None, attempts=col(Table.attempts) - 1)
+            )
+
+    async def purge(self) -> int:
+        """Forget handled updates older than the dedup window; returns how many."""
+        cutoff = utcnow() - self._keep
+        async with self._db.writer() as connection:
+            result = await connection.execute(
+                delete(Table).where(
+                    and_(col(Table.done_at).is_not(None), col(Table.done_at) < cutoff)
+                )
+            )
+        return int(result.rowcount)
+
+    async def depth(self) -> InboxDepth:
+        """How many updates wait or are being handled, and the arrival of the oldest."""
+        query = select(func.count(), func.min(col(Table.received_at))).where(
+            col(Table.done_at).is_(None)
+        )
+        async with self._db.connection() as connection:
+            count, oldest = (await connection.execute(query)).one()
+        return InboxDepth(int(count), oldest)
+
+    async def find(self, *, update_id: int) -> InboxUpdate | None:
+        """One stored update, whatever its state (for reports and tests)."""
+        async with self._db.reader() as session:
+            return await session.get(InboxUpdate, update_id)
+
+    async def count(self) -> int:
+        """Every stored update, done or not (for reports and tests)."""
+        async with self._db.reader() as session:
+            return int(await session.scalar(select(func.count()).select_from(Table)) or 0)
