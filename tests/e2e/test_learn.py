@@ -514,3 +514,50 @@ async def test_the_course_list_tells_not_started_from_in_progress_and_finished(
     untouched = [text for text in buttons if cards[2].title in text]
     assert untouched == [f"▫️ 0/{cards[2].total} {cards[2].title}"]
     assert not any(text.startswith("✅ 0/") for text in buttons)
+
+
+async def test_a_lesson_goes_on_at_the_part_where_the_learner_stopped(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """Part 1, part 2, away; opened again it goes on at part 2, or from the start on request."""
+    worker = await registered(emulator, "Zhou Min", "en")
+    lesson_id = (await services.learning.next_unread(user_id=worker.id)) or 0
+    await worker.send("/learn")
+    await worker.reply()
+    await worker.press_data(f"learn:lesson:{lesson_id}")
+    first = await worker.reply()
+    while not first.buttons:
+        first = await worker.reply()
+    assert "Part 1 of 3" in first.text
+    assert first.button_texts == ["Next part ▶"]
+    await worker.press("Next part ▶")
+    second = await worker.reply()
+    assert "Part 2 of 3" in second.text
+    late = await worker.press("Next part ▶", message_id=first.message_id)  # twice, or late
+    assert (await toast(worker, late)).text == "That part is already below."
+    assert (await worker.reply()).buttons == []  # and that button is taken off
+
+    await worker.send("/learn")
+    await worker.reply()
+    await worker.press_data(f"learn:lesson:{lesson_id}")
+    resumed = await worker.reply()
+    assert "Carrying on with part 2 of 3" in resumed.text
+    assert resumed.button_texts == ["⏮ From the start", "Next part ▶"]
+    await worker.press("⏮ From the start")
+    again = await worker.reply()
+    while not again.buttons:
+        again = await worker.reply()
+    assert "Part 1 of 3" in again.text
+    assert "Carrying on" not in again.text
+    parts = await read_lesson_from(worker, again)
+    assert "Source:" in parts[-1].text
+    assert "◀️ Back" in parts[-1].button_texts
+
+
+async def read_lesson_from(worker: SimUser, shown: BotMessage) -> list[BotMessage]:
+    """Press "Next part ▶" under ``shown`` and each part after it, up to the lesson's buttons."""
+    messages = [shown]
+    while "Next part ▶" in messages[-1].button_texts:
+        await worker.press("Next part ▶", message_id=messages[-1].message_id)
+        messages.append(await worker.reply())
+    return messages
