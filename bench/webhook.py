@@ -44,13 +44,17 @@ async def serve(users: int, messages: int) -> None:
     print(json.dumps({"url": emulator.base_url, "token": emulator.bot_token}), flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
     latencies: list[float] = []
+    wrong = 0  # replies that are not the answer (the generic error, someone else's search)
 
     async def play(person: Any) -> None:
+        nonlocal wrong
         for n in range(messages):
             sent = time.perf_counter()
-            await person.send(f"/experts b{person.id % 100000}m{n}")
-            await person.reply(timeout=120)
+            search = f"b{person.id % 100000}m{n}"
+            await person.send(f"/experts {search}")
+            reply = await person.reply(timeout=120)
             latencies.append(time.perf_counter() - sent)
+            wrong += search not in reply.text
 
     started = time.perf_counter()
     await asyncio.gather(*(play(person) for person in people))
@@ -61,6 +65,7 @@ async def serve(users: int, messages: int) -> None:
         "seconds": seconds,
         "latencies": latencies,
         "extra": extra,
+        "wrong": wrong,
         "violations": len(emulator.violations),
     }
     print(json.dumps(report), flush=True)
@@ -183,7 +188,8 @@ def row(report: dict[str, Any], expected: int) -> str:
     return (
         f"| {mode} | {len(latencies):,} / {expected:,} | {report['seconds']:.1f} s | "
         f"{len(latencies) / report['seconds']:.0f} | {percentile(latencies, 50) * 1000:.0f} ms | "
-        f"{percentile(latencies, 99) * 1000:.0f} ms | {report['extra']} | {report['violations']} |"
+        f"{percentile(latencies, 99) * 1000:.0f} ms | {report['wrong']} | {report['extra']} | "
+        f"{report['violations']} |"
     )
 
 
@@ -193,8 +199,8 @@ async def main(args: argparse.Namespace) -> None:
     runs = [0] + [int(n) for n in args.workers.split(",")]
     command = "python bench/webhook.py " + " ".join(sys.argv[1:])
     print(header("Webhook and workers on PostgreSQL", command))
-    print("| mode | replies | time | updates/s | p50 | p99 | extra replies | violations |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| mode | replies | time | updates/s | p50 | p99 | wrong | extra | violations |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for workers in runs:
         print(row(await measure(workers, args), expected), flush=True)
 

@@ -31,6 +31,7 @@ from bot.edge.transport import build_request
 from bot.edge.updates import ALLOWED_UPDATES
 from bot.edge.web import serving, web_app
 from bot.edge.worker import InboxWorker
+from bot.i18n import locale_from_language_code
 from bot.models.users import Role
 from bot.outbox import sender
 from bot.services import Services
@@ -210,10 +211,14 @@ async def on_error(update: object, context: Context) -> None:
         metrics_of(context.application).failed.inc()
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    locale = None
+    sender = update.effective_user
+    locale: str | None = locale_from_language_code(sender.language_code) if sender else None
     if user_id is not None:
-        found = await context.services.users.find(user_id=user_id)
-        locale = found.locale if found else None
+        try:
+            found = await context.services.users.find(user_id=user_id)
+            locale = found.locale if found else locale
+        except Exception as exc:  # the failure may be the database itself: say it all the same
+            log.warning("no locale for user %s: %s", user_id, exc)
     text = context.services.i18n.translator(locale)("errors.generic")
     try:
         if update.callback_query:

@@ -61,8 +61,15 @@ def sqlite_file(url: str) -> str | None:
     return parsed.database
 
 
-def make_engine(url: str) -> AsyncEngine:
-    """Create the engine for ``url``, preparing the SQLite file's folder when needed."""
+POOL = (5, 10)  # connections kept open, and opened beyond them under load, per process
+
+
+def make_engine(url: str, pool: tuple[int, int] = POOL) -> AsyncEngine:
+    """Create the engine for ``url``, preparing the SQLite file's folder when needed.
+
+    On PostgreSQL each process holds up to ``pool`` connections (kept, extra): every web and
+    worker process counts against the server's ``max_connections`` (100 by default).
+    """
     path = sqlite_file(url)
     if path is not None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -77,7 +84,7 @@ def make_engine(url: str) -> AsyncEngine:
     # server restarts, the first statement on a dead connection fails and the whole pool is
     # replaced, so one update sees an error instead of every update paying for the check.
     # asyncpg prepares each statement once per connection and reuses it.
-    return create_async_engine(url, pool_size=10, max_overflow=20)
+    return create_async_engine(url, pool_size=pool[0], max_overflow=pool[1])
 
 
 def alembic_config(url: str) -> Config:
@@ -101,9 +108,9 @@ def migration_heads() -> frozenset[str]:
 class Database:
     """The system of record: one engine, sessions on demand."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, pool: tuple[int, int] = POOL) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, pool)
         self._file = sqlite_file(url)
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False

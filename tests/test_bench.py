@@ -44,5 +44,5 @@ async def test_webhook_benchmark_answers_every_message_once(workers: int) -> Non
     args = argparse.Namespace(users=3, messages=2, database_url=PG_URL)
     report = await webhook.measure(workers, args)
     assert len(report["latencies"]) == 6
-    assert (report["extra"], report["violations"]) == (0, 0)
+    assert (report["wrong"], report["extra"], report["violations"]) == (0, 0, 0)
     assert webhook.row(report, 6).startswith("| polling" if not workers else "| webhook, 1")

@@ -73,7 +73,10 @@ class Services:
     @classmethod
     def build(cls, settings: Settings, *, db: Database | None = None) -> Services:
         """Wire every service to one database and one catalog set, each service once."""
-        db = db or Database(settings.database_url)
+        db = db or Database(
+            settings.database_url,
+            (settings.database_pool_size, settings.database_max_overflow),
+        )
         users = UserService(db, settings)
         enterprises = EnterpriseService(db)
         scheduler = SchedulerService(db, settings)
