@@ -152,6 +152,13 @@ async def msg_event_new_answer(update: Update, context: Context) -> str | None:
 
 
 @require_role(ADMINS)
+async def _draft_gone(update: Update, context: Context) -> str:
+    """A button of a draft that no longer exists (published, cancelled): say so and end."""
+    await render.answer(update)
+    await render.reply(update, context, context.t("events.new.no_draft"))
+    return ConversationHandler.END  # type: ignore[return-value]
+
+
 async def btn_event_new_skip(update: Update, context: Context) -> str | None:
     """Skip the question the button was under, if it is still the one being asked."""
     data = update.callback_query.data
@@ -164,9 +171,7 @@ async def btn_event_new_skip(update: Update, context: Context) -> str | None:
         await flows.step_passed(update, context)
         return None
     except NoDraft:
-        await render.answer(update)
-        await render.reply(update, context, context.t("events.new.no_draft"))
-        return ConversationHandler.END  # type: ignore[return-value]
+        return await _draft_gone(update, context)
     await render.answer(update)
     return await ask(update, context, draft)
 
@@ -200,9 +205,7 @@ async def btn_event_new(update: Update, context: Context) -> str | None:
         await flows.step_passed(update, context)
         return None
     except NoDraft:
-        await render.answer(update)
-        await render.reply(update, context, context.t("events.new.no_draft"))
-        return ConversationHandler.END  # type: ignore[return-value]
+        return await _draft_gone(update, context)
     await render.answer(update)
     return await ask(update, context, draft, page=page)
 

@@ -156,9 +156,10 @@ async def cmd_cancel(update: Update, context: Context) -> int:
     user_id = update.effective_user.id
     owed = await context.services.proposal_prompts.clear(user_id=user_id)
     kept = await context.services.proposal_drafts.pause(user_id=user_id)
-    key = "proposals.cancelled_kept" if kept else "proposals.cancelled"
     if owed:
         key = "proposals.prompt.dropped"
+    else:
+        key = "proposals.cancelled_kept" if kept else "proposals.cancelled"
     await render.reply(update, context, context.t(key), keyboards.main_menu(context.t))
     return END
 

@@ -36,9 +36,12 @@ def settings(database_url: str, emulator: Emulator) -> Settings:
     return make_settings(database_url, emulator, admin_ids=[900001])
 
 
-async def read_lesson(worker: SimUser) -> list[BotMessage]:
-    """The messages of a lesson, part by part ("Next part ▶"), up to the lesson's own buttons."""
-    messages = [await worker.reply()]
+async def read_lesson(worker: SimUser, shown: BotMessage | None = None) -> list[BotMessage]:
+    """The messages of a lesson, part by part ("Next part ▶"), up to the lesson's own buttons.
+
+    ``shown`` is a part already received; without it the lesson's first message is awaited.
+    """
+    messages = [shown or await worker.reply()]
     while True:
         while not messages[-1].buttons:
             messages.append(await worker.reply())
@@ -549,15 +552,6 @@ async def test_a_lesson_goes_on_at_the_part_where_the_learner_stopped(
         again = await worker.reply()
     assert "Part 1 of 3" in again.text
     assert "Carrying on" not in again.text
-    parts = await read_lesson_from(worker, again)
+    parts = await read_lesson(worker, again)
     assert "Source:" in parts[-1].text
     assert "◀️ Back" in parts[-1].button_texts
-
-
-async def read_lesson_from(worker: SimUser, shown: BotMessage) -> list[BotMessage]:
-    """Press "Next part ▶" under ``shown`` and each part after it, up to the lesson's buttons."""
-    messages = [shown]
-    while "Next part ▶" in messages[-1].button_texts:
-        await worker.press("Next part ▶", message_id=messages[-1].message_id)
-        messages.append(await worker.reply())
-    return messages
