@@ -306,6 +306,18 @@ class SimUser:
             seen["reply keyboard"] = [str(b.get("text")) for row in self.keyboard for b in row]
         return seen
 
+    async def answer_to(
+        self, query_id: str | None, timeout: float = 5.0
+    ) -> CallbackAnswer:
+        """The bot's answer to one button press (what the spinner turns into), once it comes."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for answer in self.callback_answers:
+                if answer.query_id == query_id:
+                    return answer
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"{self.name}: callback query {query_id} was not answered")
+
     async def press_data(self, data: str, message_id: int | None = None) -> str:
         """Forge a callback query with arbitrary ``data`` on the last (or given) bot message."""
         view = self.last if message_id is None else self._bot_messages.get(message_id)

@@ -64,12 +64,7 @@ async def registered(emulator: Emulator, name: str, lang: str) -> SimUser:
 
 async def toast(worker: SimUser, query_id: str | None) -> CallbackAnswer:
     """The bot's answer to one button press (what the spinner turns into)."""
-    for _ in range(500):
-        found = [answer for answer in worker.callback_answers if answer.query_id == query_id]
-        if found:
-            return found[0]
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"callback query {query_id} was not answered")
+    return await worker.answer_to(query_id)
 
 
 def question_of(message: BotMessage) -> Question:

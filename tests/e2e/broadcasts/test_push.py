@@ -141,6 +141,6 @@ async def test_read_button_for_nothing_is_answered_politely(
     worker = await known(emulator, services, "Sam", lang="en")
     await worker.send("/settings")
     await worker.reply()
-    await worker.press_data(data)
+    answer = await worker.answer_to(await worker.press_data(data))
     await worker.settle()
-    assert worker.callback_answers[-1].text
+    assert answer.text
