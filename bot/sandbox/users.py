@@ -307,7 +307,9 @@ class SimUser:
         return seen
 
     async def answer_to(
-        self, query_id: str | None, timeout: float = 5.0  # noqa: ASYNC109
+        self,
+        query_id: str | None,
+        timeout: float = 5.0,  # noqa: ASYNC109
     ) -> CallbackAnswer:
         """The bot's answer to one button press (what the spinner turns into), once it comes."""
         deadline = time.monotonic() + timeout
