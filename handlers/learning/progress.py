@@ -68,11 +68,8 @@ def _board_lines(t: Translator, boards: Boards) -> list[str]:
 async def progress_page(context: Context, user_id: int) -> tuple[str, InlineKeyboardMarkup]:
     """The /progress screen: text and buttons."""
     t, services, user = context.t, context.services, context.user
-    summary = await services.progress.summary(
-        user_id=user_id, locale=t.locale, timezone=user.timezone
-    )
-    boards = await services.progress.boards(user_id=user_id, hidden=summary.hidden)
-    due = await services.practice.due(user_id=user_id)
+    page = await services.progress.page(user_id=user_id, locale=t.locale, timezone=user.timezone)
+    summary, boards, due = page.summary, page.boards, page.due
     text = "\n".join([*_summary_lines(t, summary), "", *_board_lines(t, boards)])
     rows = []
     if due:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
@@ -29,6 +29,7 @@ from sqlmodel import col
 
 from bot.clock import utcnow
 from bot.db import Database
+from bot.models.base import UTCDateTime
 from bot.models.inbox import InboxUpdate
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,18 @@ class InboxService:
         self._listeners: list[Callable[[], None]] = []
         # Sent with each NOTIFY, so this process's own workers, woken already, can ignore it.
         self.token = uuid.uuid4().hex
+        # Every batch claims and finishes: both statements are built once, with parameters.
+        self._claim = self._claim_statement()
+        self._finished = (
+            update(Table)
+            .where(col(Table.update_id).in_(bindparam("ids", expanding=True)))
+            .values(
+                done_at=bindparam("now", type_=UTCDateTime()),
+                lease_owner=None,
+                lease_until=None,
+                error=bindparam("error"),
+            )
+        )
 
     def on_arrival(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` whenever this process stores a new update (no waiting on a poll)."""
@@ -136,7 +149,13 @@ class InboxService:
         ).scalar_subquery()
         return select(func.count(), notify.is_(None)).select_from(stored)
 
-    def _claimable(self, now: datetime, limit: int) -> Any:
+    def _claim_statement(self) -> Any:
+        """Lease the next ``:limit`` claimable updates to ``:owner`` until ``:until``.
+
+        Claimable: not done, not leased (or the lease ran out before ``:now``), the lowest undone
+        update of its chat, and no other update of that chat under a live lease.
+        """
+        now = bindparam("now", type_=UTCDateTime())
         earlier, held = aliased(Table), aliased(Table)
         heads = (
             select(col(Table.update_id))
@@ -156,11 +175,25 @@ class InboxService:
                 ),
             )
             .order_by(col(Table.update_id))
-            .limit(limit)
+            .limit(bindparam("limit"))
         )
         if not self._db.is_sqlite:
             heads = heads.with_for_update(skip_locked=True, of=Table)
-        return heads.cte("heads").prefix_with("MATERIALIZED", dialect="postgresql")
+        claimable = heads.cte("heads").prefix_with("MATERIALIZED", dialect="postgresql")
+        return (
+            update(Table)
+            .where(
+                col(Table.update_id).in_(select(claimable.c.update_id)),
+                col(Table.done_at).is_(None),
+                or_(col(Table.lease_until).is_(None), col(Table.lease_until) < now),
+            )
+            .values(
+                lease_owner=bindparam("owner"),
+                lease_until=bindparam("until", type_=UTCDateTime()),
+                attempts=col(Table.attempts) + 1,
+            )
+            .returning(col(Table.update_id), col(Table.payload), col(Table.attempts))
+        )
 
     async def claim(
         self, *, owner: str, limit: int, lease: timedelta, done: Iterable[int] = ()
@@ -171,43 +204,28 @@ class InboxService:
         """
         now = utcnow()
         finished = list(done)
-        heads = self._claimable(now, limit)
-        claim = (
-            update(Table)
-            .where(
-                col(Table.update_id).in_(select(heads.c.update_id)),
-                col(Table.done_at).is_(None),
-                or_(col(Table.lease_until).is_(None), col(Table.lease_until) < now),
-            )
-            .values(lease_owner=owner, lease_until=now + lease, attempts=col(Table.attempts) + 1)
-            .returning(col(Table.update_id), col(Table.payload), col(Table.attempts))
-        )
+        given = {"now": now, "limit": limit, "owner": owner, "until": now + lease}
         async with self._db.writer() as connection:
             if finished:
-                await connection.execute(self._finish(finished, now))
-            rows = (await connection.execute(claim)).all()
+                done_now = {"ids": finished, "now": now, "error": None}
+                await connection.execute(self._finished, done_now)
+            rows = (await connection.execute(self._claim, given)).all()
             items = sorted((InboxItem(r[0], r[1], r[2]) for r in rows), key=lambda i: i.update_id)
             given_up = [i.update_id for i in items if i.attempts > MAX_ATTEMPTS]
             if given_up:
                 log.error("updates %s were claimed %d times; set aside", given_up, MAX_ATTEMPTS)
+                error = f"set aside after {MAX_ATTEMPTS} claims"
                 await connection.execute(
-                    self._finish(given_up, now, error=f"set aside after {MAX_ATTEMPTS} claims")
+                    self._finished, {"ids": given_up, "now": now, "error": error}
                 )
         return [i for i in items if i.attempts <= MAX_ATTEMPTS]
-
-    @staticmethod
-    def _finish(ids: list[int], now: datetime, error: str | None = None) -> Any:
-        return (
-            update(Table)
-            .where(col(Table.update_id).in_(ids))
-            .values(done_at=now, lease_owner=None, lease_until=None, error=error)
-        )
 
     async def finish(self, *, update_ids: Sequence[int], error: str | None = None) -> None:
         """Mark updates handled (``error`` says why one was given up)."""
         if update_ids:
+            given = {"ids": list(update_ids), "now": utcnow(), "error": error}
             async with self._db.writer() as connection:
-                await connection.execute(self._finish(list(update_ids), utcnow(), error))
+                await connection.execute(self._finished, given)
 
     async def release(self, *, owner: str, update_ids: Sequence[int]) -> None:
         """Give back leases not worked on (a clean stop), so another worker need not wait."""

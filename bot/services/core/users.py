@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import BigInteger, Table, bindparam, delete, func, update
+from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from bot.clock import utcnow
@@ -20,6 +22,34 @@ ADMINS = frozenset({Role.ADMIN})
 EXPERTS = frozenset({Role.MODEL_WORKER, Role.CRAFTSMAN})
 REVIEWERS = frozenset({Role.REVIEWER, *EXPERTS})
 EVERYONE = frozenset({Role.WORKER})
+
+# Roles are read on every permission check and /profile on every visit: both statements are
+# built once and run on a plain connection.
+_USERS: Table = User.__table__  # type: ignore[attr-defined]
+_GRANTS: Table = RoleGrant.__table__  # type: ignore[attr-defined]
+_ENTERPRISES: Table = Enterprise.__table__  # type: ignore[attr-defined]
+_USER_ID = bindparam("user_id", type_=BigInteger())
+ROLES = core_select(_GRANTS.c.role).where(_GRANTS.c.user_id == _USER_ID)
+PROFILE = (
+    core_select(
+        _USERS.c.id,
+        _USERS.c.name,
+        _USERS.c.locale,
+        _USERS.c.department,
+        _USERS.c.occupation,
+        _ENTERPRISES.c.name.label("enterprise"),
+        core_select(func.aggregate_strings(_GRANTS.c.role, ","))
+        .where(_GRANTS.c.user_id == _USERS.c.id)
+        .scalar_subquery()
+        .label("roles"),
+    )
+    .outerjoin_from(_USERS, _ENTERPRISES, _ENTERPRISES.c.id == _USERS.c.enterprise_id)
+    .where(_USERS.c.id == _USER_ID)
+)
+
+
+def _held(roles: Iterable[str]) -> frozenset[Role]:
+    return frozenset({Role.WORKER, *(Role(r) for r in roles)})
 
 
 def holds(roles: frozenset[Role] | set[Role], any_of: frozenset[Role] | set[Role]) -> bool:
@@ -140,37 +170,25 @@ class UserService:
         self.forget(user_id)
 
     async def profile(self, *, user_id: int) -> Profile | None:
-        """Everything /profile shows."""
-        async with self._db.reader() as session:
-            found = (
-                await session.exec(
-                    select(User, Enterprise.name)
-                    .outerjoin(Enterprise, col(Enterprise.id) == User.enterprise_id)
-                    .where(User.id == user_id)
-                )
-            ).first()
-            if found is None:
-                return None
-            user, enterprise = found
-            roles = await self._roles(session, user_id)
-            return Profile(
-                id=user.id,
-                name=user.name,
-                locale=self._view(user).locale,
-                enterprise=enterprise,
-                department=user.department,
-                occupation=user.occupation,
-                roles=roles,
-            )
-
-    async def _roles(self, session: object, user_id: int) -> frozenset[Role]:
-        rows = await session.exec(select(RoleGrant.role).where(RoleGrant.user_id == user_id))  # type: ignore[attr-defined]
-        return frozenset({Role.WORKER, *(Role(r) for r in rows.all())})
+        """Everything /profile shows, in one round trip."""
+        async with self._db.connection() as connection:
+            found = (await connection.execute(PROFILE, {"user_id": user_id})).first()
+        if found is None:
+            return None
+        return Profile(
+            id=found.id,
+            name=found.name,
+            locale="en" if found.locale == "en" else "zh",
+            enterprise=found.enterprise,
+            department=found.department,
+            occupation=found.occupation,
+            roles=_held(found.roles.split(",") if found.roles else ()),
+        )
 
     async def roles(self, *, user_id: int) -> frozenset[Role]:
         """Every role the user holds, read from the database each time (never cached)."""
-        async with self._db.reader() as session:
-            return await self._roles(session, user_id)
+        async with self._db.connection() as connection:
+            return _held((await connection.execute(ROLES, {"user_id": user_id})).scalars())
 
     async def require(
         self, *, user_id: int, any_of: frozenset[Role] | set[Role]

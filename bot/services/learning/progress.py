@@ -6,9 +6,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import BigInteger, Table, bindparam, func
+from sqlalchemy import select as core_select
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,9 +24,11 @@ from bot.models.learning import (
     LessonProgress,
     QuizAttempt,
 )
+from bot.models.points import PointsEntry
 from bot.models.users import Enterprise, User
 from bot.services.core import BoardRow, PointsService, SchedulerService
 from bot.services.learning.catalog import Catalog
+from bot.services.learning.practice import DUE_COUNT
 
 LESSON_POINTS = 10
 LEARNING_REASONS = ("lesson", "quiz")
@@ -41,6 +46,49 @@ def streak(days: set[date], today: date) -> int:
 
 
 DAILY_KIND = "lesson_of_day"
+
+# /progress is the most read screen; its statements are built once, run on a plain connection
+# (no ORM session), and everything that is one value per learner comes in one round trip.
+_LESSONS: Table = Lesson.__table__  # type: ignore[attr-defined]
+_DONE: Table = LessonProgress.__table__  # type: ignore[attr-defined]
+_ATTEMPTS: Table = QuizAttempt.__table__  # type: ignore[attr-defined]
+_PREFERENCES: Table = LearningPreference.__table__  # type: ignore[attr-defined]
+_POINTS: Table = PointsEntry.__table__  # type: ignore[attr-defined]
+_USERS: Table = User.__table__  # type: ignore[attr-defined]
+_USER_ID = bindparam("user_id", type_=BigInteger())
+COMPLETED = (
+    core_select(_DONE.c.completed_at, _LESSONS.c.course_id, _LESSONS.c.retired_at)
+    .join_from(_DONE, _LESSONS, _LESSONS.c.id == _DONE.c.lesson_id)
+    .where(_DONE.c.user_id == _USER_ID, _DONE.c.completed_at.is_not(None))
+)
+BEST_SCORES = (
+    core_select(_ATTEMPTS.c.course_id, func.max(_ATTEMPTS.c.score))
+    .where(_ATTEMPTS.c.user_id == _USER_ID, _ATTEMPTS.c.finished_at.is_not(None))
+    .group_by(_ATTEMPTS.c.course_id)
+)
+LEARNER = core_select(
+    core_select(func.coalesce(func.sum(_POINTS.c.points), 0))
+    .where(_POINTS.c.user_id == _USER_ID, _POINTS.c.reason.in_(LEARNING_REASONS))
+    .scalar_subquery()
+    .label("points"),
+    core_select(_PREFERENCES.c.daily_at)
+    .where(_PREFERENCES.c.user_id == _USER_ID)
+    .scalar_subquery()
+    .label("daily_at"),
+    core_select(_PREFERENCES.c.leaderboard_hidden)
+    .where(_PREFERENCES.c.user_id == _USER_ID)
+    .scalar_subquery()
+    .label("hidden"),
+    core_select(_USERS.c.enterprise_id)
+    .where(_USERS.c.id == _USER_ID)
+    .scalar_subquery()
+    .label("enterprise_id"),
+    core_select(_USERS.c.department)
+    .where(_USERS.c.id == _USER_ID)
+    .scalar_subquery()
+    .label("department"),
+    DUE_COUNT.scalar_subquery().label("due"),
+)
 
 
 def daily_key(user_id: int) -> str:
@@ -78,6 +126,15 @@ class ProgressSummary:
     courses: tuple[CourseProgress, ...]
     daily_at: str | None
     hidden: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressPage:
+    """The whole /progress screen: the learner's summary, their leaderboards, practice due."""
+
+    summary: ProgressSummary
+    boards: Boards
+    due: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,23 +188,34 @@ class ProgressService:
             else Preference(None, False)
         )
 
+    async def page(self, *, user_id: int, locale: Locale, timezone: str) -> ProgressPage:
+        """Everything /progress shows, in one connection and (without an enterprise) three reads."""
+        async with self._db.connection() as connection:
+            summary, learner = await self._summary(connection, user_id, locale, timezone)
+        if learner.enterprise_id is None:
+            boards = Boards(None, (), None, (), summary.hidden)
+        else:
+            boards = await self._boards(
+                learner.enterprise_id, learner.department, hidden=summary.hidden
+            )
+        return ProgressPage(summary, boards, int(learner.due))
+
     async def summary(self, *, user_id: int, locale: Locale, timezone: str) -> ProgressSummary:
         """Points, streak and per-course progress of one learner."""
+        async with self._db.connection() as connection:
+            return (await self._summary(connection, user_id, locale, timezone))[0]
+
+    async def _summary(
+        self, connection: AsyncConnection, user_id: int, locale: Locale, timezone: str
+    ) -> tuple[ProgressSummary, Any]:
+        """The summary, and the row of single values (enterprise, department, due) it came with."""
         courses = (await self._catalog.current()).courses
-        async with self._db.reader() as session:
-            completed = (
-                await session.exec(
-                    select(LessonProgress.completed_at, Lesson.course_id, Lesson.retired_at)
-                    .join(Lesson, col(Lesson.id) == LessonProgress.lesson_id)
-                    .where(
-                        LessonProgress.user_id == user_id,
-                        col(LessonProgress.completed_at).is_not(None),
-                    )
-                )
-            ).all()
-            best = await self._best_scores(session, user_id)
-            preference = await session.get(LearningPreference, user_id)
-            points = await self._points.total_in(session, user_id=user_id, reasons=LEARNING_REASONS)
+        now = utcnow()
+        given = {"user_id": user_id, "now": now}
+        completed = (await connection.execute(COMPLETED, given)).all()
+        scores = (await connection.execute(BEST_SCORES, given)).all()
+        best: dict[int, int] = {course_id: score for course_id, score in scores}
+        learner = (await connection.execute(LEARNER, given)).one()
         zone = ZoneInfo(timezone)
         days = {moment.astimezone(zone).date() for moment, _, _ in completed if moment}
         done = Counter(course_id for _, course_id, retired in completed if retired is None)
@@ -161,23 +229,16 @@ class ProgressService:
             )
             for course in courses
         )
-        return ProgressSummary(
-            points=points,
-            streak=streak(days, utcnow().astimezone(zone).date()),
+        summary = ProgressSummary(
+            points=int(learner.points),
+            streak=streak(days, now.astimezone(zone).date()),
             done=sum(line.done for line in lines),
             total=sum(line.total for line in lines),
             courses=lines,
-            daily_at=preference.daily_at if preference else None,
-            hidden=preference.leaderboard_hidden if preference else False,
+            daily_at=learner.daily_at,
+            hidden=bool(learner.hidden),
         )
-
-    async def _best_scores(self, session: AsyncSession, user_id: int) -> dict[int, int]:
-        query = (
-            select(QuizAttempt.course_id, func.max(QuizAttempt.score))
-            .where(QuizAttempt.user_id == user_id, col(QuizAttempt.finished_at).is_not(None))
-            .group_by(col(QuizAttempt.course_id))
-        )
-        return dict((await session.exec(query)).all())
+        return summary, learner
 
     async def _hidden(self, session: AsyncSession, enterprise_id: int) -> set[int]:
         query = (
@@ -195,20 +256,24 @@ class ProgressService:
         hidden_me = (await self.preference(user_id=user_id)).hidden if hidden is None else hidden
         async with self._db.reader() as session:
             user = await session.get(User, user_id)
-            if user is None or user.enterprise_id is None:
-                return Boards(None, (), None, (), hidden_me)
-            enterprise = await session.get(Enterprise, user.enterprise_id)
-            opted_out = await self._hidden(session, user.enterprise_id)
-        if enterprise is None:
+        if user is None or user.enterprise_id is None:
             return Boards(None, (), None, (), hidden_me)
+        return await self._boards(user.enterprise_id, user.department, hidden=hidden_me)
+
+    async def _boards(self, enterprise_id: int, department: str | None, *, hidden: bool) -> Boards:
+        async with self._db.reader() as session:
+            enterprise = await session.get(Enterprise, enterprise_id)
+            opted_out = await self._hidden(session, enterprise_id)
+        if enterprise is None:
+            return Boards(None, (), None, (), hidden)
         top = partial(
             self._points.board, reasons=LEARNING_REASONS, exclude=opted_out, limit=BOARD_SIZE
         )
         company = await top(enterprise_id=enterprise.id)
         workshop: list[BoardRow] = []
-        if user.department:
-            workshop = await top(enterprise_id=enterprise.id, department=user.department)
-        return Boards(enterprise.name, tuple(company), user.department, tuple(workshop), hidden_me)
+        if department:
+            workshop = await top(enterprise_id=enterprise.id, department=department)
+        return Boards(enterprise.name, tuple(company), department, tuple(workshop), hidden)
 
     async def _save(self, user_id: int, **values: object) -> None:
         async with self._db.session() as session:
