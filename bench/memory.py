@@ -40,11 +40,12 @@ async def _engage(users: int, counts: list[int], database_url: str | None) -> tu
     from bench.child import Child
     from bench.common import resident_mib, scratch_database
     from bench.updates import bot_settings
-    from bot.app import build_application, running
+    from bot.app import build_application, freeze_startup, running
 
     child = await Child.start("--serve", "memory", "--users", str(users))
     app = build_application(bot_settings(child, await scratch_database(database_url)))
     async with running(app):
+        freeze_startup()  # as `engage run` does
         ready = resident_mib()
         await child.run({"bot": "engage", "counts": counts})
         after = resident_mib()

@@ -43,7 +43,7 @@ from bench.common import (
     processes_cpu_seconds,
     scratch_database,
 )
-from bot.app import build_application, running
+from bot.app import build_application, freeze_startup, running
 from bot.config import load_settings
 from bot.context import services_of
 
@@ -120,6 +120,7 @@ async def measure_engage(
     url = await scratch_database(database_url)
     app = build_application(bot_settings(child, url))
     async with running(app):
+        freeze_startup()  # as `engage run` does
         counter = QueryCounter(services_of(app).db.engine)
         cpu, server = cpu_seconds(), _server_cpu(url)
         report = await child.run({"bot": "engage", "counts": counts})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import html
 import logging
 import warnings
@@ -47,6 +48,18 @@ log = logging.getLogger(__name__)
 HOOKS_KEY = "start_hooks"
 App = Application[Any, Context, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any]
 ProcessRole = Literal["web", "worker", "all"]
+
+
+def freeze_startup() -> None:
+    """Leave what start-up built out of every later garbage collection (once per process).
+
+    Modules, table metadata, handlers and catalogs are hundreds of thousands of objects that
+    live as long as the process; each full collection walked all of them: under
+    ``bench/updates.py`` three pauses of up to 126 ms in a five-second run, 37 ms in all once
+    frozen. Not for tests, which build many applications in one process.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 @asynccontextmanager

@@ -56,13 +56,14 @@ class ProcessRole(StrEnum):
 
 async def serve_until_stopped(app_: Any, role: ProcessRole = ProcessRole.ALL) -> None:
     """Run ``role`` until SIGINT/SIGTERM, then stop cleanly (pending writes are committed)."""
-    from bot.app import running
+    from bot.app import freeze_startup, running
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with running(app_, role=role.value):
+        freeze_startup()
         await stop.wait()
 
 
