@@ -90,15 +90,21 @@ async def _calibrate(user: SimUser, script: list[Step], bot: str) -> list[int]:
 
 
 async def _play(
-    user: SimUser, script: list[Step], bot: str, counts: list[int], latencies: list[float]
+    user: SimUser,
+    script: list[Step],
+    bot: str,
+    counts: list[int],
+    latencies: list[float],
+    by_step: list[list[float]],
 ) -> int:
     replies = 0
-    for step, count in zip(script, counts, strict=True):
+    for index, (step, count) in enumerate(zip(script, counts, strict=True)):
         start = time.perf_counter()
         await _act(user, step, bot)
         for _ in range(count):
             await user.reply(timeout=120)
         latencies.append(time.perf_counter() - start)
+        by_step[index].append(latencies[-1])
         replies += count
     return replies
 
@@ -124,13 +130,14 @@ async def drive(run: str, users: int, at_once: int) -> None:
     script, bot = SCRIPTS[run], order["bot"]
     counts = order["counts"] or await _calibrate(people[0], script, bot)
     latencies: list[float] = []
+    by_step: list[list[float]] = [[] for _ in script]
     start = time.perf_counter()
     if order["counts"]:
         turns = asyncio.Semaphore(at_once)
 
         async def play(person: SimUser) -> int:
             async with turns:
-                return await _play(person, script, bot, counts, latencies)
+                return await _play(person, script, bot, counts, latencies, by_step)
 
         replies = sum(await asyncio.gather(*(play(p) for p in people)))
     else:
@@ -142,6 +149,8 @@ async def drive(run: str, users: int, at_once: int) -> None:
         "replies": replies,
         "seconds": seconds,
         "latencies": latencies,
+        "by_step": by_step,
+        "steps": [step.text or f"press {step.press}" for step in script],
         "counts": counts,
         "violations": len(violations),
         "examples": violations[:3],

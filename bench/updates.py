@@ -29,7 +29,7 @@ import json
 import os
 import sqlite3
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,8 @@ class Result:
     queries: int = 0
     sessions: int = 0
     server_cpu: float | None = None
+    by_step: list[list[float]] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)
 
     def row(self) -> str:
         """A markdown table row."""
@@ -138,6 +140,8 @@ async def measure_engage(
         counter.queries,
         counter.sessions,
         server,
+        report["by_step"],
+        report["steps"],
     )
     return result, report["counts"]
 
@@ -170,7 +174,25 @@ async def measure_echo(run: str, users: int, counts: list[int]) -> Result:
         report["seconds"],
         report["latencies"],
         cpu,
+        by_step=report["by_step"],
+        steps=report["steps"],
     )
+
+
+def _by_step(engage: Result, echo: Result) -> list[str]:
+    """p50 and p99 of each step of the script, this bot beside the echo bot: where the tail is."""
+    lines = [
+        "| step | echo p50 ms | echo p99 ms | this bot p50 ms | this bot p99 ms |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for index, step in enumerate(engage.steps):
+        theirs = [x * 1000 for x in echo.by_step[index]]
+        ours = [x * 1000 for x in engage.by_step[index]]
+        lines.append(
+            f"| {index + 1}. {step} | {percentile(theirs, 50):.0f} | {percentile(theirs, 99):.0f} "
+            f"| {percentile(ours, 50):.0f} | {percentile(ours, 99):.0f} |"
+        )
+    return lines
 
 
 def _verdict(engage: Result, echo: Result, throughput: float, p99: float | None) -> str:
@@ -203,6 +225,9 @@ async def compare(run: str, users: int, database_url: str | None) -> list[str]:
         engage.row(),
         "",
         _verdict(engage, echo, throughput, p99),
+        "",
+        "Latency by step:\n",
+        *_by_step(engage, echo),
         "",
     ]
 

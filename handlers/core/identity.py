@@ -48,6 +48,8 @@ async def _needs_own_menu(context: Context, language_code: str | None) -> bool:
     """
     if context.user.locale != shared_menu_locale(language_code):
         return True
+    if not context.user.placeholder:  # a row made just now holds no role
+        return False
     held = await context.services.users.roles(user_id=context.user.id)
     return bool(held - {Role.WORKER})
 

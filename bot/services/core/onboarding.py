@@ -6,6 +6,7 @@ so a restart, or a crash right after the bot replied, resumes at the next questi
 
 from __future__ import annotations
 
+from sqlalchemy import update
 from sqlmodel import col, select
 
 from bot.db import Database
@@ -101,13 +102,11 @@ class OnboardingService:
         return await self._store(user_id, step=_next(step), **{field_of(step).value: value})
 
     async def _store(self, user_id: int, *, step: str | None, **values: object) -> str | None:
-        async with self._db.session() as session:
-            user = await session.get(User, user_id)
-            if user is None:
-                raise InvalidAnswer("user")
-            for name, value in values.items():
-                setattr(user, name, value)
-            user.onboarding_step = step
-            session.add(user)
-        self._users.forget(user_id)
+        """Record answers and the step in one UPDATE; this process's cached view follows."""
+        change = update(User).where(col(User.id) == user_id)
+        async with self._db.writer() as connection:
+            result = await connection.execute(change.values(onboarding_step=step, **values))
+        if not result.rowcount:
+            raise InvalidAnswer("user")
+        self._users.changed(user_id, onboarding_step=step)
         return step

@@ -72,6 +72,9 @@ class UserView:
     is_new: bool
     onboarding_step: str | None
     is_active: bool
+    # Made before they first wrote (a role granted, an import): only such a newcomer can
+    # already hold roles.
+    placeholder: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +98,7 @@ class UserService:
         self._settings = settings
         self._cache: dict[int, tuple[UserView, object]] = {}
 
-    def _view(self, user: User, *, is_new: bool = False) -> UserView:
+    def _view(self, user: User, *, is_new: bool = False, placeholder: bool = False) -> UserView:
         return UserView(
             id=user.id,
             name=user.name,
@@ -104,6 +107,7 @@ class UserService:
             is_new=is_new,
             onboarding_step=user.onboarding_step,
             is_active=user.is_active,
+            placeholder=placeholder,
         )
 
     async def seen(
@@ -122,6 +126,7 @@ class UserService:
         async with self._db.session() as session:
             user = await session.get(User, user_id)
             is_new = user is None or user.last_seen_at is None
+            placeholder = user is not None and is_new
             if user is None:
                 user = User(id=user_id, name=name[:128])
             if is_new:
@@ -131,7 +136,7 @@ class UserService:
             user.name, user.username = name[:128], username
             user.last_seen_at, user.is_active, user.blocked_at = now, True, None
             session.add(user)
-            view = self._view(user, is_new=is_new)
+            view = self._view(user, is_new=is_new, placeholder=placeholder)
         self._cache[user_id] = (view, now)
         return view
 
@@ -144,6 +149,15 @@ class UserService:
     def forget(self, user_id: int) -> None:
         """Drop the cached view after a change made elsewhere."""
         self._cache.pop(user_id, None)
+
+    def changed(self, user_id: int, *, onboarding_step: str | None) -> None:
+        """Carry a change this process just wrote into the cached view, instead of reading again.
+
+        Dropping the view would cost the next update a read and a ``last_seen_at`` write.
+        """
+        cached = self._cache.get(user_id)
+        if cached:
+            self._cache[user_id] = (replace(cached[0], onboarding_step=onboarding_step), cached[1])
 
     async def set_locale(self, *, user_id: int, locale: Locale) -> None:
         """Switch the language the bot speaks to this user."""
