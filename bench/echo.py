@@ -58,16 +58,29 @@ class Echo:
 
 
 def echo_application(
-    base_url: str, token: str, counts: list[int]
+    base_url: str, token: str, counts: list[int], *, keep_alive: bool = False
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The echo bot against the emulator at ``base_url``, built with PTB's defaults.
 
     That is how a bare echo bot is written, and it is also PTB's fastest here: with
     ``concurrent_updates(256)`` the same bot answered less than half as fast (147 against 333
     replies/s, 200 users), its requests queueing for httpx's connection pool.
+
+    ``keep_alive`` builds it on this bot's own HTTP client instead (``bot.edge.transport``,
+    64 connections, 256 updates at once, as this bot runs): the second baseline, which shows
+    how much of a difference is the client rather than the work.
     """
     echo = Echo(counts)
-    app = ApplicationBuilder().token(token).base_url(f"{base_url}/bot").build()
+    builder = ApplicationBuilder().token(token).base_url(f"{base_url}/bot")
+    if keep_alive:
+        from bot.edge.transport import KeepAliveRequest
+
+        builder = (
+            builder.request(KeepAliveRequest(pool_size=64, pool_timeout=30))
+            .get_updates_request(KeepAliveRequest(pool_size=1))
+            .concurrent_updates(256)
+        )
+    app = builder.build()
     app.add_handler(MessageHandler(filters.TEXT, echo.text))
     app.add_handler(CallbackQueryHandler(echo.press))
     return app

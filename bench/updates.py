@@ -151,12 +151,14 @@ def _server_cpu(url: str) -> float | None:
     return processes_cpu_seconds("postgres") if url.startswith("postgresql") else None
 
 
-async def measure_echo(run: str, users: int, counts: list[int]) -> Result:
+async def measure_echo(
+    run: str, users: int, counts: list[int], *, keep_alive: bool = False
+) -> Result:
     """The baseline: a bare PTB bot answering each step with as many messages and edits."""
     from bench.echo import echo_application
 
     child = await Child.start("--serve", run, "--users", str(users))
-    app = echo_application(child.url, child.token, counts)
+    app = echo_application(child.url, child.token, counts, keep_alive=keep_alive)
     async with app:
         await app.start()
         assert app.updater is not None
@@ -168,7 +170,7 @@ async def measure_echo(run: str, users: int, counts: list[int]) -> Result:
         await app.stop()
     await child.close()
     return Result(
-        "PTB echo bot (baseline)",
+        "the same on this bot's HTTP client" if keep_alive else "PTB echo bot (baseline)",
         report["updates"],
         report["replies"],
         report["seconds"],
@@ -195,6 +197,17 @@ def _by_step(engage: Result, echo: Result) -> list[str]:
     return lines
 
 
+def _against_client(engage: Result, client: Result) -> str:
+    """This bot against the echo bot on the same HTTP client: the cost of the work alone."""
+    ratio = (engage.replies / engage.seconds) / (client.replies / client.seconds)
+    tail = percentile(engage.latencies, 99) / percentile(client.latencies, 99)
+    extra = (engage.cpu / engage.updates - client.cpu / client.updates) * 1000
+    return (
+        f"Against the echo bot on this bot's HTTP client: replies/s {ratio:.0%}, p99 {tail:.2f}x, "
+        f"{extra:+.2f} ms of CPU per update."
+    )
+
+
 def _verdict(engage: Result, echo: Result, throughput: float, p99: float | None) -> str:
     ratio = (engage.replies / engage.seconds) / (echo.replies / echo.seconds)
     tail = percentile(engage.latencies, 99) / percentile(echo.latencies, 99)
@@ -213,6 +226,7 @@ async def compare(run: str, users: int, database_url: str | None) -> list[str]:
     """Calibrate, then the echo bot, then this bot, each with a fresh emulator child."""
     _, counts = await measure_engage(run, 1, None, None)
     echo = await measure_echo(run, users, counts)
+    client = await measure_echo(run, users, counts, keep_alive=True)
     engage, _ = await measure_engage(run, users, database_url, counts)
     throughput, p99 = TARGETS[run]
     return [
@@ -222,9 +236,12 @@ async def compare(run: str, users: int, database_url: str | None) -> list[str]:
         "| DB sessions / queries per update |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         echo.row(),
+        client.row(),
         engage.row(),
         "",
         _verdict(engage, echo, throughput, p99),
+        "",
+        _against_client(engage, client),
         "",
         "Latency by step:\n",
         *_by_step(engage, echo),
