@@ -104,7 +104,7 @@ class OnboardingService:
     async def _store(self, user_id: int, *, step: str | None, **values: object) -> str | None:
         """Record answers and the step in one UPDATE; this process's cached view follows."""
         change = update(User).where(col(User.id) == user_id)
-        async with self._db.writer() as connection:
+        async with self._db.statement() as connection:
             result = await connection.execute(change.values(onboarding_step=step, **values))
         if not result.rowcount:
             raise InvalidAnswer("user")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import BigInteger, Table, bindparam, delete, func, update
 from sqlalchemy import select as core_select
@@ -14,6 +15,7 @@ from bot.clock import utcnow
 from bot.config import Locale, Settings
 from bot.db import Database
 from bot.i18n import locale_from_language_code
+from bot.models.base import UTCDateTime
 from bot.models.users import Enterprise, Role, RoleGrant, User
 
 SEEN_WRITE_INTERVAL = timedelta(minutes=5)
@@ -45,6 +47,28 @@ PROFILE = (
     )
     .outerjoin_from(_USERS, _ENTERPRISES, _ENTERPRISES.c.id == _USERS.c.enterprise_id)
     .where(_USERS.c.id == _USER_ID)
+)
+
+
+# Someone who wrote before: note the visit and read their view in one statement.
+SEEN_AGAIN = (
+    update(_USERS)
+    .where(_USERS.c.id == _USER_ID, _USERS.c.last_seen_at.is_not(None))
+    .values(
+        name=bindparam("b_name"),
+        username=bindparam("b_username"),
+        last_seen_at=bindparam("b_now", type_=UTCDateTime()),
+        is_active=True,
+        blocked_at=None,
+    )
+    .returning(
+        _USERS.c.id,
+        _USERS.c.name,
+        _USERS.c.locale,
+        _USERS.c.timezone,
+        _USERS.c.onboarding_step,
+        _USERS.c.is_active,
+    )
 )
 
 
@@ -98,7 +122,8 @@ class UserService:
         self._settings = settings
         self._cache: dict[int, tuple[UserView, object]] = {}
 
-    def _view(self, user: User, *, is_new: bool = False, placeholder: bool = False) -> UserView:
+    def _view(self, user: Any, *, is_new: bool = False, placeholder: bool = False) -> UserView:
+        """The view of ``user``: a ``User``, or a row with the same columns."""
         return UserView(
             id=user.id,
             name=user.name,
@@ -123,6 +148,13 @@ class UserService:
         cached = self._cache.get(user_id)
         if cached and cached[0].is_active and now - cached[1] < SEEN_WRITE_INTERVAL:  # type: ignore[operator]
             return replace(cached[0], is_new=False)
+        given = {"user_id": user_id, "b_name": name[:128], "b_username": username, "b_now": now}
+        async with self._db.statement() as connection:
+            returning = (await connection.execute(SEEN_AGAIN, given)).first()
+        if returning is not None:
+            view = self._view(returning)
+            self._cache[user_id] = (view, now)
+            return view
         async with self._db.session() as session:
             user = await session.get(User, user_id)
             is_new = user is None or user.last_seen_at is None

@@ -189,5 +189,12 @@ async def view_of(session: AsyncSession, draft: Proposal) -> DraftView:
 
 
 async def has_studios(session: AsyncSession) -> bool:
-    """Whether any innovation studio exists (only then is a draft asked for one)."""
-    return (await session.exec(select(Studio.id).limit(1))).first() is not None
+    """Whether any innovation studio exists (only then is a draft asked for one).
+
+    Asked up to three times in one draft step; read once per session.
+    """
+    known = session.info.get("has_studios")
+    if known is None:
+        known = (await session.exec(select(Studio.id).limit(1))).first() is not None
+        session.info["has_studios"] = known
+    return bool(known)
