@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Table, bindparam, delete, func, update
 from sqlalchemy import select as core_select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 
 from bot.clock import utcnow
@@ -50,6 +52,14 @@ PROFILE = (
 )
 
 
+_VIEW_COLUMNS = (
+    _USERS.c.id,
+    _USERS.c.name,
+    _USERS.c.locale,
+    _USERS.c.timezone,
+    _USERS.c.onboarding_step,
+    _USERS.c.is_active,
+)
 # Someone who wrote before: note the visit and read their view in one statement.
 SEEN_AGAIN = (
     update(_USERS)
@@ -61,15 +71,25 @@ SEEN_AGAIN = (
         is_active=True,
         blocked_at=None,
     )
-    .returning(
-        _USERS.c.id,
-        _USERS.c.name,
-        _USERS.c.locale,
-        _USERS.c.timezone,
-        _USERS.c.onboarding_step,
-        _USERS.c.is_active,
-    )
+    .returning(*_VIEW_COLUMNS)
 )
+
+
+def _register(insert: Any) -> Any:
+    """A first-time user's row, unless one exists already (then nothing, and no row returned)."""
+    return (
+        insert(_USERS)
+        .values(
+            id=_USER_ID,
+            name=bindparam("b_name"),
+            username=bindparam("b_username"),
+            locale=bindparam("b_locale"),
+            created_at=bindparam("b_now", type_=UTCDateTime()),
+            last_seen_at=bindparam("b_now", type_=UTCDateTime()),
+        )
+        .on_conflict_do_nothing(index_elements=["id"])
+        .returning(*_VIEW_COLUMNS)
+    )
 
 
 def _held(roles: Iterable[str]) -> frozenset[Role]:
@@ -121,6 +141,7 @@ class UserService:
         self._db = db
         self._settings = settings
         self._cache: dict[int, tuple[UserView, object]] = {}
+        self._register = _register(sqlite_insert if db.is_sqlite else pg_insert)
 
     def _view(self, user: Any, *, is_new: bool = False, placeholder: bool = False) -> UserView:
         """The view of ``user``: a ``User``, or a row with the same columns."""
@@ -155,6 +176,15 @@ class UserService:
             view = self._view(returning)
             self._cache[user_id] = (view, now)
             return view
+        locale = locale_from_language_code(language_code, self._settings.default_locale)
+        async with self._db.statement() as connection:
+            created = await connection.execute(self._register, {**given, "b_locale": locale})
+            row = created.first()
+        if row is not None:
+            view = self._view(row, is_new=True)
+            self._cache[user_id] = (view, now)
+            return view
+        # A row made before they first wrote (a role granted, an import): fill it in.
         async with self._db.session() as session:
             user = await session.get(User, user_id)
             is_new = user is None or user.last_seen_at is None
