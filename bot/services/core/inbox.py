@@ -127,7 +127,7 @@ class InboxService:
             .on_conflict_do_nothing(index_elements=["update_id"])
             .returning(col(Table.update_id))
         )
-        async with self._db.writer() as connection:
+        async with self._db.statement() as connection:
             if self._db.is_sqlite:
                 fresh = len((await connection.execute(insert)).all())
             else:
@@ -141,7 +141,7 @@ class InboxService:
     def _insert_and_notify(self, insert: Any) -> Any:
         """The INSERT and, only if it stored something, the NOTIFY: one round trip.
 
-        The notification reaches listeners when the transaction commits, with the update.
+        The notification reaches listeners when the statement commits, with the update.
         """
         stored = insert.cte("stored")
         notify = (
@@ -200,15 +200,19 @@ class InboxService:
     ) -> list[InboxItem]:
         """Mark ``done`` handled, then lease up to ``limit`` updates that are next in their chat.
 
-        Both in one transaction: the next update of a chat just finished is claimable at once.
+        The claim follows the finish, so the next update of a chat just finished is claimable
+        at once. Each statement is atomic on its own (the claim locks what it takes with
+        ``SKIP LOCKED``), so on PostgreSQL they run without a transaction around them: two
+        round trips instead of four, on every batch.
         """
         now = utcnow()
         finished = list(done)
         given = {"now": now, "limit": limit, "owner": owner, "until": now + lease}
-        async with self._db.writer() as connection:
-            if finished:
+        if finished:
+            async with self._db.statement() as connection:
                 done_now = {"ids": finished, "now": now, "error": None}
                 await connection.execute(self._finished, done_now)
+        async with self._db.statement() as connection:
             rows = (await connection.execute(self._claim, given)).all()
             items = sorted((InboxItem(r[0], r[1], r[2]) for r in rows), key=lambda i: i.update_id)
             given_up = [i.update_id for i in items if i.attempts > MAX_ATTEMPTS]
@@ -224,7 +228,7 @@ class InboxService:
         """Mark updates handled (``error`` says why one was given up)."""
         if update_ids:
             given = {"ids": list(update_ids), "now": utcnow(), "error": error}
-            async with self._db.writer() as connection:
+            async with self._db.statement() as connection:
                 await connection.execute(self._finished, given)
 
     async def release(self, *, owner: str, update_ids: Sequence[int]) -> None:
