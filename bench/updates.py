@@ -18,6 +18,7 @@ Runs:
   against the echo bot's after as many echoes.
 
     python bench/updates.py [--users 200] [--runs read,mixed] [--rounds 3] [--database-url URL]
+    python bench/updates.py --no-freeze ...   # start-up's objects left to the collector
     python bench/updates.py --memory [--users 10000]
 """
 
@@ -25,10 +26,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import sqlite3
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,6 +66,7 @@ class Result:
     server_cpu: float | None = None
     by_step: list[list[float]] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)
+    full_collections: list[float] = field(default_factory=list)
 
     def row(self) -> str:
         """A markdown table row."""
@@ -114,6 +118,32 @@ class QueryCounter:
         self.sessions += 1
 
 
+class FullCollections:
+    """How long each full (generation 2) garbage collection held the loop while it was on."""
+
+    def __init__(self) -> None:
+        self.pauses: list[float] = []
+        self._started = 0.0
+
+    def _track(self, phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses.append(time.perf_counter() - self._started)
+
+    def __enter__(self) -> FullCollections:
+        gc.callbacks.append(self._track)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        gc.callbacks.remove(self._track)
+
+
+FREEZE = True  # as `engage run` does; --no-freeze shows what it saves
+
+
 async def measure_engage(
     run: str, users: int, database_url: str | None, counts: list[int] | None
 ) -> tuple[Result, list[int]]:
@@ -122,10 +152,12 @@ async def measure_engage(
     url = await scratch_database(database_url)
     app = build_application(bot_settings(child, url))
     async with running(app):
-        freeze_startup()  # as `engage run` does
+        if FREEZE:
+            freeze_startup()
         counter = QueryCounter(services_of(app).db.engine)
         cpu, server = cpu_seconds(), _server_cpu(url)
-        report = await child.run({"bot": "engage", "counts": counts})
+        with FullCollections() as collections:
+            report = await child.run({"bot": "engage", "counts": counts})
         cpu = cpu_seconds() - cpu
         after = _server_cpu(url)
         server = after - server if after is not None and server is not None else None
@@ -142,6 +174,7 @@ async def measure_engage(
         server,
         report["by_step"],
         report["steps"],
+        collections.pauses,
     )
     return result, report["counts"]
 
@@ -263,6 +296,16 @@ async def compare(run: str, users: int, database_url: str | None, rounds: int) -
         "",
         _against_client(engage, client),
         "",
+        f"Full garbage collections in this bot during the round: {len(engage.full_collections)}"
+        + (
+            f", the longest {max(engage.full_collections) * 1000:.0f} ms"
+            f" ({sum(engage.full_collections) * 1000:.0f} ms in all)"
+            if engage.full_collections
+            else ""
+        )
+        + ("" if FREEZE else "; start-up's objects not frozen (--no-freeze)")
+        + ".",
+        "",
         "Latency by step:\n",
         *_by_step(engage, echo),
         "",
@@ -300,7 +343,7 @@ async def main(arguments: argparse.Namespace) -> None:
     """Run what was asked and print the markdown that goes into docs/benchmarks.md."""
     command = " ".join(["python bench/updates.py", *sys.argv[1:]])
     if arguments.memory:
-        lines = await memory(arguments.users, arguments.database_url)
+        rows = await memory(arguments.users, arguments.database_url)
         print(header("Memory after first use", command))
         print(
             f"{arguments.users:,} users, 200 at a time, each played: /start, /learn, a course, "
@@ -308,7 +351,7 @@ async def main(arguments: argparse.Namespace) -> None:
         )
         print("| bot | up, before any user | after every user | per user |")
         print("|---|---:|---:|---:|")
-        print("\n".join(lines))
+        print("\n".join(rows))
         return
     lines: list[str] = []
     for run in arguments.runs.split(","):
@@ -333,5 +376,10 @@ if __name__ == "__main__":
         help="a PostgreSQL server to make a scratch database on (default: a scratch SQLite file)",
     )
     parser.add_argument("--rounds", type=int, default=3, help="rounds of each run (the median)")
+    parser.add_argument(
+        "--no-freeze", action="store_true", help="leave start-up's objects to the collector"
+    )
     parser.add_argument("--memory", action="store_true")
-    asyncio.run(main(parser.parse_args()))
+    parsed = parser.parse_args()
+    FREEZE = not parsed.no_freeze
+    asyncio.run(main(parsed))
