@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime
+from sqlalchemy import BigInteger, DateTime, Table
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+from sqlmodel import SQLModel
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -36,3 +37,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 TelegramId = BigInteger
+
+
+def table(model: type[SQLModel]) -> Table:
+    """The Core table of ``model``, for statements built once and run on a plain connection."""
+    return model.__table__  # type: ignore[attr-defined,no-any-return]

@@ -246,6 +246,13 @@ async def test_forged_callbacks_for_missing_lessons_are_answered_politely(
     assert worker.pending_replies() == []
 
 
+async def open_lesson(worker: SimUser, lesson_id: int) -> None:
+    """/learn, then open one lesson by its button (as the course page offers it)."""
+    await worker.send("/learn")
+    await worker.reply()
+    await worker.press_data(f"learn:lesson:{lesson_id}")
+
+
 async def read_course(worker: SimUser, lesson_ids: list[int]) -> list[BotMessage]:
     """Open each lesson in turn, as a learner working through a course; every message received."""
     await worker.send("/learn")
@@ -284,9 +291,7 @@ async def test_remind_me_later_brings_the_lesson_back(
     """Remind me later keeps one durable reminder; three hours on, the lesson comes back."""
     worker = await registered(emulator, "陈师傅", "zh")
     lesson_id = (await services.learning.next_unread(user_id=worker.id)) or 0
-    await worker.send("/learn")
-    await worker.reply()
-    await worker.press_data(f"learn:lesson:{lesson_id}")
+    await open_lesson(worker, lesson_id)
     await read_lesson(worker)
     await toast(worker, await worker.press("⏰ 稍后提醒我"))
     later = await toast(worker, await worker.press("⏰ 稍后提醒我"))
@@ -520,9 +525,7 @@ async def test_a_lesson_goes_on_at_the_part_where_the_learner_stopped(
     """Part 1, part 2, away; opened again it goes on at part 2, or from the start on request."""
     worker = await registered(emulator, "Zhou Min", "en")
     lesson_id = (await services.learning.next_unread(user_id=worker.id)) or 0
-    await worker.send("/learn")
-    await worker.reply()
-    await worker.press_data(f"learn:lesson:{lesson_id}")
+    await open_lesson(worker, lesson_id)
     first = await worker.reply()
     while not first.buttons:
         first = await worker.reply()
@@ -535,9 +538,7 @@ async def test_a_lesson_goes_on_at_the_part_where_the_learner_stopped(
     assert (await toast(worker, late)).text == "That part is already below."
     assert (await worker.reply()).buttons == []  # and that button is taken off
 
-    await worker.send("/learn")
-    await worker.reply()
-    await worker.press_data(f"learn:lesson:{lesson_id}")
+    await open_lesson(worker, lesson_id)
     resumed = await worker.reply()
     assert "Carrying on with part 2 of 3" in resumed.text
     assert resumed.button_texts == ["⏮ From the start", "Next part ▶"]

@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, delete, exists, func, select, update
 
 from bot.clock import utcnow
 from bot.db import Database
+from bot.models.base import table
 from bot.models.broadcasts import Broadcast, BroadcastStatus, DeliveryStatus
 from bot.models.users import User
 from bot.services.broadcasts.outbox import DELIVERY, delivery_row, insert_for
@@ -23,7 +24,7 @@ from bot.services.settings import PreferenceService, quiet_end
 REMIND_JOB, DIGEST_JOB = "broadcast_remind", "broadcast_digest"
 MAX_REMINDERS = 2
 INSERT_CHUNK = 2000
-USERS = User.__table__  # type: ignore[attr-defined]
+USERS = table(User)
 Status = DeliveryStatus
 Acknowledgement = Literal["done", "again", "unknown"]
 

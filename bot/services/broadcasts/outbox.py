@@ -13,19 +13,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.clock import utcnow
 from bot.db import Database
-from bot.models.base import TelegramId, UTCDateTime
+from bot.models.base import TelegramId, UTCDateTime, table
 from bot.models.broadcasts import Broadcast, Delivery, DeliveryStatus
 from bot.services.core import UserService
 from bot.services.settings import Recipient
 
-DELIVERY: Table = Delivery.__table__  # type: ignore[attr-defined]
-BROADCAST: Table = Broadcast.__table__  # type: ignore[attr-defined]
+DELIVERY = table(Delivery)
+BROADCAST = table(Broadcast)
 Status = DeliveryStatus
 
 

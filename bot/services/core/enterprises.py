@@ -5,16 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Table, bindparam, func
+from sqlalchemy import bindparam, func
 from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from bot.db import Database
+from bot.models.base import table
 from bot.models.users import Enterprise
 
 NAME_MIN, NAME_MAX = 2, 80
-_ENTERPRISES: Table = Enterprise.__table__  # type: ignore[attr-defined]
+_ENTERPRISES = table(Enterprise)
 # The picker every newcomer sees: a page and the count in one round trip, built once.
 PAGE = (
     core_select(_ENTERPRISES.c.id, _ENTERPRISES.c.name, func.count().over().label("total"))

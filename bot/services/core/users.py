@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, Table, bindparam, delete, func, update
+from sqlalchemy import BigInteger, bindparam, delete, func, update
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -17,7 +17,7 @@ from bot.clock import utcnow
 from bot.config import Locale, Settings
 from bot.db import Database
 from bot.i18n import locale_from_language_code
-from bot.models.base import UTCDateTime
+from bot.models.base import UTCDateTime, table
 from bot.models.users import Enterprise, Role, RoleGrant, User
 
 SEEN_WRITE_INTERVAL = timedelta(minutes=5)
@@ -29,9 +29,9 @@ EVERYONE = frozenset({Role.WORKER})
 
 # Roles are read on every permission check and /profile on every visit: both statements are
 # built once and run on a plain connection.
-_USERS: Table = User.__table__  # type: ignore[attr-defined]
-_GRANTS: Table = RoleGrant.__table__  # type: ignore[attr-defined]
-_ENTERPRISES: Table = Enterprise.__table__  # type: ignore[attr-defined]
+_USERS = table(User)
+_GRANTS = table(RoleGrant)
+_ENTERPRISES = table(Enterprise)
 _USER_ID = bindparam("user_id", type_=BigInteger())
 ROLES = core_select(_GRANTS.c.role).where(_GRANTS.c.user_id == _USER_ID)
 PROFILE = (

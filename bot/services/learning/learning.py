@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import BigInteger, ColumnElement, Table, bindparam, func
+from sqlalchemy import BigInteger, ColumnElement, bindparam, func
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -19,6 +19,7 @@ from bot.clock import utcnow
 from bot.config import Locale, Settings
 from bot.content import Catalogue, content_root, load
 from bot.db import Database
+from bot.models.base import table
 from bot.models.learning import Course, Lesson, LessonProgress, QuizAttempt, QuizQuestion
 from bot.services.core import SchedulerService
 from bot.services.learning.catalog import Catalog
@@ -76,8 +77,8 @@ class CourseView:
         return sum(lesson.done for lesson in self.lessons)
 
 
-_LESSONS: Table = Lesson.__table__  # type: ignore[attr-defined]
-_DONE: Table = LessonProgress.__table__  # type: ignore[attr-defined]
+_LESSONS = table(Lesson)
+_DONE = table(LessonProgress)
 # Lessons completed per live course, for the /learn list: built once, run on a connection.
 DONE_PER_COURSE = (
     core_select(_LESSONS.c.course_id, func.count())

@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import BigInteger, Table, bindparam, func
+from sqlalchemy import BigInteger, bindparam, func
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from bot.clock import utcnow
 from bot.config import Locale
 from bot.db import Database
-from bot.models.base import UTCDateTime
+from bot.models.base import UTCDateTime, table
 from bot.models.learning import QuizQuestion, ReviewItem
 from bot.services.learning import questions
 from bot.services.learning.questions import Feedback, QuestionView
@@ -66,8 +66,8 @@ def _seed(item: ReviewItem) -> str:
     return f"practice:{item.user_id}:{item.question_id}:{item.repetitions}:{item.lapses}"
 
 
-REVIEWS: Table = ReviewItem.__table__  # type: ignore[attr-defined]
-QUESTIONS: Table = QuizQuestion.__table__  # type: ignore[attr-defined]
+REVIEWS = table(ReviewItem)
+QUESTIONS = table(QuizQuestion)
 # How many of a learner's live questions are due at ``now``: built once, as it runs on every
 # /progress and /daily (an ORM query costs twice as much to build as to run).
 DUE_COUNT = (

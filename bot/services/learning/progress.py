@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, Table, bindparam, func
+from sqlalchemy import BigInteger, bindparam, func
 from sqlalchemy import select as core_select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.clock import utcnow
 from bot.config import Locale
 from bot.db import Database
+from bot.models.base import table
 from bot.models.learning import (
     LearningPreference,
     Lesson,
@@ -49,12 +50,12 @@ DAILY_KIND = "lesson_of_day"
 
 # /progress is the most read screen; its statements are built once, run on a plain connection
 # (no ORM session), and everything that is one value per learner comes in one round trip.
-_LESSONS: Table = Lesson.__table__  # type: ignore[attr-defined]
-_DONE: Table = LessonProgress.__table__  # type: ignore[attr-defined]
-_ATTEMPTS: Table = QuizAttempt.__table__  # type: ignore[attr-defined]
-_PREFERENCES: Table = LearningPreference.__table__  # type: ignore[attr-defined]
-_POINTS: Table = PointsEntry.__table__  # type: ignore[attr-defined]
-_USERS: Table = User.__table__  # type: ignore[attr-defined]
+_LESSONS = table(Lesson)
+_DONE = table(LessonProgress)
+_ATTEMPTS = table(QuizAttempt)
+_PREFERENCES = table(LearningPreference)
+_POINTS = table(PointsEntry)
+_USERS = table(User)
 _USER_ID = bindparam("user_id", type_=BigInteger())
 COMPLETED = (
     core_select(_DONE.c.completed_at, _LESSONS.c.course_id, _LESSONS.c.retired_at)
@@ -66,27 +67,22 @@ BEST_SCORES = (
     .where(_ATTEMPTS.c.user_id == _USER_ID, _ATTEMPTS.c.finished_at.is_not(None))
     .group_by(_ATTEMPTS.c.course_id)
 )
+
+
+def _value(column: Any, *where: Any) -> Any:
+    """One value of the learner's, as a column of :data:`LEARNER`."""
+    return core_select(column).where(*where).scalar_subquery().label(column.name)
+
+
 LEARNER = core_select(
     core_select(func.coalesce(func.sum(_POINTS.c.points), 0))
     .where(_POINTS.c.user_id == _USER_ID, _POINTS.c.reason.in_(LEARNING_REASONS))
     .scalar_subquery()
     .label("points"),
-    core_select(_PREFERENCES.c.daily_at)
-    .where(_PREFERENCES.c.user_id == _USER_ID)
-    .scalar_subquery()
-    .label("daily_at"),
-    core_select(_PREFERENCES.c.leaderboard_hidden)
-    .where(_PREFERENCES.c.user_id == _USER_ID)
-    .scalar_subquery()
-    .label("hidden"),
-    core_select(_USERS.c.enterprise_id)
-    .where(_USERS.c.id == _USER_ID)
-    .scalar_subquery()
-    .label("enterprise_id"),
-    core_select(_USERS.c.department)
-    .where(_USERS.c.id == _USER_ID)
-    .scalar_subquery()
-    .label("department"),
+    _value(_PREFERENCES.c.daily_at, _PREFERENCES.c.user_id == _USER_ID),
+    _value(_PREFERENCES.c.leaderboard_hidden, _PREFERENCES.c.user_id == _USER_ID),
+    _value(_USERS.c.enterprise_id, _USERS.c.id == _USER_ID),
+    _value(_USERS.c.department, _USERS.c.id == _USER_ID),
     DUE_COUNT.scalar_subquery().label("due"),
 )
 
@@ -236,7 +232,7 @@ class ProgressService:
             total=sum(line.total for line in lines),
             courses=lines,
             daily_at=learner.daily_at,
-            hidden=bool(learner.hidden),
+            hidden=bool(learner.leaderboard_hidden),
         )
         return summary, learner
 
