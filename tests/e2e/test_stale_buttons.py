@@ -226,11 +226,19 @@ async def _edit_of(user: SimUser, message: BotMessage) -> BotMessage:
     raise AssertionError(f"{user.name}: message {message.message_id} was not edited")
 
 
+async def _not_the_announcement(admin: SimUser) -> BotMessage:
+    """The next reply, past the announcement itself (the admin is in its audience too)."""
+    seen = await admin.reply(timeout=10)
+    while seen.button_texts == ["✅ 已读"]:
+        seen = await admin.reply(timeout=10)
+    return seen
+
+
 async def _report_while_sending(admin: SimUser, broadcast_id: int) -> BotMessage:
     await admin.send("/broadcasts")
-    await admin.reply()
-    await admin.press(f"#{broadcast_id}")
-    report = await admin.reply()
+    listed = await _not_the_announcement(admin)
+    await admin.press(f"#{broadcast_id}", message_id=listed.message_id)
+    report = await _not_the_announcement(admin)
     assert "发送中" in report.text
     assert "⛔ 取消发送" in report.button_texts
     return report
