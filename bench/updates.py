@@ -63,6 +63,7 @@ class Result:
     cpu: float
     queries: int = 0
     sessions: int = 0
+    connections: int | None = None
     server_cpu: float | None = None
     by_step: list[list[float]] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)
@@ -79,11 +80,12 @@ class Result:
         server = (
             f"{self.server_cpu * 1000 / self.updates:.2f}" if self.server_cpu is not None else "—"
         )
+        opened = "—" if self.connections is None else f"{self.connections}"
         return (
             f"| {self.name} | {self.updates:,} | {self.replies:,} | "
             f"{self.replies / self.seconds:.0f} | {percentile(ms, 50):.0f} | "
             f"{percentile(ms, 95):.0f} | {percentile(ms, 99):.0f} | "
-            f"{self.cpu * 1000 / self.updates:.2f} | {server} | {per_update} |"
+            f"{self.cpu * 1000 / self.updates:.2f} | {server} | {per_update} | {opened} |"
         )
 
 
@@ -101,15 +103,23 @@ def bot_settings(child: Child, database_url: str) -> Any:
 
 
 class QueryCounter:
-    """Database round trips and sessions, counted on the engine as the bot runs."""
+    """Database round trips, sessions and connections opened, counted as the bot runs.
+
+    Connections opened during the run show a pool that closes and reopens them under bursts
+    (and on PostgreSQL, the server CPU of a closed connection's process is lost to the count).
+    """
 
     def __init__(self, engine: Any) -> None:
         from sqlalchemy import event
 
-        self.queries = self.sessions = 0
+        self.queries = self.sessions = self.connections = 0
         sync = engine.sync_engine
         event.listen(sync, "before_cursor_execute", self._query)
         event.listen(sync, "begin", self._session)
+        event.listen(sync.pool, "connect", self._connect)
+
+    def _connect(self, *_: object) -> None:
+        self.connections += 1
 
     def _query(self, *_: object) -> None:
         self.queries += 1
@@ -171,6 +181,7 @@ async def measure_engage(
         cpu,
         counter.queries,
         counter.sessions,
+        counter.connections,
         server,
         report["by_step"],
         report["steps"],
@@ -284,8 +295,8 @@ async def compare(run: str, users: int, database_url: str | None, rounds: int) -
         f"{rounds} rounds.\n",
         "| bot | updates | replies and edits | replies/s | p50 ms | p95 ms | p99 ms "
         "| bot CPU ms per update | database server CPU ms per update "
-        "| DB sessions / queries per update |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| DB sessions / queries per update | DB connections opened |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         echo.row(),
         client.row(),
         engage.row(),

@@ -48,8 +48,8 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=0, le=65535)
     metrics_port: int | None = Field(default=None, ge=0, le=65535)
-    database_pool_size: int = Field(default=5, ge=1)
-    database_max_overflow: int = Field(default=10, ge=0)
+    database_pool_size: int = Field(default=10, ge=1)
+    database_max_overflow: int = Field(default=0, ge=0)
     inbox_lease_seconds: float = Field(default=60.0, gt=0)
     inbox_poll_seconds: float = Field(default=1.0, gt=0)
     inbox_keep_hours: float = Field(default=26.0, ge=24)
