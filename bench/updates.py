@@ -151,18 +151,23 @@ class FullCollections:
         gc.callbacks.remove(self._track)
 
 
-FREEZE = True  # as `engage run` does; --no-freeze shows what it saves
-
-
 async def measure_engage(
-    run: str, users: int, database_url: str | None, counts: list[int] | None
+    run: str,
+    users: int,
+    database_url: str | None,
+    counts: list[int] | None,
+    *,
+    freeze: bool = True,
 ) -> tuple[Result, list[int]]:
-    """This bot, against a fresh emulator child and a fresh database."""
+    """This bot, against a fresh emulator child and a fresh database.
+
+    ``freeze`` as `engage run` does; without it (``--no-freeze``) shows what freezing saves.
+    """
     child = await Child.start("--serve", run, "--users", str(users))
     url = await scratch_database(database_url)
     app = build_application(bot_settings(child, url))
     async with running(app):
-        if FREEZE:
+        if freeze:
             freeze_startup()
         counter = QueryCounter(services_of(app).db.engine)
         cpu, server = cpu_seconds(), _server_cpu(url)
@@ -270,7 +275,9 @@ def _ratio(engage: Result, echo: Result) -> float:
     return (engage.replies / engage.seconds) / (echo.replies / echo.seconds)
 
 
-async def compare(run: str, users: int, database_url: str | None, rounds: int) -> list[str]:
+async def compare(
+    run: str, users: int, database_url: str | None, rounds: int, *, freeze: bool = True
+) -> list[str]:
     """Calibrate; then, ``rounds`` times, the echo bots and this bot, each with a fresh child.
 
     On a shared machine one round's ratio moved by 20 points from the next; the table shows
@@ -281,7 +288,7 @@ async def compare(run: str, users: int, database_url: str | None, rounds: int) -
     for _ in range(rounds):
         echo = await measure_echo(run, users, counts)
         client = await measure_echo(run, users, counts, keep_alive=True)
-        engage, _ = await measure_engage(run, users, database_url, counts)
+        engage, _ = await measure_engage(run, users, database_url, counts, freeze=freeze)
         played.append((echo, client, engage))
     played.sort(key=lambda trio: _ratio(trio[2], trio[0]))
     echo, client, engage = played[len(played) // 2]
@@ -314,7 +321,7 @@ async def compare(run: str, users: int, database_url: str | None, rounds: int) -
             if engage.full_collections
             else ""
         )
-        + ("" if FREEZE else "; start-up's objects not frozen (--no-freeze)")
+        + ("" if freeze else "; start-up's objects not frozen (--no-freeze)")
         + ".",
         "",
         "Latency by step:\n",
@@ -366,7 +373,13 @@ async def main(arguments: argparse.Namespace) -> None:
         return
     lines: list[str] = []
     for run in arguments.runs.split(","):
-        lines += await compare(run, arguments.users, arguments.database_url, arguments.rounds)
+        lines += await compare(
+            run,
+            arguments.users,
+            arguments.database_url,
+            arguments.rounds,
+            freeze=not arguments.no_freeze,
+        )
     print(header("Update path: this bot against a bare echo bot", command))
     print(
         f"Database: {_backend(arguments.database_url)}; emulator and users in a child process; "
@@ -391,6 +404,4 @@ if __name__ == "__main__":
         "--no-freeze", action="store_true", help="leave start-up's objects to the collector"
     )
     parser.add_argument("--memory", action="store_true")
-    parsed = parser.parse_args()
-    FREEZE = not parsed.no_freeze
-    asyncio.run(main(parsed))
+    asyncio.run(main(parser.parse_args()))

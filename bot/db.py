@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.config import DATABASE_POOL
 from bot.sqlite import inline_creator, write_lock
 
 if TYPE_CHECKING:
@@ -61,25 +62,17 @@ def sqlite_file(url: str) -> str | None:
     return parsed.database
 
 
-# Connections kept open, and opened beyond them under load, per process. None beyond: the pool
-# closes an extra connection as soon as its kept ones are idle again, and a bot's load comes in
-# bursts (everyone answers the same announcement), so with 5 + 10 each burst opened and closed
-# connections again: bench/updates.py's PostgreSQL read run opened 294 of them, against 9.
-POOL = (10, 0)
-
-
-def make_engine(url: str, pool: tuple[int, int] = POOL) -> AsyncEngine:
+def make_engine(url: str, pool: tuple[int, int] = DATABASE_POOL) -> AsyncEngine:
     """Create the engine for ``url``, preparing the SQLite file's folder when needed.
 
     Each process holds up to ``pool`` connections (kept, extra); on PostgreSQL every web and
     worker process counts against the server's ``max_connections`` (100 by default).
     """
     path = sqlite_file(url)
+    sized = {"pool_size": pool[0], "max_overflow": pool[1]}
     if path is not None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(
-            url, async_creator=inline_creator(path), pool_size=pool[0], max_overflow=pool[1]
-        )
+        engine = create_async_engine(url, async_creator=inline_creator(path), **sized)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     if make_url(url).get_backend_name() == "sqlite":
@@ -90,7 +83,7 @@ def make_engine(url: str, pool: tuple[int, int] = POOL) -> AsyncEngine:
     # server restarts, the first statement on a dead connection fails and the whole pool is
     # replaced, so one update sees an error instead of every update paying for the check.
     # asyncpg prepares each statement once per connection and reuses it.
-    return create_async_engine(url, pool_size=pool[0], max_overflow=pool[1])
+    return create_async_engine(url, **sized)
 
 
 def alembic_config(url: str) -> Config:
@@ -114,7 +107,7 @@ def migration_heads() -> frozenset[str]:
 class Database:
     """The system of record: one engine, sessions on demand."""
 
-    def __init__(self, url: str, pool: tuple[int, int] = POOL) -> None:
+    def __init__(self, url: str, pool: tuple[int, int] = DATABASE_POOL) -> None:
         self.url = url
         self.engine = make_engine(url, pool)
         self._file = sqlite_file(url)
