@@ -10,21 +10,21 @@ import logging
 import warnings
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager
+from functools import partial
 from typing import Any, Literal
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ApplicationHandlerStop, ContextTypes
 from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
 import handlers
+from bot import render, unit
 from bot.config import Settings
 from bot.context import SERVICES_KEY, Context, services_of
 from bot.edge import scheduler
 from bot.edge.metrics import METRICS_KEY, Metrics, metrics_of
-from bot.edge.persistence import DatabasePersistence
 from bot.edge.poller import poll
 from bot.edge.processor import PerUserUpdateProcessor
 from bot.edge.ratelimit import TelegramRateLimiter
@@ -36,6 +36,7 @@ from bot.i18n import locale_from_language_code
 from bot.models.users import Role
 from bot.outbox import sender
 from bot.services import Services
+from handlers.broadcasts.recovery import report_unknown
 from handlers.broadcasts.reports import READ
 from handlers.commands import publish, publish_for
 
@@ -145,14 +146,11 @@ def build_application(settings: Settings, *, services: Services | None = None) -
     if not settings.token:
         raise ValueError("a bot token is needed; `engage run` starts the sandbox without one")
     services = services or Services.build(settings)
-    # Replies, edits and broadcasts go out as raw calls on purpose (the raw answer is all they
-    # need, and parsing a PTB Message from each was a tenth of the CPU); PTB suggests its
-    # typed methods every time. Polling, too, keeps each update as the JSON it came as.
-    warnings.filterwarnings(
-        "ignore",
-        r"Please use 'Bot\.(sendMessage|sendPhoto|editMessageText|getUpdates)'",
-        PTBUserWarning,
-    )
+    # Replies, edits and broadcasts go out as raw calls on purpose: a handler's calls are data
+    # kept until its commit (bot.unit.Call), and parsing a PTB Message from each answer was a
+    # tenth of the CPU. PTB suggests its typed methods every time. Polling, too, keeps each
+    # update as the JSON it came as.
+    warnings.filterwarnings("ignore", r"Please use 'Bot\.\w+'", PTBUserWarning)
     metrics = Metrics()
     app: App = (
         ApplicationBuilder()
@@ -160,7 +158,6 @@ def build_application(settings: Settings, *, services: Services | None = None) -
         .base_url(f"{settings.bot_api_url}/bot")
         .base_file_url(f"{settings.bot_api_url}/file/bot")
         .context_types(ContextTypes(context=Context))
-        .persistence(DatabasePersistence())
         .concurrent_updates(PerUserUpdateProcessor(settings.max_concurrent_updates))
         .rate_limiter(
             TelegramRateLimiter(
@@ -180,7 +177,7 @@ def build_application(settings: Settings, *, services: Services | None = None) -
     )
     app.bot_data[SERVICES_KEY] = services
     app.bot_data[METRICS_KEY] = metrics
-    app.bot_data[HOOKS_KEY] = handlers.register(app, services)
+    app.bot_data[HOOKS_KEY] = handlers.register(app)
     app.add_error_handler(on_error)
     return app
 
@@ -204,7 +201,7 @@ async def _post_init(app: App) -> None:
         await publish_for(app, commands, services.i18n, user_id=user_id, roles=roles, locale=locale)
     for hook in app.bot_data[HOOKS_KEY]:
         await hook(app)
-    await sender.start(app, read_data=READ.build)
+    await sender.start(app, read_data=READ.build, unknown=partial(report_unknown, app))
     await scheduler.start(app)
 
 
@@ -214,28 +211,47 @@ async def _post_shutdown(app: App) -> None:
 
 
 async def on_error(update: object, context: Context) -> None:
-    """Log the failure with its context and tell the user, in their language, without internals."""
+    """Log the failure, undo what the update wrote, and tell the user so, in their language.
+
+    The update's writes are rolled back with its unit of work, so the message says that what
+    they just sent was not saved (and their earlier answers are). A press is answered once:
+    by the handler's own answer if it queued one, else here. No handler runs after this one.
+    """
     user_id = (
         update.effective_user.id if isinstance(update, Update) and update.effective_user else None
     )
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("update %s from user %s failed", update_id, user_id, exc_info=context.error)
+    work = unit.current()
+    answered = work is not None and work.answered
+    if work is not None:
+        await work.abandon()
     if isinstance(update, Update):
         metrics_of(context.application).failed.inc()
     if not isinstance(update, Update) or update.effective_chat is None:
-        return
-    sender = update.effective_user
-    locale: str | None = locale_from_language_code(sender.language_code) if sender else None
-    if user_id is not None:
-        try:
-            found = await context.services.users.find(user_id=user_id)
-            locale = found.locale if found else locale
-        except Exception as exc:  # the failure may be the database itself: say it all the same
-            log.warning("no locale for user %s: %s", user_id, exc)
-    text = context.services.i18n.translator(locale)("errors.generic")
+        raise ApplicationHandlerStop
+    locale = await _locale(context, update)
+    text = context.services.i18n.translator(locale)("errors.not_saved")
     try:
-        if update.callback_query:
-            await update.callback_query.answer()
-        await context.bot.send_message(update.effective_chat.id, text, parse_mode=ParseMode.HTML)
+        if update.callback_query and not answered:
+            await render.answer(update)
+        await render.send(context, update.effective_chat.id, text)
     except TelegramError as exc:
         log.warning("could not report the error to user %s: %s", user_id, html.escape(str(exc)))
+    raise ApplicationHandlerStop
+
+
+async def _locale(context: Context, update: Update) -> str | None:
+    """The language the user chose, else their Telegram's (the database may be what failed)."""
+    sender = update.effective_user
+    if sender is None:
+        return None
+    if context.user is not None:
+        return context.user.locale
+    try:
+        with unit.outside():
+            found = await context.services.users.find(user_id=sender.id)
+    except Exception as exc:  # the failure may be the database itself: say it all the same
+        log.warning("no locale for user %s: %s", sender.id, exc)
+        found = None
+    return found.locale if found else locale_from_language_code(sender.language_code)

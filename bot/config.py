@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     metrics_port: int | None = Field(default=None, ge=0, le=65535)
     database_pool_size: int = Field(default=DATABASE_POOL[0], ge=1)
     database_max_overflow: int = Field(default=DATABASE_POOL[1], ge=0)
-    inbox_lease_seconds: float = Field(default=60.0, gt=0)
+    inbox_lease_seconds: float = Field(default=10.0, ge=2)
     inbox_poll_seconds: float = Field(default=1.0, gt=0)
     inbox_keep_hours: float = Field(default=26.0, ge=24)
 

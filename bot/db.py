@@ -22,7 +22,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import DATABASE_POOL
-from bot.sqlite import inline_creator, write_lock
+from bot.sqlite import WriteLock, inline_creator, write_lock
+from bot.unit import UnitOfWork, current
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -129,14 +130,53 @@ class Database:
         """Whether the embedded database is in use (no row locks, one writer at a time)."""
         return self.engine.dialect.name == "sqlite"
 
+    def write_lock(self) -> WriteLock | None:
+        """This process's SQLite write lock (PostgreSQL needs none: it locks rows)."""
+        return write_lock(self._file) if self._file is not None else None
+
     @asynccontextmanager
     async def _writing(self) -> AsyncIterator[None]:
-        """Hold this process's SQLite write lock (PostgreSQL needs none: rows are locked)."""
-        if self._file is None:
+        """Hold this process's SQLite write lock while the block runs."""
+        lock = self.write_lock()
+        if lock is None:
             yield
             return
-        async with write_lock(self._file):
+        async with lock:
             yield
+
+    def unit(self, *, user_id: int | None = None) -> UnitOfWork:
+        """A unit of work on this database (see ``bot.unit``); bind it to make it current."""
+        return UnitOfWork(self, user_id=user_id)
+
+    async def begin_unit(self) -> AsyncConnection:
+        """A connection in a transaction for a unit of work, SQLite's write lock held.
+
+        The unit commits or rolls it back, then hands it to :meth:`end_unit`.
+        """
+        lock = self.write_lock()
+        if lock is not None:
+            await lock.__aenter__()
+        try:
+            connection = await self.engine.connect()
+            await connection.begin()
+            if self.is_sqlite:
+                # Python's sqlite3 begins only before DML: a SAVEPOINT first would begin (and its
+                # RELEASE commit) a transaction of its own.
+                await connection.exec_driver_sql("BEGIN")
+        except BaseException:
+            if lock is not None:
+                await lock.__aexit__()
+            raise
+        return connection
+
+    async def end_unit(self, connection: AsyncConnection) -> None:
+        """Close a unit's connection (committed or rolled back) and release the write lock."""
+        try:
+            await connection.close()
+        finally:
+            lock = self.write_lock()
+            if lock is not None:
+                await lock.__aexit__()
 
     @asynccontextmanager
     async def _open(self, maker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
@@ -175,20 +215,36 @@ class Database:
         """A session whose transaction commits on success and rolls back on error.
 
         The write lock is held from the first statement to the commit only, not while the
-        session is closed afterwards.
+        session is closed afterwards. Inside a unit of work it is a savepoint of the unit's
+        transaction, committed with the unit.
         """
+        work = current(self)
+        if work is not None:
+            async with work.session() as session:
+                yield session
+            return
         async with self._open(self._sessions) as session, self._writing(), session.begin():
             yield session
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[AsyncSession]:
-        """A session for reads only; nothing is committed."""
+        """A session for reads only; nothing is committed (it sees its unit's writes)."""
+        work = current(self)
+        if work is not None and work.in_transaction:
+            async with work.reader() as session:
+                yield session
+            return
         async with self._open(self._readers) as session:
             yield session
 
     @asynccontextmanager
     async def writer(self) -> AsyncIterator[AsyncConnection]:
         """A Core connection in a transaction, for bulk statements; commits on success."""
+        work = current(self)
+        if work is not None:
+            async with work.writing() as connection:
+                yield connection
+            return
         async with self._connect(self.engine) as connection, self._writing(), connection.begin():
             yield connection
 
@@ -197,9 +253,10 @@ class Database:
         """A Core connection for one writing statement, committed as it runs.
 
         On PostgreSQL one statement is atomic without BEGIN and COMMIT: one round trip instead
-        of three. On SQLite it is :meth:`writer` (the write lock, then a transaction).
+        of three. On SQLite it is :meth:`writer` (the write lock, then a transaction). Inside
+        a unit of work it is part of the unit's transaction.
         """
-        if self.is_sqlite:
+        if self.is_sqlite or current(self) is not None:
             async with self.writer() as connection:
                 yield connection
             return
@@ -208,7 +265,11 @@ class Database:
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[AsyncConnection]:
-        """A Core connection for reads only."""
+        """A Core connection for reads only (inside a unit that wrote, the unit's own)."""
+        work = current(self)
+        if work is not None and work.in_transaction:
+            yield await work.connection()
+            return
         async with self._connect(self._read_engine) as connection:
             yield connection
 

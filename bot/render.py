@@ -2,22 +2,24 @@
 
 Every handler and job sends through these functions, so the limits Telegram enforces
 (4096 characters of text, 1024 of caption, 64 bytes of callback data) are kept in one place.
+Each function turns what it is asked into Bot API calls (``bot.unit.Call``). Inside an
+update's unit of work the calls wait for its commit (``bot.edge.replies`` sends them then);
+anywhere else (a job, a command-line task) they are made at once.
 """
 
 from __future__ import annotations
 
 import html
 import logging
-import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from telegram import (
+    Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
-    InputMediaPhoto,
     KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
@@ -25,10 +27,14 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest
 
+from bot import unit
+from bot.edge.replies import CANNOT_EDIT, perform
 from bot.i18n import Html, escape
+from bot.text.split import split_text
 from bot.text.visible import CAPTION_LIMIT, TEXT_LIMIT, visible_length
+from bot.unit import Call
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -36,7 +42,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Button",
     "Html",
-    "Sent",
+    "answer",
     "edit",
     "edit_keyboard",
     "edit_message",
@@ -49,24 +55,15 @@ __all__ = [
     "send_album",
     "send_document",
     "send_file",
+    "split_text",
+    "submit",
 ]
 
 DATA_LIMIT = 64
 log = logging.getLogger(__name__)
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 Photo = str | bytes | InputFile
-_TAG = re.compile(r"<[^>]*>")
-_OPEN = re.compile(r"<([a-z][a-z0-9-]*)[^>]*>")
-_CLOSE = re.compile(r"</([a-z][a-z0-9-]*)>")
-_SENTENCE = re.compile(r"(?<=[。！？!?；;.])\s*")
-
-
-@dataclass(frozen=True, slots=True)
-class Sent:
-    """Where a sent message is, and the file id Telegram gave a photo uploaded with it."""
-
-    message_id: int
-    photo_id: str | None = None
+PhotoSeen = Callable[[str], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,55 +73,6 @@ class Button:
     text: str
     data: str | None = None
     url: str | None = None
-
-
-def _balanced(chunk: str) -> bool:
-    return len(_OPEN.findall(chunk)) == len(_CLOSE.findall(chunk))
-
-
-def _pieces(block: str, limit: int) -> list[str]:
-    """Break one over-long paragraph at lines, then sentences, then (last resort) characters."""
-    for pattern in ("\n", _SENTENCE):
-        parts = block.split(pattern) if isinstance(pattern, str) else pattern.split(block)
-        parts = [p for p in parts if p]
-        if len(parts) > 1 and all(_balanced(p) for p in parts):
-            joiner = "\n" if pattern == "\n" else ""
-            return _pack(parts, limit, joiner)
-    plain = escape(html.unescape(_TAG.sub("", block)))
-    out, current = [], ""
-    for char in html.unescape(plain):
-        if visible_length(current + char) > limit:
-            out.append(current)
-            current = ""
-        current += char
-    return [*out, current] if current else out
-
-
-def _pack(parts: Sequence[str], limit: int, joiner: str) -> list[str]:
-    chunks: list[str] = []
-    current = ""
-    for part in parts:
-        candidate = f"{current}{joiner}{part}" if current else part
-        if visible_length(candidate) <= limit and _balanced(candidate) == _balanced(part):
-            current = candidate
-            continue
-        if current:
-            chunks.append(current)
-        if visible_length(part) > limit:
-            chunks.extend(_pieces(part, limit))
-            current = ""
-        else:
-            current = part
-    if current:
-        chunks.append(current)
-    return chunks
-
-
-def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Split HTML text into messages at paragraph boundaries, each within ``limit``."""
-    if visible_length(text) <= limit:
-        return [text]
-    return _pack([p for p in text.split("\n\n") if p.strip()], limit, "\n\n")
 
 
 def label(text: str) -> str:
@@ -170,6 +118,71 @@ def reply_keyboard(
     )
 
 
+async def submit(bot: Bot, call: Call, context: Context | None = None) -> None:
+    """Keep ``call`` for the commit of the running update, or make it now."""
+    work = unit.current()
+    if work is not None:
+        work.call(call)
+        return
+    await perform(bot, call, context.unreachable if context else _nobody)
+
+
+async def _nobody(chat_id: int) -> None:
+    """Nobody to tell that a chat is unreachable (a menu or an answer has no chat to mark)."""
+
+
+def _markup(keyboard: Markup) -> dict[str, object]:
+    return {"reply_markup": keyboard.to_dict()} if keyboard is not None else {}
+
+
+def text_calls(
+    chat_id: int, text: str, keyboard: Markup = None, *, protect: bool = False
+) -> list[Call]:
+    """The ``sendMessage`` calls of ``text``: split at paragraphs, the keyboard on the last."""
+    chunks = split_text(text)
+    calls = []
+    for index, chunk in enumerate(chunks):
+        params: dict[str, object] = {
+            "chat_id": chat_id,
+            "text": chunk,
+            "parse_mode": ParseMode.HTML,
+        }
+        if index == len(chunks) - 1:
+            params |= _markup(keyboard)
+        if protect:
+            params["protect_content"] = True
+        calls.append(Call("sendMessage", params, chat_id=chat_id))
+    return calls
+
+
+def _photo_call(
+    chat_id: int, photo: Photo, caption: str, keyboard: Markup, seen: PhotoSeen | None
+) -> Call:
+    params: dict[str, object] = {"chat_id": chat_id}
+    if caption:
+        params |= {"caption": caption, "parse_mode": ParseMode.HTML}
+    params |= _markup(keyboard)
+    files: dict[str, tuple[str, bytes]] = {}
+    if isinstance(photo, str):
+        params["photo"] = photo
+    elif isinstance(photo, InputFile):
+        files["photo"] = (photo.filename or "photo.png", _bytes(photo))
+    else:
+        files["photo"] = ("photo.png", photo)
+
+    def learn(result: object) -> None:
+        sizes = result.get("photo") if isinstance(result, dict) else None
+        if seen is not None and sizes:
+            seen(str(sizes[-1]["file_id"]))
+
+    return Call("sendPhoto", params, chat_id=chat_id, files=files, then=learn if seen else None)
+
+
+def _bytes(upload: InputFile) -> bytes:
+    content = upload.input_file_content
+    return content if isinstance(content, bytes) else content.read()
+
+
 async def send(
     context: Context,
     chat_id: int,
@@ -178,132 +191,93 @@ async def send(
     *,
     photo: Photo | None = None,
     protect: bool = False,
-) -> Sent | None:
-    """Send HTML text (and an optional photo) to a chat; ``None`` if the user blocked the bot.
+    photo_seen: PhotoSeen | None = None,
+) -> None:
+    """Send HTML text (and an optional photo) to a chat; a chat that blocked the bot is noted.
 
-    Text goes out as a raw ``sendMessage``: building PTB's ``Message`` from every answer cost
-    a tenth of the bot's CPU per update, and callers only need where the message is.
+    A caption too long for a photo follows it as text. ``photo_seen`` learns the file id
+    Telegram gave an uploaded photo, so it can be sent again without uploading it.
     """
-    try:
-        if photo is not None:
-            return await _send_photo(context, chat_id, text, keyboard, photo)
-        chunks = split_text(text)
-        sent = None
-        for index, chunk in enumerate(chunks):
-            last = index == len(chunks) - 1
-            sent = await _send_text(context, chat_id, chunk, keyboard if last else None, protect)
-        return sent
-    except (Forbidden, BadRequest) as exc:
-        await _unreachable(context, chat_id, exc)
-        return None
-
-
-async def _send_text(
-    context: Context, chat_id: int, text: str, keyboard: Markup, protect: bool
-) -> Sent:
-    params: dict[str, object] = {"chat_id": chat_id, "text": text, "parse_mode": ParseMode.HTML}
-    if keyboard is not None:
-        params["reply_markup"] = keyboard
-    if protect:
-        params["protect_content"] = True
-    result = await context.bot.do_api_request("sendMessage", api_kwargs=params)
-    return Sent(int(result["message_id"]))
-
-
-async def _unreachable(context: Context, chat_id: int, exc: Forbidden | BadRequest) -> None:
-    """A blocked bot (403) or a chat that is gone (400 chat not found): stop sending there."""
-    if isinstance(exc, BadRequest) and "chat not found" not in str(exc).lower():
-        raise exc
-    await context.unreachable(chat_id)
-    log.info("user %s cannot be reached (%s); marked inactive", chat_id, exc.message)
+    calls: list[Call]
+    if photo is None:
+        calls = text_calls(chat_id, text, keyboard, protect=protect)
+    elif visible_length(text) <= CAPTION_LIMIT:
+        calls = [_photo_call(chat_id, photo, text, keyboard, photo_seen)]
+    else:
+        calls = [_photo_call(chat_id, photo, "", None, photo_seen)]
+        calls += text_calls(chat_id, text, keyboard)
+    for call in calls:
+        await submit(context.bot, call, context)
 
 
 async def send_file(
     context: Context, chat_id: int, kind: str, file_id: str, caption: str = ""
-) -> Sent | None:
+) -> None:
     """Send a photo, voice message or document by file id; a long caption goes as text first."""
     if kind == "photo":
-        return await send(context, chat_id, caption, photo=file_id)
+        await send(context, chat_id, caption, photo=file_id)
+        return
     if visible_length(caption) > CAPTION_LIMIT:
         await send(context, chat_id, caption)
         caption = ""
-    sender = context.bot.send_voice if kind == "voice" else context.bot.send_document
-    try:
-        message = await sender(chat_id, file_id, caption=caption or None, parse_mode=ParseMode.HTML)
-        return Sent(message.message_id)
-    except (Forbidden, BadRequest) as exc:
-        await _unreachable(context, chat_id, exc)
-        return None
+    field = "voice" if kind == "voice" else "document"
+    params: dict[str, object] = {"chat_id": chat_id, field: file_id}
+    if caption:
+        params |= {"caption": caption, "parse_mode": ParseMode.HTML}
+    method = "sendVoice" if kind == "voice" else "sendDocument"
+    await submit(context.bot, Call(method, params, chat_id=chat_id), context)
 
 
 async def send_document(
     context: Context, chat_id: int, data: bytes, filename: str, caption: str = ""
-) -> Message | None:
-    """Send a file the bot made (a spreadsheet, an .ics); ``None`` if the chat is unreachable."""
+) -> None:
+    """Send a file the bot made (a spreadsheet, an .ics)."""
     if visible_length(caption) > CAPTION_LIMIT:
         await send(context, chat_id, caption)
         caption = ""
-    try:
-        return await context.bot.send_document(
-            chat_id,
-            InputFile(data, filename=filename),
-            caption=caption or None,
-            parse_mode=ParseMode.HTML,
-        )
-    except (Forbidden, BadRequest) as exc:
-        await _unreachable(context, chat_id, exc)
-        return None
+    params: dict[str, object] = {"chat_id": chat_id}
+    if caption:
+        params |= {"caption": caption, "parse_mode": ParseMode.HTML}
+    call = Call("sendDocument", params, chat_id=chat_id, files={"document": (filename, data)})
+    await submit(context.bot, call, context)
 
 
 async def send_album(context: Context, chat_id: int, photos: Sequence[str]) -> None:
     """Photos by file id: one photo alone, two to ten as an album (Telegram's limits)."""
-    try:
-        if len(photos) == 1:
-            await context.bot.send_photo(chat_id, photos[0])
-        for start in range(0, len(photos) if len(photos) > 1 else 0, 10):
-            group = photos[start : start + 10]
-            if len(group) == 1:
-                await context.bot.send_photo(chat_id, group[0])
-            else:
-                await context.bot.send_media_group(chat_id, [InputMediaPhoto(p) for p in group])
-    except (Forbidden, BadRequest) as exc:
-        await _unreachable(context, chat_id, exc)
+    for start in range(0, len(photos), 10):
+        group = photos[start : start + 10]
+        if len(group) == 1:
+            call = Call("sendPhoto", {"chat_id": chat_id, "photo": group[0]}, chat_id=chat_id)
+        else:
+            media = [{"type": "photo", "media": photo} for photo in group]
+            call = Call("sendMediaGroup", {"chat_id": chat_id, "media": media}, chat_id=chat_id)
+        await submit(context.bot, call, context)
 
 
 async def edit_keyboard(update: Update, keyboard: InlineKeyboardMarkup | None) -> None:
-    """Change only the buttons under the message a button was pressed on."""
+    """Change only the buttons under the message a button was pressed on.
+
+    A message that already has those buttons (none, say, after a double tap) is left alone:
+    Telegram refuses an edit that changes nothing.
+    """
     query = update.callback_query
-    if query is None or query.message is None:
+    message = query.message if query else None
+    if not isinstance(message, Message) or message.reply_markup == keyboard:
         return
-    try:
-        await query.edit_message_reply_markup(keyboard)
-    except BadRequest as exc:
-        if "not modified" not in str(exc) and "not found" not in str(exc):
-            raise
-
-
-async def _send_photo(
-    context: Context, chat_id: int, text: str, keyboard: Markup, photo: Photo
-) -> Sent | None:
-    if visible_length(text) <= CAPTION_LIMIT:
-        message = await context.bot.send_photo(
-            chat_id, photo, caption=text or None, parse_mode=ParseMode.HTML, reply_markup=keyboard
-        )
-        return Sent(message.message_id, message.photo[-1].file_id if message.photo else None)
-    message = await context.bot.send_photo(chat_id, photo)
-    sent = await send(context, chat_id, text, keyboard)
-    photo_id = message.photo[-1].file_id if message.photo else None
-    return Sent(sent.message_id, photo_id) if sent else None
+    params: dict[str, object] = {"chat_id": message.chat.id, "message_id": message.message_id}
+    params |= _markup(keyboard)
+    call = Call("editMessageReplyMarkup", params, kind="markup", chat_id=message.chat.id)
+    await submit(update.get_bot(), call)
 
 
 async def reply(
     update: Update, context: Context, text: str, keyboard: Markup = None, **kwargs: object
-) -> Sent | None:
+) -> None:
     """Answer the chat an update came from."""
     chat = update.effective_chat
     if chat is None:
-        return None
-    return await send(context, chat.id, text, keyboard, **kwargs)  # type: ignore[arg-type]
+        return
+    await send(context, chat.id, text, keyboard, **kwargs)  # type: ignore[arg-type]
 
 
 async def edit(
@@ -317,8 +291,22 @@ async def edit(
         return
     if message.text_html == text and message.reply_markup == keyboard:
         return
-    if not await edit_message(context, message.chat.id, message.message_id, text, keyboard):
-        await reply(update, context, text, keyboard)
+    call = _edit_call(message.chat.id, message.message_id, text, keyboard)
+    call.fallback = text_calls(message.chat.id, text, keyboard)
+    await submit(context.bot, call, context)
+
+
+def _edit_call(
+    chat_id: int, message_id: int, text: str, keyboard: InlineKeyboardMarkup | None
+) -> Call:
+    params: dict[str, object] = {
+        "chat_id": chat_id,
+        "message_id": message_id,
+        "text": text,
+        "parse_mode": ParseMode.HTML,
+    }
+    params |= _markup(keyboard)
+    return Call("editMessageText", params, kind="edit", chat_id=chat_id)
 
 
 async def edit_message(
@@ -330,28 +318,35 @@ async def edit_message(
 ) -> bool:
     """Replace a text message the bot sent earlier (from a job, say); False if it is gone.
 
-    Unchanged text counts as done; a message deleted or too old to edit is not.
+    Unchanged text counts as done; a message deleted or too old to edit is not. Inside an
+    update the edit waits for the commit, and is taken as made.
     """
-    params: dict[str, object] = {
-        "chat_id": chat_id,
-        "message_id": message_id,
-        "text": text,
-        "parse_mode": ParseMode.HTML,
-    }
-    if keyboard is not None:
-        params["reply_markup"] = keyboard
+    call = _edit_call(chat_id, message_id, text, keyboard)
+    work = unit.current()
+    if work is not None:
+        work.call(call)
+        return True
     try:
-        await context.bot.do_api_request("editMessageText", api_kwargs=params)
+        await perform(context.bot, call, context.unreachable)
     except BadRequest as exc:
-        if "not modified" in str(exc):
-            return True
-        if "not found" in str(exc) or "can't be edited" in str(exc):
+        if any(reason in exc.message.lower() for reason in CANNOT_EDIT):
             return False
         raise
     return True
 
 
 async def answer(update: Update, text: str | None = None, *, alert: bool = False) -> None:
-    """Answer a callback query (every one must be answered, or the button spins)."""
-    if update.callback_query:
-        await update.callback_query.answer(text, show_alert=alert)
+    """Answer a callback query (every one must be answered once, or the button spins).
+
+    A press handled too late to be answered (Telegram allows about 15 seconds) still acts;
+    only its answer is dropped.
+    """
+    query = update.callback_query
+    if query is None:
+        return
+    params: dict[str, object] = {"callback_query_id": query.id}
+    if text:
+        params["text"] = text
+    if alert:
+        params["show_alert"] = True
+    await submit(update.get_bot(), Call("answerCallbackQuery", params, kind="answer"))

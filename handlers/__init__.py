@@ -1,9 +1,8 @@
 """Telegram handlers, one module per feature, registered here in one ordered list.
 
-A feature module provides ``handlers()`` (fresh handler objects for one application;
-conversations keep per-application state) and may provide ``COMMANDS`` (the command menu
-and /help), ``DEEP_LINKS`` (``/start <prefix>…`` payloads), ``RESTORERS`` (conversation
-states rebuilt from the database) and ``ON_START`` (coroutines run once the bot is up).
+A feature module provides ``handlers()`` (fresh handler objects for one application) and may
+provide ``COMMANDS`` (the command menu and /help), ``DEEP_LINKS`` (``/start <prefix>…``
+payloads) and ``ON_START`` (coroutines run once the bot is up).
 Order matters: within the group, the first handler that matches an update takes it.
 """
 
@@ -15,8 +14,6 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.edge.persistence import DatabasePersistence
-from bot.services import Services
 from handlers import deeplinks, flows
 from handlers.broadcasts import announce, broadcasts
 from handlers.commands import COMMANDS_KEY, Command
@@ -27,7 +24,7 @@ from handlers.events import new as event_new
 from handlers.learning import content_stats, daily, learn, lesson, practice, progress, quiz
 from handlers.network import experts, help_relay, help_requests, pairings, reports, studios, teams
 from handlers.proposals import admin as proposal_admin
-from handlers.proposals import browse, mine, review, write
+from handlers.proposals import browse, mine, prompts, review, write
 from handlers.reminders import reminders
 from handlers.settings import preferences
 
@@ -56,6 +53,7 @@ MODULES: list[ModuleType] = [
     studios,
     reports,
     review,
+    prompts,
     mine,
     browse,
     proposal_admin,
@@ -81,31 +79,18 @@ def command_names() -> frozenset[str]:
     return frozenset(command.name for command in commands())
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], services: Services) -> list[StartHook]:
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> list[StartHook]:
     """Add every feature's handlers to ``app``; return the hooks to run when it starts."""
     app.bot_data[COMMANDS_KEY] = commands()
     links: dict[str, deeplinks.DeepLink] = {}
     hooks: list[StartHook] = []
-    persistence = app.persistence
     for module in MODULES:
         if hasattr(module, "pre_handlers"):
             app.add_handlers(module.pre_handlers(), group=PRE_GROUP)
         app.add_handlers(module.handlers())
         links.update(getattr(module, "DEEP_LINKS", {}))
         hooks.extend(getattr(module, "ON_START", []))
-        if isinstance(persistence, DatabasePersistence):
-            for name, restorer in getattr(module, "RESTORERS", {}).items():
-                persistence.restorers[name] = _bind(restorer, services)
     app.bot_data[deeplinks.REGISTRY_KEY] = links
     open_flows = [h for h in app.handlers.get(0, []) if isinstance(h, flows.Flow)]
     app.add_handler(flows.Leave(open_flows), group=LEAVE_GROUP)
     return hooks
-
-
-def _bind(
-    restorer: Callable[[Services], Awaitable[Any]], services: Services
-) -> Callable[[], Awaitable[Any]]:
-    async def restore() -> Any:
-        return await restorer(services)
-
-    return restore

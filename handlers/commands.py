@@ -8,13 +8,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Message
-from telegram.error import TelegramError
 from telegram.ext import Application, filters
 
+from bot import render
 from bot.config import LOCALES, Locale
 from bot.i18n import Catalogs, Translator
 from bot.models.users import Role
 from bot.services.core import EVERYONE, holds
+from bot.unit import Call
 
 
 @dataclass(frozen=True)
@@ -102,10 +103,9 @@ async def publish_for(
     locale: str,
 ) -> None:
     """Give one chat a menu of its own: the commands its roles allow, in its language."""
-    own = visible(commands, roles)
-    try:
-        await app.bot.set_my_commands(
-            as_bot_commands(own, catalogs.translator(locale)), scope=BotCommandScopeChat(user_id)
-        )
-    except TelegramError:
-        return
+    own = as_bot_commands(visible(commands, roles), catalogs.translator(locale))
+    params = {
+        "commands": [command.to_dict() for command in own],
+        "scope": BotCommandScopeChat(user_id).to_dict(),
+    }
+    await render.submit(app.bot, Call("setMyCommands", params, kind="menu"))

@@ -7,6 +7,11 @@ kept for ``/idea``). :class:`Leave` does this in a group of its own before the f
 button's or the command's own action then runs in the features' group whichever module owns
 it, and the next free text is not taken as an answer.
 
+A flow's step is not kept in this process: :class:`FlowSteps` reads it from the update's unit of
+work (``bot.unit``), which got it from the user's row with the update, and the step it moves to
+is written in the same transaction as the answer. Any worker can so take any step of any flow,
+and a step is never taken twice or lost in a crash.
+
 A question's buttons stay in the chat after it is answered. Pressed later, they must not act
 on whatever is asked now: a flow's step buttons carry the step they belong to, a mismatch is
 answered by :func:`step_passed`, and :func:`passed` (placed after the flow) answers them once
@@ -15,7 +20,7 @@ the flow has moved to a state without them or has ended.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterator, MutableMapping, Sequence
 from typing import Any
 
 from telegram import Update
@@ -28,7 +33,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import render
+from bot import render, unit
 from bot.context import Context
 from handlers.callbacks import Callback, either
 from handlers.commands import menu_buttons
@@ -37,6 +42,61 @@ Stop = Callable[[Update, Context], Awaitable[object]]
 Handler = BaseHandler[Any, Any, Any]
 CANCEL = filters.Regex(r"^/cancel(@\w+)?(\s|$)")
 Found = list[tuple["Flow", object]]
+
+
+Key = tuple[int, ...]
+
+
+class FlowSteps(MutableMapping[Key, object]):
+    """The steps of one flow, as PTB's ``ConversationHandler`` keeps them, held by the unit.
+
+    Only the current update's user has a step here: ``ConversationHandler`` asks for nobody
+    else (its key is the update's chat and user). In a private chat the step is stored under
+    the flow's name, elsewhere under ``name@chat``. A person is in one flow at a time: entering
+    one leaves any other (its own rows, a paused draft say, stay for its entry to resume).
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def _slot(self, key: Key) -> tuple[unit.UnitOfWork, str] | None:
+        work = unit.current()
+        if work is None or work.user_id is None or len(key) != 2 or key[1] != work.user_id:
+            return None
+        return work, self.name if key[0] == key[1] else f"{self.name}@{key[0]}"
+
+    def __getitem__(self, key: Key) -> object:
+        found = self._slot(key)
+        if found is None or found[1] not in found[0].flows:
+            raise KeyError(key)
+        return found[0].flows[found[1]]
+
+    def __setitem__(self, key: Key, state: object) -> None:
+        found = self._slot(key)
+        if found is None or not isinstance(state, str | int):
+            raise RuntimeError(f"flow {self.name}: step {state!r} for {key} outside its update")
+        steps = found[0].flows
+        if found[1] not in steps:
+            steps.clear()
+        steps[found[1]] = state
+
+    def __delitem__(self, key: Key) -> None:
+        found = self._slot(key)
+        if found is None or found[1] not in found[0].flows:
+            raise KeyError(key)
+        del found[0].flows[found[1]]
+
+    def __iter__(self) -> Iterator[Key]:
+        work = unit.current()
+        if work is None or work.user_id is None:
+            return
+        for slot in work.flows:
+            name, _, chat = slot.partition("@")
+            if name == self.name:
+                yield (int(chat) if chat else work.user_id, work.user_id)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 class Flow(ConversationHandler):  # type: ignore[type-arg]
@@ -62,8 +122,9 @@ def conversation(
     name: str,
     left_by_buttons: Collection[object] = (),
 ) -> Flow:
-    """A persistent, re-enterable flow that a menu button or another command ends via ``stop``.
+    """A re-enterable flow, its steps in the database, that a menu button or a command ends.
 
+    ``stop`` is how it ends (the flow's /cancel).
     In the states of ``left_by_buttons`` (a typed answer owed about one thing), pressing a
     button the state does not take ends the flow too: the person has moved on, and what they
     type next must not be taken as that answer.
@@ -85,9 +146,9 @@ def conversation(
         states={state: handlers_of(state, handlers) for state, handlers in states.items()},
         fallbacks=list(fallbacks),
         name=name,
-        persistent=True,
         allow_reentry=True,
     )
+    flow._conversations = FlowSteps(name)  # type: ignore[assignment]
     flow.leaving, flow.pressed_away = leaving, pressed_away
     return flow
 

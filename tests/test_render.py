@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from bot.i18n import Html
@@ -60,3 +62,12 @@ def test_no_buttons_is_no_keyboard() -> None:
     assert inline([]) is None
     assert inline([[], []]) is None
     assert inline([[Button("A", "x:y")]]) is not None
+
+
+def test_a_paragraph_without_breaks_is_cut_into_valid_html() -> None:
+    """An over-long unbroken paragraph with < and & is cut into pieces that stay escaped."""
+    block = "<b>" + "a&lt;b&amp;c" * 2000 + "</b>"
+    parts = split_text(block, limit=100)
+    assert all(visible_length(part) <= 100 for part in parts)
+    assert all("<" not in part and "&lt;" in part for part in parts[:-1])
+    assert html.unescape("".join(parts)) == "a<b&c" * 2000

@@ -14,7 +14,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import HTTPXRequest, RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from bot.edge.transport import KeepAliveRequest, build_request
+from bot.edge.transport import KeepAliveRequest, NotSent, build_request
 
 OK = json.dumps({"ok": True, "result": True}).encode()
 MESSAGE = {"message_id": 5, "date": 0, "chat": {"id": 1, "type": "private"}}
@@ -81,6 +81,11 @@ async def old_style(writer: asyncio.StreamWriter, body: bytes) -> None:
 async def hang_up(writer: asyncio.StreamWriter, body: bytes) -> None:
     """A keep-alive answer, then the server drops the idle connection without saying so."""
     await plain(writer, body)
+    writer.close()
+
+
+async def dropped(writer: asyncio.StreamWriter, body: bytes) -> None:
+    """The request is read (and, for all the client knows, carried out), then no answer."""
     writer.close()
 
 
@@ -222,11 +227,11 @@ async def test_a_cancelled_call_does_not_leave_its_answer_to_the_next(
 async def test_a_full_pool_refuses_after_the_pool_timeout(
     server: Server, client: KeepAliveRequest
 ) -> None:
-    """With the only connection busy, a second call gives up with TimedOut, unsent."""
+    """With the only connection busy, a second call gives up with NotSent: safe to retry."""
     server.replies = [silent]
     busy = asyncio.create_task(client.do_request(server.url, "POST", form(chat_id=1)))
     await asyncio.sleep(0.05)
-    with pytest.raises(TimedOut, match="request not sent"):
+    with pytest.raises(NotSent, match="request not sent"):
         await client.do_request(server.url, "POST", form(chat_id=2))
     with pytest.raises(TimedOut):
         await busy
@@ -245,9 +250,21 @@ async def test_calls_wait_their_turn_for_a_connection(
 
 
 async def test_an_unreachable_server_is_a_network_error(client: KeepAliveRequest) -> None:
-    """Nothing listening gives NetworkError, which the sender retries later."""
-    with pytest.raises(NetworkError, match="could not connect"):
+    """Nothing listening gives NotSent, which the sender retries later."""
+    with pytest.raises(NotSent, match="could not connect"):
         await client.do_request("http://127.0.0.1:9/botT/getMe", "POST", None)
+
+
+async def test_a_call_dropped_after_it_was_written_is_not_called_safe_to_retry(
+    server: Server, client: KeepAliveRequest
+) -> None:
+    """A connection lost after the request was written is a NetworkError but not NotSent."""
+    server.replies = [dropped]
+    with pytest.raises(NetworkError) as raised:
+        await client.do_request(server.url, "POST", form(chat_id=1))
+    assert not isinstance(raised.value, NotSent)
+    assert len(server.requests) == 1
+    assert await client.do_request(server.url, "POST", form(chat_id=2)) == (200, OK)
 
 
 async def test_uploads_go_through_httpx(server: Server) -> None:

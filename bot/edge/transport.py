@@ -31,6 +31,15 @@ IDLE_SECONDS = 30.0  # a connection idle longer may have been dropped by the ser
 MAX_HEADER = 64 * 1024
 
 
+class NotSent(NetworkError):
+    """The request never reached the server (no connection, no free place, a failed write).
+
+    Only such a call is safe to make again: any failure after the request was written (a
+    dropped connection, an answer that did not come in time) may follow a call the server
+    carried out.
+    """
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
     """Where a URL points: the origin a connection is for and the request line's path."""
@@ -236,9 +245,15 @@ class KeepAliveRequest(BaseRequest):
         loop = asyncio.get_running_loop()
         try:
             async with asyncio.timeout(write) as limit:
-                await connection.send(head + body)
+                try:
+                    await connection.send(head + body)
+                except OSError as exc:
+                    connection.close()
+                    raise NotSent(f"the request could not be written: {exc}") from exc
                 limit.reschedule(None if read is None else loop.time() + read)
                 status, payload, keep = await connection.receive()
+        except NotSent:
+            raise
         except TimeoutError as exc:
             connection.close()
             raise TimedOut(f"no answer from {target.host} in time") from exc
@@ -273,9 +288,9 @@ class KeepAliveRequest(BaseRequest):
                     target.host, target.port, ssl=tls, limit=MAX_HEADER
                 )
         except TimeoutError as exc:
-            raise TimedOut(f"could not connect to {target.host} in time") from exc
+            raise NotSent(f"could not connect to {target.host} in time") from exc
         except OSError as exc:
-            raise NetworkError(f"could not connect to {target.host}: {exc}") from exc
+            raise NotSent(f"could not connect to {target.host}: {exc}") from exc
         return _Connection(reader, writer)
 
     async def _acquire(self, limit: float | None, target: Target) -> None:
@@ -284,7 +299,7 @@ class KeepAliveRequest(BaseRequest):
             async with asyncio.timeout(limit):
                 await self._slots.acquire()
         except TimeoutError as exc:
-            raise TimedOut(
+            raise NotSent(
                 f"all {self._size} connections to {target.host} stayed busy: request not sent"
             ) from exc
 

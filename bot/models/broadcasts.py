@@ -33,7 +33,8 @@ class DeliveryStatus(StrEnum):
     PENDING = "pending"
     DIGEST = "digest"
     BUNDLED = "bundled"
-    SENDING = "sending"
+    CLAIMED = "claimed"  # taken by a sender, not yet attempted: pending again after a crash
+    SENDING = "sending"  # its call may be under way: unknown after a crash
     SENT = "sent"
     FAILED = "failed"
     BLOCKED = "blocked"

@@ -1,9 +1,10 @@
 """The update inbox: every update Telegram sent, stored before it is acknowledged.
 
-A row is claimed by one worker at a time with a lease; a worker that dies leaves the lease to
-expire and the update to be claimed again. Done rows are kept for a day and a bit, so that
-Telegram's re-deliveries (it retries an unacknowledged update for up to a day) meet the
-primary key and are dropped.
+A row is claimed by one worker at a time with a lease, renewed while the worker lives; a worker
+that dies leaves the lease to expire and the update to be claimed again: handled afresh if its
+writes were never committed, or only its stored replies sent if they were. Done rows are kept
+for a day and a bit, so that Telegram's re-deliveries (it retries an unacknowledged update for
+up to a day) meet the primary key and are dropped.
 """
 
 from __future__ import annotations
@@ -44,5 +45,9 @@ class InboxUpdate(SQLModel, table=True):
     lease_owner: str | None = Field(default=None, max_length=64)
     lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     attempts: int = 0
+    # Set with the update's own writes, in their transaction; ``replies`` are the calls it
+    # made, sent after that commit. ``done_at`` follows once they are sent.
+    applied_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    replies: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON))
     done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     error: str | None = Field(default=None, max_length=500)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Column, ForeignKey
+from sqlalchemy import JSON, Column, ForeignKey
 from sqlmodel import Field, SQLModel
 
 from bot.clock import utcnow
@@ -57,6 +58,9 @@ class User(SQLModel, table=True):
     department: str | None = Field(default=None, max_length=64)
     occupation: str | None = Field(default=None, max_length=64)
     onboarding_step: str | None = Field(default=OnboardingStep.NEW, max_length=16)
+    # The step of each flow the user is in ({"ideas": "title"}), read with every update and
+    # written in the same transaction as the answer that moved it.
+    flows: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     is_active: bool = Field(default=True)
     blocked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,10 +1,17 @@
 """The outbox sender: every due delivery row is sent once, as fast as Telegram allows.
 
-Rows are claimed in batches (``sending`` is written before any call), admitted one by one
-at the bot's overall rate (``bot.outbox.pacing``) and sent through the bot, whose limiter
-keeps the per-chat limits and waits out 429s. Outcomes are written every few milliseconds in
-one batch. At most a quarter of a second of sending is claimed ahead, so a crash leaves few
-rows "unknown"; a clean stop finishes the calls under way and gives back the rest.
+Rows are claimed in batches (``claimed``), admitted one by one at the bot's overall rate
+(``bot.outbox.pacing``), marked ``sending`` just before their call (``bot.outbox.attempts``)
+and sent through the bot, whose limiter keeps the per-chat limits and waits out 429s. Outcomes
+are written every few milliseconds in one batch. After a crash only the rows whose calls were
+under way are "unknown" (the rest are sent again); the author of each broadcast concerned is
+told, with a button to resend them. A clean stop finishes the calls under way and gives back
+the rest.
+
+A call Telegram may have received but whose answer was lost (a dropped connection, no answer
+in time) is not tried again: that would send a second copy whenever the first arrived. The
+row is "unknown" instead, reported with the same button. Calls that never left (no
+connection could be made, the pool was full) and 429s are tried again.
 
 The sender calls the Bot API itself rather than through ``bot.render.send``: it needs the exact
 outcome of each call (blocked, rate-limited, timed out, refused) to record it.
@@ -19,16 +26,18 @@ import math
 import os
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.clock import utcnow
 from bot.context import Context, services_of
+from bot.edge.transport import NotSent
+from bot.outbox.attempts import Attempts
 from bot.outbox.messages import Messenger
 from bot.outbox.pacing import Admission
 from bot.services.broadcasts.broadcasts import DIGEST_JOB, REMIND_JOB, START_JOB, BroadcastService
@@ -44,15 +53,20 @@ FLUSH_PAUSE = 0.02
 MAX_ATTEMPTS = 5
 STALE_AFTER = timedelta(minutes=10)
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
+Unknown = Callable[[int, int], Awaitable[None]]  # (broadcast id, rows) after a crash
 
 
 class BroadcastSender:
     """Claims due rows, sends them, records outcomes; one per bot process."""
 
-    def __init__(self, app: AnyApp, *, read_data: Callable[[int], str]) -> None:
+    def __init__(
+        self, app: AnyApp, *, read_data: Callable[[int], str], unknown: Unknown | None = None
+    ) -> None:
         self._app = app
         services = services_of(app)
         self._outbox = services.broadcasts.outbox
+        self._attempts = Attempts(lambda ids: self._outbox.attempting(ids=ids))
+        self._unknown = unknown
         self._messenger = Messenger(app.bot, services.i18n, self._outbox, read_data=read_data)
         rate = services.settings.global_rate
         self.window = max(16, min(512, math.ceil(rate * WINDOW_SECONDS)))
@@ -78,11 +92,7 @@ class BroadcastSender:
 
     async def run(self) -> None:
         """Report rows a previous process left in flight, then send until the bot stops."""
-        recovered = await self._outbox.recover(worker=self.worker)
-        if recovered:
-            log.warning(
-                "%d deliveries were in flight when the bot stopped: reported unknown", recovered
-            )
+        await self._report(await self._outbox.recover(worker=self.worker))
         async with asyncio.TaskGroup() as group:
             group.create_task(self._flush_loop())
             await self._pump(group)
@@ -97,12 +107,24 @@ class BroadcastSender:
         while self._app.running:
             try:
                 if loop.time() >= next_sweep:
-                    await self._outbox.sweep(claimed_before=utcnow() - STALE_AFTER)
+                    await self._report(
+                        await self._outbox.sweep(claimed_before=utcnow() - STALE_AFTER)
+                    )
                     next_sweep = loop.time() + 60
                 await self._fill(group)
             except Exception:
                 log.exception("broadcast sender: claiming failed; retrying")
                 await asyncio.sleep(POLL_SECONDS)
+
+    async def _report(self, unknown: dict[int, int]) -> None:
+        """Tell each broadcast's author how many of its deliveries a crash left unknown."""
+        for broadcast_id, count in sorted(unknown.items()):
+            log.warning("broadcast %s: %d deliveries were under way at a stop", broadcast_id, count)
+            if broadcast_id and self._unknown is not None:
+                try:
+                    await self._unknown(broadcast_id, count)
+                except Exception:
+                    log.exception("could not report unknown deliveries of %s", broadcast_id)
 
     async def _fill(self, group: asyncio.TaskGroup) -> None:
         """Claim as many rows as the window has room for, or wait for room or work."""
@@ -158,8 +180,14 @@ class BroadcastSender:
         self.delivered += 1
 
     async def _timed(self, row: Claimed) -> Outcome:
+        """Mark the row ``sending``, then send it; a row that could not be marked waits."""
         started = time.monotonic()
         try:
+            try:
+                await self._attempts.mark(row.id)
+            except Exception as exc:
+                log.warning("delivery %s could not be marked as sending: %s", row.id, exc)
+                return _outcome(row, Status.PENDING)
             return await self._attempt(row)
         except Exception as exc:
             log.exception("delivery %s to %s failed unexpectedly", row.id, row.user_id)
@@ -175,12 +203,12 @@ class BroadcastSender:
             return _outcome(row, Status.BLOCKED, error=exc.message)
         except RetryAfter as exc:
             return _retry(row, exc, exc.retry_after)
-        except TimedOut as exc:
-            return _outcome(row, Status.UNKNOWN, error=exc.message)
         except BadRequest as exc:
             return _outcome(row, Status.FAILED, error=exc.message)
-        except NetworkError as exc:
+        except NotSent as exc:
             return _retry(row, exc, timedelta(seconds=5 * 2**row.attempts))
+        except NetworkError as exc:  # it may have arrived: never a second copy unasked
+            return _outcome(row, Status.UNKNOWN, error=exc.message)
         except TelegramError as exc:
             return _outcome(row, Status.FAILED, error=exc.message)
         if message_id is None:
@@ -249,12 +277,14 @@ def sender_of(app: AnyApp) -> BroadcastSender:
     return sender
 
 
-async def start(app: AnyApp, *, read_data: Callable[[int], str]) -> BroadcastSender:
+async def start(
+    app: AnyApp, *, read_data: Callable[[int], str], unknown: Unknown | None = None
+) -> BroadcastSender:
     """Register the broadcast jobs and start the sender once the application runs."""
     services = services_of(app)
     if app.job_queue is None:
         raise RuntimeError("install python-telegram-bot[job-queue]")
-    sender = BroadcastSender(app, read_data=read_data)
+    sender = BroadcastSender(app, read_data=read_data, unknown=unknown)
     app.bot_data[SENDER_KEY] = sender
     broadcasts, scheduler = services.broadcasts, services.scheduler
     broadcasts.on_ready(sender.wake)

@@ -78,6 +78,7 @@ class BotAccount:
         self.wake = asyncio.Event()
         self.poll_generation = 0
         self.polling = False
+        self.abandoned = -1  # the generation of a poll whose process was killed
         self.webhook: Webhook | None = None
         self.delivery: WebhookDelivery | None = None
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -140,6 +141,14 @@ class BotAccount:
         self.last_delivery = now
         return batch
 
+    def abandon_poll(self) -> None:
+        """The process whose getUpdates is waiting was killed: its poll ends without a 409.
+
+        Telegram answers the dead connection with a conflict nobody reads; here the next
+        process's poll would count as a second bot running.
+        """
+        self.abandoned = self.poll_generation
+
     async def long_poll(self, limit: int, seconds: float) -> list[dict[str, Any]]:
         """Wait up to ``seconds`` for updates (one poller at a time, like Telegram)."""
         if self.polling:
@@ -161,6 +170,8 @@ class BotAccount:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.wake.wait(), remaining)
                 if generation != self.poll_generation:
+                    if generation == self.abandoned:  # its process is gone: nobody reads it
+                        return []
                     raise ApiError(409, CONFLICT_POLL, kind="conflict")
                 if self.webhook is not None:
                     return []

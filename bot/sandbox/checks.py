@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.sandbox.errors import QUERY_TOO_OLD, ApiViolation, bad_request
+from bot.sandbox.errors import QUERY_TOO_OLD, ApiError, ApiViolation, bad_request
 from bot.sandbox.models import CallbackAnswer
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ class Checks:
         self.expected_violations: list[ApiViolation] = []
         self._query_ids = itertools.count(4_200_000_000_000_000_001)
         self._callbacks: dict[str, _PendingCallback] = {}
+        self._expired: set[str] = set()
         self._subscribers: list[asyncio.Queue[dict[str, Any] | None]] = []
 
     # -- callback queries ----------------------------------------------------
@@ -71,6 +72,7 @@ class Checks:
     def _callback_expired(self, query_id: str) -> None:
         pending = self._callbacks.pop(query_id, None)
         if pending is not None:
+            self._expired.add(query_id)
             self._flag_callback(
                 query_id, pending, f"was not answered within {self.callback_answer_timeout}s"
             )
@@ -78,9 +80,17 @@ class Checks:
     def answer_callback(
         self, query_id: str, text: str | None, show_alert: bool, url: str | None
     ) -> None:
-        """Record the bot's answer to a callback query (raises for unknown or answered ids)."""
+        """Record the bot's answer to a callback query (raises for unknown or answered ids).
+
+        An answer to a press that expired unanswered is refused as Telegram refuses it, but is
+        no second violation: the expiry was flagged already, and a bot that was down when the
+        press came cannot know how old it is.
+        """
         pending = self._callbacks.pop(query_id, None)
         if pending is None:
+            if query_id in self._expired:
+                self._expired.discard(query_id)
+                raise ApiError(400, f"Bad Request: {QUERY_TOO_OLD}", fault=False)
             raise bad_request(QUERY_TOO_OLD)
         if pending.timer is not None:
             pending.timer.cancel()

@@ -278,6 +278,10 @@ class Emulator(Checks):
         """Answer sending methods with 429 ``count`` times or with ``probability`` (0 stops)."""
         self.faults.inject_429(probability, count, retry_after)
 
+    def drop_connections(self, probability: float) -> None:
+        """Carry out a share of sending calls and then drop the connection without answering."""
+        self.faults.drop_connections(probability)
+
     def fail_next(
         self,
         method: str,

@@ -118,6 +118,8 @@ class Faults:
         self.p429 = 0.0
         self.n429 = 0
         self.retry_after = 1
+        self.p_drop = 0.0
+        self.dropped = 0
 
     def fail_next(
         self, method: str, error_code: int, description: str, parameters: dict[str, int] | None
@@ -132,6 +134,17 @@ class Faults:
         self.p429 = probability or 0.0
         self.n429 = count or 0
         self.retry_after = retry_after
+
+    def drop_connections(self, probability: float) -> None:
+        """Carry out sending calls, then drop the connection instead of answering, at random."""
+        self.p_drop = probability
+
+    def roll_drop(self) -> bool:
+        """Whether this answer is lost (the call was carried out all the same)."""
+        if not (self.p_drop and self.rng.random() < self.p_drop):
+            return False
+        self.dropped += 1
+        return True
 
     def pop_failure(self, method: str) -> ApiError | None:
         """Return the queued failure for ``method`` (lower-case), if any."""

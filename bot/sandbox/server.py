@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, unquote
 from tornado import httputil
 
 from bot.sandbox.params import Upload
+from bot.sandbox.registry import SENDING_METHODS
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable
@@ -48,6 +49,7 @@ class _ApiRequest(httputil.HTTPMessageDelegate):
         self.chunks: list[bytes] = []
         self.task: asyncio.Future[tuple[int, dict[str, Any]]] | None = None
         self.closed = False
+        self.droppable = False
         self.counted = not path.lower().endswith("/getupdates")
         if self.counted:
             emu.in_flight += 1
@@ -94,6 +96,7 @@ class _ApiRequest(httputil.HTTPMessageDelegate):
             )
             return
         result = self.emu.call(unquote(token), method, raw, files)
+        self.droppable = method.lower() in SENDING_METHODS
         if isinstance(result, tuple):
             self._respond(result[0], _dumps(result[1]))
             return
@@ -147,6 +150,10 @@ class _ApiRequest(httputil.HTTPMessageDelegate):
     def _respond(self, status: int, body: bytes, ctype: str = "application/json") -> None:
         self._done()
         if self.closed:
+            return
+        if self.droppable and status == 200 and self.emu.faults.roll_drop():
+            self.closed = True
+            self.conn.detach().close()  # type: ignore[attr-defined]  # carried out, unanswered
             return
         headers = httputil.HTTPHeaders()
         headers["Content-Type"] = ctype

@@ -4,7 +4,7 @@ Lessons are written in a small part of CommonMark (see ``content/README.md``). T
 with markdown-it-py and rendered from its syntax tree, so no author text ever reaches Telegram
 as markup: headings become bold lines, lists become bullet or numbered lines, quotes become
 ``<blockquote>``, and raw HTML, tables and images are shown as plain text. Top-level blocks are
-separated by a blank line, which is where :func:`bot.render.split_text` may cut a long text.
+separated by a blank line, which is where :func:`bot.text.split.split_text` may cut a long text.
 A ``---`` line between top-level blocks ends one part of a lesson and starts the next: each
 part is sent as a message of its own.
 """

@@ -22,7 +22,6 @@ from telegram.ext import (
 from bot import render
 from bot.context import Context
 from bot.render import Button
-from bot.services import Services
 from bot.services.broadcasts.announcements import DraftView, InvalidAnswer, Step
 from bot.services.core import ADMINS
 from handlers import flows, keyboards
@@ -192,14 +191,6 @@ async def msg_text_please(update: Update, context: Context) -> None:
     await render.reply(update, context, context.t("broadcasts.text_please"))
 
 
-async def restore(services: Services) -> dict[tuple[int, int], object]:
-    """Conversation states after a restart: the step of each unfinished draft."""
-    return {
-        (admin_id, admin_id): step
-        for admin_id, step in (await services.announcements.pending()).items()
-    }
-
-
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """The /announce conversation (one per application: it keeps per-application state)."""
     text = filters.TEXT & ~filters.COMMAND
@@ -246,4 +237,3 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
 
 
 COMMANDS = [Command("announce", "broadcasts.announce_command", roles=ADMINS)]
-RESTORERS = {"announce": restore}

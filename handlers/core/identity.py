@@ -7,6 +7,7 @@ import logging
 from telegram import ChatMember, Update
 from telegram.ext import BaseHandler, ChatMemberHandler, TypeHandler
 
+from bot import unit
 from bot.context import Context
 from bot.models.users import Role
 from handlers.commands import shared_menu_locale
@@ -23,19 +24,28 @@ def _kind(update: Update) -> str:
 
 
 async def identify(update: Update, context: Context) -> None:
-    """Register or recognise the sender so every handler knows their language."""
+    """Register or recognise the sender so every handler knows their language and their steps.
+
+    The visit is noted on its own (it is no part of what the update changes); the steps of
+    the flows they are in go to the update's unit of work, where the flows read them.
+    """
     sender = update.effective_user
-    log.info(
+    log.debug(
         "update %s from user %s: %s", update.update_id, sender.id if sender else "-", _kind(update)
     )
     if sender is None or sender.is_bot or update.my_chat_member is not None:
         return
-    context.user = await context.services.users.seen(
-        user_id=sender.id,
-        name=sender.full_name,
-        username=sender.username,
-        language_code=sender.language_code,
-    )
+    work = unit.current()
+    with unit.outside():
+        context.user = await context.services.users.seen(
+            user_id=sender.id,
+            name=sender.full_name,
+            username=sender.username,
+            language_code=sender.language_code,
+            known=work.sender if work else None,
+        )
+    if work is not None:
+        work.load_flows(context.user.flows)
     if context.user.is_new and await _needs_own_menu(context, sender.language_code):
         await roles.refresh_menu(context, sender.id)
 

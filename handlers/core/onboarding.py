@@ -21,7 +21,6 @@ from telegram.ext import (
 from bot import render
 from bot.context import Context
 from bot.render import Button
-from bot.services import Services
 from bot.services.core.onboarding import EDIT_PREFIX, NOT_STARTED, InvalidAnswer, field_of
 from handlers import deeplinks, flows, keyboards
 from handlers.callbacks import Callback, either
@@ -195,13 +194,6 @@ async def cmd_cancel(update: Update, context: Context) -> int:
     return ConversationHandler.END
 
 
-async def restore(services: Services) -> dict[tuple[int, int], object]:
-    """Conversation states after a restart: the step stored on each user mid-onboarding."""
-    return {
-        (user_id, user_id): step for user_id, step in (await services.onboarding.pending()).items()
-    }
-
-
 def _state_handlers() -> list[object]:
     return [
         CallbackQueryHandler(btn_onboarding_pick, pattern=PICK.pattern),
@@ -228,4 +220,3 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
 
 
 COMMANDS = [Command("start", "start.command", in_menu=False), Command("cancel", "cancel.command")]
-RESTORERS = {"onboarding": restore}

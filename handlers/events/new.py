@@ -24,7 +24,6 @@ from bot.context import Context
 from bot.i18n import Html, Translator
 from bot.models.users import Role
 from bot.render import Button
-from bot.services import Services
 from bot.services.broadcasts import Audience
 from bot.services.core import ADMINS
 from bot.services.events.drafts import SKIPPABLE, DraftStep, DraftView, InvalidAnswer, NoDraft
@@ -245,11 +244,6 @@ async def cmd_event_new_cancel(update: Update, context: Context) -> int:
     return ConversationHandler.END
 
 
-async def restore(services: Services) -> dict[tuple[int, int], object]:
-    """Organisers in the middle of /event_new when the bot stopped."""
-    return {(user, user): step for user, step in (await services.event_drafts.pending()).items()}
-
-
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """The /event_new conversation (persistent)."""
     picker = either(EVERYONE, ENTERPRISE, PAGE, ROLE, DONE)
@@ -273,4 +267,3 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
 
 
 COMMANDS = [Command("event_new", "events.new.command", roles=ADMINS)]
-RESTORERS = {"event_new": restore}

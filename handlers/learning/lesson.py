@@ -115,9 +115,13 @@ async def send_lesson(
         key = f"{view.image}:{view.image.stat().st_mtime_ns}"  # a replaced picture is sent anew
         cached = photos.get(key)
         caption = t("learn.photo_caption", title=view.title)
-        sent = await render.send(context, chat_id, caption, photo=cached or view.image.read_bytes())
-        if sent is not None and sent.photo_id and cached is None:
-            photos[key] = sent.photo_id
+        await render.send(
+            context,
+            chat_id,
+            caption,
+            photo=cached or view.image.read_bytes(),
+            photo_seen=None if cached else partial(photos.__setitem__, key),
+        )
     text = lesson_text(t, view, opened=opened, intro=intro)
     await render.send(context, chat_id, text, _lesson_keyboard(t, view))
 

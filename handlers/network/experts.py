@@ -23,7 +23,6 @@ from bot.context import Context
 from bot.i18n import Translator
 from bot.models.network import Speciality
 from bot.render import Button
-from bot.services import Services
 from bot.services.core import EXPERTS
 from bot.services.network.experts import ExpertCard, InvalidProfile, OwnProfile
 from handlers import flows, keyboards
@@ -262,11 +261,6 @@ async def cmd_expert_cancel(update: Update, context: Context) -> int:
     return ConversationHandler.END
 
 
-async def restore(services: Services) -> dict[tuple[int, int], object]:
-    """Experts who were typing a new value when the bot stopped."""
-    return {(uid, uid): EDITING for uid in await services.network.experts.editing()}
-
-
 async def cmd_bases(update: Update, context: Context) -> None:
     """List the demonstration bases for rural revitalization with their specialities."""
     t = context.t
@@ -286,7 +280,6 @@ COMMANDS = [
     Command("bases", "network.bases.command"),
     Command("expert", "network.own.command", roles=EXPERTS),
 ]
-RESTORERS = {"expert_edit": restore}
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

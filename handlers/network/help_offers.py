@@ -52,8 +52,8 @@ def offer_text(t: Translator, request: RequestView, *, admins: bool = False) -> 
 
 
 async def deliver(context: Context, offered: Offered) -> int:
-    """Send the request to everyone it was just offered to; returns how many were reached."""
-    request, reached = offered.request, 0
+    """Send the request to everyone it was just offered to; returns how many (all active)."""
+    request = offered.request
     for recipient in offered.recipients:
         t = context.translator_for(recipient.locale)
         for kind, file_id in request.media:
@@ -66,11 +66,10 @@ async def deliver(context: Context, offered: Offered) -> int:
                 ]
             ]
         )
-        sent = await render.send(
+        await render.send(
             context, recipient.user_id, offer_text(t, request, admins=offered.to_admins), keyboard
         )
-        reached += sent is not None
-    return reached
+    return len(offered.recipients)
 
 
 async def btn_ask_accept(update: Update, context: Context) -> None:

@@ -22,7 +22,6 @@ from bot.context import Context
 from bot.i18n import Translator
 from bot.models.network import Speciality
 from bot.render import Button
-from bot.services import Services
 from bot.services.network.help_drafts import DraftError
 from bot.services.network.help_requests import RequestView
 from handlers import flows, keyboards
@@ -234,14 +233,7 @@ async def btn_ask_stop(update: Update, context: Context) -> int:
     return await cmd_ask_cancel(update, context)
 
 
-async def restore(services: Services) -> dict[tuple[int, int], object]:
-    """Requesters who were writing a request when the bot stopped, at their step."""
-    drafts = await services.network.help_drafts.drafts()
-    return {(uid, uid): STATES[step] for uid, step in drafts.items() if step in STATES}
-
-
 COMMANDS = [Command("ask", "network.help.command"), Command("rural", "network.help.rural_command")]
-RESTORERS = {"asks": restore}
 ON_START = [help_offers.register_jobs]
 
 

@@ -27,7 +27,6 @@ from bot.context import Context, services_of
 from bot.edge.scheduler import job_context
 from bot.i18n import Translator
 from bot.render import Button
-from bot.services import Services
 from bot.services.core import EXPERTS, JobView, qr
 from bot.services.network.pairings import CADENCES, REMIND_KIND, PairError, PairView
 from handlers import flows
@@ -279,18 +278,11 @@ async def register_jobs(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     )
 
 
-async def restore(services: Services) -> dict[tuple[int, int], object]:
-    """People who were setting up a pair or writing a check-in when the bot stopped."""
-    drafting = await services.network.pairings.drafting()
-    return {(uid, uid): STATES[step] for uid, step in drafting.items() if step in STATES}
-
-
 COMMANDS = [
     Command("pairs", "network.pair.command"),
     Command("newpair", "network.pair.newpair_command", roles=EXPERTS),
 ]
 DEEP_LINKS = {"pair_": deep_pair}
-RESTORERS = {"pairings": restore}
 ON_START = [register_jobs]
 
 

@@ -20,7 +20,6 @@ from bot.context import Context
 from bot.i18n import Translator
 from bot.models.network import ActivityKind
 from bot.render import Button
-from bot.services import Services
 from bot.services.network.teams import ActivityView, TeamError
 from handlers import flows
 from handlers.callbacks import Callback
@@ -146,11 +145,6 @@ async def btn_team_drop(update: Update, context: Context) -> int:
     """The cancel button under the note."""
     await render.answer(update)
     return await cmd_team_cancel(update, context)
-
-
-async def restore(services: Services) -> dict[tuple[int, int], object]:
-    """Members who were writing a note when the bot stopped."""
-    return {(uid, uid): NOTE for uid in await services.network.teams.drafting()}
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -208,7 +208,6 @@ COMMANDS = [
     Command("newteam", "network.team.newteam_command", roles=ADMINS),
 ]
 DEEP_LINKS = {"team_": deep_team}
-RESTORERS = {"team_note": team_log.restore}
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -1,6 +1,6 @@
 """/ideas: colleagues' proposals (our enterprise's under review or accepted, everyone's accepted).
 
-A 👍 counts once per person; comments go through the ideas conversation (``ideas_prompts``).
+A 👍 counts once per person; comments go through the prompts flow (``handlers.proposals.prompts``).
 Anonymous authors stay anonymous here.
 """
 

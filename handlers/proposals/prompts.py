@@ -1,8 +1,10 @@
 """Typed answers about a proposal: the reply to "needs info", a reviewer's reason, a comment.
 
-Pressing the button stores what the next message will be (see ``ProposalPromptService``), so
-the answer lands in the right place even after a restart. Accepting is confirmed the same way:
-the reviewer types a comment for the author, or presses "accept without comment".
+A flow of its own: pressing the button stores what the next message will be (see
+``ProposalPromptService``) and moves the presser to the step that waits for it, so the answer
+lands in the right place whichever worker takes it. Accepting is confirmed the same way: the
+reviewer types a comment for the author, or presses "accept without comment". Pressing any
+other button, a menu button or a command leaves the flow: nothing is decided.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from telegram import Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
+    CommandHandler,
     ConversationHandler,
     MessageHandler,
     filters,
@@ -22,7 +25,7 @@ from bot.models.proposals import MediaKind, ProposalStatus
 from bot.render import Button
 from bot.services.core import PermissionDenied
 from bot.services.proposals.answers import InvalidAnswer
-from bot.services.proposals.prompts import TARGET, PromptKind
+from bot.services.proposals.prompts import STATES, TARGET, PromptKind
 from bot.services.proposals.rules import (
     CommentRequired,
     Conflict,
@@ -32,7 +35,9 @@ from bot.services.proposals.rules import (
     OwnProposal,
     ProposalNotFound,
 )
+from handlers import flows, keyboards
 from handlers.callbacks import Callback
+from handlers.commands import menu_buttons
 from handlers.proposals.buttons import (
     ACCEPT,
     ACCEPT_NOW,
@@ -262,23 +267,36 @@ async def btn_prompt_cancel(update: Update, context: Context) -> int:
     return END
 
 
-def entry_points() -> list[BaseHandler]:  # type: ignore[type-arg]
-    """Buttons that start a typed answer, and "accept without comment", which ends one."""
-    return [
-        CallbackQueryHandler(btn_review_accept, pattern=ACCEPT.pattern),
-        CallbackQueryHandler(btn_review_accept_now, pattern=ACCEPT_NOW.pattern),
-        CallbackQueryHandler(btn_review_reject, pattern=REJECT.pattern),
-        CallbackQueryHandler(btn_review_needs_info, pattern=NEEDS_INFO.pattern),
-        CallbackQueryHandler(btn_idea_reply, pattern=REPLY.pattern),
-        CallbackQueryHandler(btn_browse_comment, pattern=COMMENT.pattern),
-    ]
+async def cmd_prompt_cancel(update: Update, context: Context) -> int:
+    """Leave the owed answer: nothing is sent and nothing decided."""
+    await context.services.proposal_prompts.clear(user_id=update.effective_user.id)
+    t = context.t
+    await render.reply(update, context, t("proposals.prompt.dropped"), keyboards.main_menu(t))
+    return END
 
 
-def state_handlers(menu: filters.BaseFilter) -> list[BaseHandler]:  # type: ignore[type-arg]
-    """What a person owing an answer may send; ``menu`` presses are left to their features."""
-    return [
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """The flow of owed answers: started by a button, ended by the answer or by leaving."""
+    menu = menu_buttons()
+    waiting: list[BaseHandler] = [  # type: ignore[type-arg]
         CallbackQueryHandler(btn_prompt_cancel, pattern=PROMPT_CANCEL.pattern),
         MessageHandler(filters.TEXT & ~filters.COMMAND & ~menu, msg_prompt_text),
         MessageHandler(MEDIA, msg_prompt_media),
         MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL & ~menu, msg_prompt_other),
     ]
+    conversation = flows.conversation(
+        entry_points=[
+            CallbackQueryHandler(btn_review_accept, pattern=ACCEPT.pattern),
+            CallbackQueryHandler(btn_review_accept_now, pattern=ACCEPT_NOW.pattern),
+            CallbackQueryHandler(btn_review_reject, pattern=REJECT.pattern),
+            CallbackQueryHandler(btn_review_needs_info, pattern=NEEDS_INFO.pattern),
+            CallbackQueryHandler(btn_idea_reply, pattern=REPLY.pattern),
+            CallbackQueryHandler(btn_browse_comment, pattern=COMMENT.pattern),
+        ],
+        states=dict.fromkeys(STATES, waiting),
+        fallbacks=[CommandHandler("cancel", cmd_prompt_cancel)],
+        name="prompts",
+        stop=cmd_prompt_cancel,
+        left_by_buttons=STATES,
+    )
+    return [conversation]

@@ -6,7 +6,7 @@ changes nothing). Moving through the queue (⏭, a filter, the other list) turns
 pressed on into the next one, so only one card's buttons are live; the next proposal's photos
 and files are then a button away rather than sent above an older card. Accept asks for a
 confirmation and an optional comment, reject and "needs info" for a reason; those typed
-answers are handled by ``prompts`` inside the ideas conversation.
+answers are handled by the flow in ``prompts``.
 """
 
 from __future__ import annotations
@@ -223,7 +223,7 @@ COMMANDS = [Command("review", "proposals.command.review", roles=REVIEWERS)]
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    """/review and its card buttons (accept, reject and needs-info start prompts in write.py)."""
+    """/review and its card buttons (accept, reject and needs-info start the prompts flow)."""
     return [
         CommandHandler("review", cmd_review),
         CallbackQueryHandler(btn_review_queue, pattern=QUEUE.pattern),

@@ -1,8 +1,8 @@
 """/idea: write an innovation proposal in short steps, from the menu, a command or a QR code.
 
-One persistent conversation holds both the draft's questions (``steps``) and the typed
-answers people owe about proposals (``prompts``), so a person is in one flow at a time.
-Its states come from the database (the draft's ``step``, the pending prompt) after a restart.
+The flow's step is the draft's ``step``, stored with each answer. The typed answers people owe
+about proposals (a reviewer's comment, the author's reply) are a flow of their own
+(``handlers.proposals.prompts``); asking one pauses the draft.
 """
 
 from __future__ import annotations
@@ -19,15 +19,13 @@ from telegram.ext import (
 from bot import render
 from bot.context import Context
 from bot.render import Button
-from bot.services import Services
-from bot.services.proposals.prompts import STATES as PROMPT_STATES
 from bot.services.proposals.rules import DailyLimit, ProposalNotFound
 from bot.services.proposals.steps import STATES as DRAFT_STATES
 from bot.services.proposals.steps import DraftView
 from handlers import deeplinks, flows, keyboards
 from handlers.callbacks import Callback, either
 from handlers.commands import Command, MenuButton, menu_buttons
-from handlers.proposals import choices, prompts, steps
+from handlers.proposals import choices, steps
 from handlers.proposals.buttons import (
     ANONYMOUS,
     BENEFIT,
@@ -152,25 +150,11 @@ async def btn_idea_new(update: Update, context: Context) -> str | int:
 
 
 async def cmd_cancel(update: Update, context: Context) -> int:
-    """Stop here: a draft is kept for /idea, an owed answer is dropped (and nothing decided)."""
-    user_id = update.effective_user.id
-    owed = await context.services.proposal_prompts.clear(user_id=user_id)
-    kept = await context.services.proposal_drafts.pause(user_id=user_id)
-    if owed:
-        key = "proposals.prompt.dropped"
-    else:
-        key = "proposals.cancelled_kept" if kept else "proposals.cancelled"
+    """Stop here: the draft is kept for /idea."""
+    kept = await context.services.proposal_drafts.pause(user_id=update.effective_user.id)
+    key = "proposals.cancelled_kept" if kept else "proposals.cancelled"
     await render.reply(update, context, context.t(key), keyboards.main_menu(context.t))
     return END
-
-
-async def restore(services: Services) -> dict[tuple[int, int], object]:
-    """Conversation states after a restart: drafts being written and answers owed."""
-    states: dict[int, str] = {
-        **await services.proposal_drafts.active(),
-        **await services.proposal_prompts.states(),
-    }
-    return {(user_id, user_id): state for user_id, state in states.items()}
 
 
 def _draft_handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
@@ -196,7 +180,7 @@ def _draft_handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """A fresh conversation per application (it keeps per-application state)."""
-    draft, prompt = _draft_handlers(), prompts.state_handlers(OTHER_MENUS)
+    draft = _draft_handlers()
     conversation = flows.conversation(
         entry_points=[
             CommandHandler("idea", cmd_idea, filters=filters.ChatType.PRIVATE),
@@ -208,17 +192,14 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
                 btn_idea_continue, pattern=f"{CONTINUE.pattern}|{CONTINUE_AT.pattern}"
             ),
             CallbackQueryHandler(btn_idea_new, pattern=f"{NEW.pattern}|{NEW_AT.pattern}"),
-            *prompts.entry_points(),
         ],
-        states={**dict.fromkeys(DRAFT_STATES, draft), **dict.fromkeys(PROMPT_STATES, prompt)},
+        states=dict.fromkeys(DRAFT_STATES, draft),
         fallbacks=[CommandHandler("cancel", cmd_cancel)],
         name="ideas",
         stop=cmd_cancel,
-        left_by_buttons=PROMPT_STATES,
     )
     return [conversation, flows.passed(SKIP, SKIP_AT, BENEFIT, STUDIO, ANONYMOUS, EDIT)]
 
 
 COMMANDS = [Command("idea", "proposals.command.idea")]
 DEEP_LINKS = {PREFIX: deep_idea}
-RESTORERS = {"ideas": restore}

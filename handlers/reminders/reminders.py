@@ -26,7 +26,6 @@ from bot.context import Context, services_of
 from bot.edge.scheduler import job_context
 from bot.i18n import Html, Translator
 from bot.render import Button
-from bot.services import Services
 from bot.services.core import JobView
 from bot.services.reminders.reminders import (
     KIND,
@@ -237,11 +236,6 @@ async def register_jobs(app: Application) -> None:  # type: ignore[type-arg]
     services.scheduler.handle(KIND, partial(job_reminder, app), prepare=prepare)
 
 
-async def restore(services: Services) -> dict[tuple[int, int], object]:
-    """Users /remind was waiting for when the bot stopped."""
-    return {(user_id, user_id): ASKING for user_id in await services.reminders.asking()}
-
-
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """/remind (a persistent one-question conversation), /reminders and the buttons."""
     conversation = flows.conversation(
@@ -269,5 +263,4 @@ COMMANDS = [
     Command("remind", "reminders.remind_command"),
     Command("reminders", "reminders.list_command"),
 ]
-RESTORERS = {"reminders": restore}
 ON_START = [register_jobs]

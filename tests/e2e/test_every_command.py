@@ -28,7 +28,7 @@ def _refusals(services: Services) -> dict[str, str]:
     found = {}
     for locale in ("zh", "en"):
         t = services.i18n.translator(locale)
-        found[t("errors.generic")] = "the generic error"
+        found[t("errors.not_saved")] = "the error reply"
         found[t("fallback.unknown_command")] = "'no such command'"
     return found
 

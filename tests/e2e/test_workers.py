@@ -75,7 +75,7 @@ async def _worker(settings: Settings, log: Path) -> asyncio.subprocess.Process:
         "ENGAGE_GLOBAL_RATE": "1000",
         "ENGAGE_PER_CHAT_RATE": "1000",
         "ENGAGE_INBOX_LEASE_SECONDS": str(LEASE_SECONDS),
-        "ENGAGE_LOG_LEVEL": "INFO",
+        "ENGAGE_LOG_LEVEL": "DEBUG",  # a line per update: which worker handled what
     }
     with log.open("wb") as sink:
         process = await asyncio.create_subprocess_exec(

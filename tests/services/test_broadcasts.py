@@ -147,7 +147,7 @@ async def test_two_senders_never_claim_the_same_row(services: Services) -> None:
     assert all(len(batch) <= 40 for batch in batches)
     claimed = [row.id for batch in batches for row in batch]
     assert len(claimed) == len(set(claimed)) == 300
-    assert {row.status for row in await deliveries(services, broadcast_id)} == {Status.SENDING}
+    assert {row.status for row in await deliveries(services, broadcast_id)} == {Status.CLAIMED}
 
 
 async def test_outcomes_recorded_in_a_batch_and_crash_leftovers_become_unknown(
@@ -158,6 +158,7 @@ async def test_outcomes_recorded_in_a_batch_and_crash_leftovers_become_unknown(
     broadcast_id = await announce(services, urgent=True)
     outbox = services.broadcasts.outbox
     claimed = await outbox.claim(limit=5, worker="dead")
+    await outbox.attempting(ids=[row.id for row in claimed])
     await outbox.record(
         [
             Outcome(claimed[0].id, claimed[0].user_id, Status.SENT, message_id=11),
@@ -170,7 +171,7 @@ async def test_outcomes_recorded_in_a_batch_and_crash_leftovers_become_unknown(
             ),
         ]
     )
-    assert await outbox.recover(worker="alive") == 2
+    assert await outbox.recover(worker="alive") == {broadcast_id: 2}
     report = await services.broadcasts.reports.one(broadcast_id=broadcast_id)
     assert report is not None
     assert (
@@ -187,6 +188,22 @@ async def test_outcomes_recorded_in_a_batch_and_crash_leftovers_become_unknown(
     assert await services.broadcasts.resend_unknown(broadcast_id=broadcast_id) == 2
     again = await outbox.claim(limit=5, worker="alive")
     assert sorted(c.user_id for c in again) == sorted(c.user_id for c in claimed[3:])
+
+
+async def test_rows_claimed_but_never_attempted_go_back_to_pending_after_a_crash(
+    services: Services,
+) -> None:
+    """Of a dead sender's rows only those marked sending are unknown; the rest are sent again."""
+    await add_people(services, 10)
+    broadcast_id = await announce(services, urgent=True)
+    outbox = services.broadcasts.outbox
+    claimed = await outbox.claim(limit=10, worker="dead")
+    await outbox.attempting(ids=[row.id for row in claimed[:3]])
+    assert await outbox.recover(worker="alive") == {broadcast_id: 3}
+    statuses = [row.status for row in await deliveries(services, broadcast_id)]
+    assert sorted(statuses) == [Status.PENDING] * 7 + [Status.UNKNOWN] * 3
+    again = await outbox.claim(limit=10, worker="alive")
+    assert sorted(c.id for c in again) == sorted(c.id for c in claimed[3:])
 
 
 async def test_cancel_stops_what_is_not_yet_sent(services: Services) -> None:

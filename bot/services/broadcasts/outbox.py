@@ -4,6 +4,11 @@ Everything here is written for throughput: rows are claimed with one conditional
 (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several senders never share a row) and outcomes
 are written with one executemany per batch, keeping the database far below the cost of a
 Telegram call.
+
+A claimed row is ``claimed``; it becomes ``sending`` (written before its call, many rows in
+one statement) only when its call is about to be made. After a crash, ``claimed`` rows were
+never attempted and go back to ``pending``; only ``sending`` ones may or may not have reached
+the person, and become ``unknown``: at most the calls the sender had under way.
 """
 
 from __future__ import annotations
@@ -104,7 +109,12 @@ _RECORD = (
     update(DELIVERY)
     .where(
         DELIVERY.c.id == bindparam("b_id"),
-        or_(DELIVERY.c.status == Status.SENDING.value, DELIVERY.c.status == Status.UNKNOWN.value),
+        # Not IN (…): an expanding list cannot be used with executemany.
+        or_(
+            DELIVERY.c.status == Status.CLAIMED.value,
+            DELIVERY.c.status == Status.SENDING.value,
+            DELIVERY.c.status == Status.UNKNOWN.value,
+        ),
     )
     .values(
         status=bindparam("b_status"),
@@ -135,7 +145,7 @@ class Outbox:
         self._users = users
 
     async def claim(self, *, limit: int, worker: str, now: datetime | None = None) -> list[Claimed]:
-        """Mark up to ``limit`` due rows ``sending`` for ``worker``, most urgent first."""
+        """Mark up to ``limit`` due rows ``claimed`` for ``worker``, most urgent first."""
         now = now or utcnow()
         due = (
             select(DELIVERY.c.id)
@@ -152,7 +162,7 @@ class Outbox:
         claim = (
             update(DELIVERY)
             .where(DELIVERY.c.id.in_(select(chosen.c.id)))
-            .values(status=Status.SENDING.value, claimed_by=worker, claimed_at=now)
+            .values(status=Status.CLAIMED.value, claimed_by=worker, claimed_at=now)
             .returning(
                 DELIVERY.c.id,
                 DELIVERY.c.broadcast_id,
@@ -193,15 +203,28 @@ class Outbox:
             rows = (await connection.execute(query)).all()
         return {str(status): int(count) for status, count in rows}
 
-    async def recover(self, *, worker: str) -> int:
-        """Report rows another process left ``sending`` as unknown, never to be resent blindly."""
-        return await self._unknown(DELIVERY.c.claimed_by.is_distinct_from(worker))
+    async def attempting(self, *, ids: Sequence[int]) -> None:
+        """Mark claimed rows ``sending``: their calls are about to be made."""
+        async with self._db.writer() as connection:
+            await connection.execute(
+                update(DELIVERY)
+                .where(DELIVERY.c.id.in_(list(ids)), DELIVERY.c.status == Status.CLAIMED.value)
+                .values(status=Status.SENDING.value)
+            )
 
-    async def sweep(self, *, claimed_before: datetime) -> int:
-        """Report rows stuck ``sending`` since before ``claimed_before`` as unknown."""
-        return await self._unknown(DELIVERY.c.claimed_at < claimed_before)
+    async def recover(self, *, worker: str) -> dict[int, int]:
+        """Rows another process left: never attempted → pending, under way → unknown.
 
-    async def _unknown(self, condition: Any) -> int:
+        Returns how many became unknown, per broadcast (a digest counts as broadcast 0).
+        """
+        return await self._recover(DELIVERY.c.claimed_by.is_distinct_from(worker))
+
+    async def sweep(self, *, claimed_before: datetime) -> dict[int, int]:
+        """The same for rows stuck since before ``claimed_before`` (a sender that hung)."""
+        return await self._recover(DELIVERY.c.claimed_at < claimed_before)
+
+    async def _recover(self, condition: Any) -> dict[int, int]:
+        untried = update(DELIVERY).where(DELIVERY.c.status == Status.CLAIMED.value, condition)
         stuck = update(DELIVERY).where(DELIVERY.c.status == Status.SENDING.value, condition)
         carriers = select(DELIVERY.c.id).where(
             DELIVERY.c.broadcast_id.is_(None), DELIVERY.c.status == Status.UNKNOWN.value
@@ -211,10 +234,16 @@ class Outbox:
             DELIVERY.c.digest_id.in_(carriers.scalar_subquery()),
         )
         async with self._db.writer() as connection:
-            result = await connection.execute(stuck.values(status=Status.UNKNOWN.value))
-            if result.rowcount:
+            await connection.execute(
+                untried.values(status=Status.PENDING.value, claimed_by=None, claimed_at=None)
+            )
+            result = await connection.execute(
+                stuck.values(status=Status.UNKNOWN.value).returning(DELIVERY.c.broadcast_id)
+            )
+            found = [broadcast_id or 0 for broadcast_id in result.scalars()]
+            if found:
                 await connection.execute(bundled.values(status=Status.UNKNOWN.value))
-        return int(result.rowcount)
+        return {broadcast_id: found.count(broadcast_id) for broadcast_id in set(found)}
 
     async def content(self, *, broadcast_id: int) -> Content | None:
         """What broadcast ``broadcast_id`` says, or ``None`` if it is gone."""

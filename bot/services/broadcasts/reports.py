@@ -21,6 +21,8 @@ ANNOUNCED = ("announcement", "event", "reminder")
 _TAG = re.compile(r"<[^>]*>")
 Status = DeliveryStatus
 WAITING = (Status.PENDING, Status.DIGEST, Status.BUNDLED, Status.SENDING)
+# A row claimed by a sender is shown as being sent: it is, a moment later.
+SHOWN_AS = {Status.CLAIMED.value: Status.SENDING.value}
 
 
 def excerpt(text: str, limit: int = 48) -> str:
@@ -43,6 +45,7 @@ class DeliveryReport:
     late: bool
     urgent: bool
     must_read: bool
+    created_by: int | None = None
     counts: dict[str, int] = field(default_factory=dict)
     held: int = 0
     acknowledged: int = 0
@@ -76,6 +79,14 @@ class DeliveryReport:
         return self.state != "cancelled" and (self.state != "finished" or self.must_read)
 
 
+def _shown(counts: dict[str, int]) -> dict[str, int]:
+    shown: dict[str, int] = {}
+    for status, count in counts.items():
+        key = SHOWN_AS.get(status, status)
+        shown[key] = shown.get(key, 0) + count
+    return shown
+
+
 def _report(found: Broadcast, counts: dict[str, int], **extra: int) -> DeliveryReport:
     return DeliveryReport(
         id=found.id or 0,
@@ -88,7 +99,8 @@ def _report(found: Broadcast, counts: dict[str, int], **extra: int) -> DeliveryR
         late=found.late,
         urgent=found.urgent,
         must_read=found.must_read,
-        counts=counts,
+        created_by=found.created_by,
+        counts=_shown(counts),
         opted_out=found.opted_out,
         **extra,
     )

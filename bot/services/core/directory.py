@@ -15,7 +15,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.config import Settings
 from bot.db import Database
 from bot.models.users import Enterprise, Role, RoleGrant, User
-from bot.services.core.users import UserService
 
 SEARCH_LIMIT = 8
 
@@ -47,10 +46,9 @@ def _username(text: str) -> str:
 class UserDirectory:
     """Look people up for role management; every answer says which roles they hold."""
 
-    def __init__(self, db: Database, settings: Settings, users: UserService) -> None:
+    def __init__(self, db: Database, settings: Settings) -> None:
         self._db = db
         self._settings = settings
-        self._users = users
 
     async def _people(self, session: AsyncSession, users: list[User]) -> list[Person]:
         ids = [user.id for user in users]
@@ -139,5 +137,4 @@ class UserDirectory:
                         is_active=False,
                     )
                 )
-        self._users.forget(user_id)
         return await self.person(user_id=user_id)

@@ -8,8 +8,14 @@ Workers claim with a lease. In each chat only the lowest undone update is claima
 while no row of that chat holds a live lease: a chat's updates are handled one at a time, in
 order, whichever worker takes them. On PostgreSQL the claim locks with ``FOR UPDATE SKIP
 LOCKED``, so workers never wait for each other; on SQLite one process holds the write lock.
-A worker that dies leaves its lease to expire, and the update is claimed again: handling is
-at least once, and a reply sent just before the death may be sent once more.
+
+An update is applied exactly once: its handler's writes commit in one transaction with
+:meth:`InboxService.apply`, which marks the row applied (only while the worker still holds the
+lease) and stores the Bot API calls the handler made. The calls are sent after the commit, then
+the row is done. A worker keeps its leases alive while it runs (:meth:`InboxService.renew`);
+one that dies leaves them to expire, and the update is claimed again: handled afresh if nothing
+of it was committed, its stored calls sent if it was. A reply sent just before the death may
+so come twice; a change is never made twice.
 """
 
 from __future__ import annotations
@@ -19,9 +25,10 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, exists, func, or_, select, update
+from sqlalchemy import JSON, and_, bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
@@ -29,8 +36,10 @@ from sqlmodel import col
 
 from bot.clock import utcnow
 from bot.db import Database
-from bot.models.base import UTCDateTime
+from bot.models.base import UTCDateTime, table
 from bot.models.inbox import InboxUpdate
+from bot.models.users import User
+from bot.services.core.users import VISIT
 
 log = logging.getLogger(__name__)
 CHANNEL = "engage_inbox"
@@ -40,11 +49,19 @@ Table = InboxUpdate
 
 @dataclass(frozen=True, slots=True)
 class InboxItem:
-    """A claimed update: its id, the JSON Telegram sent and how often it was claimed."""
+    """A claimed update: its id, the JSON Telegram sent and how often it was claimed.
+
+    ``applied`` updates were handled and committed already: only their ``replies`` (stored
+    calls) remain to be sent. ``user`` is the sender's row (the columns of
+    ``bot.services.core.users.VISIT``), read with the claim on PostgreSQL.
+    """
 
     update_id: int
     payload: dict[str, Any]
     attempts: int
+    applied: bool = False
+    replies: list[dict[str, Any]] | None = None
+    user: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +70,27 @@ class InboxDepth:
 
     undone: int
     oldest: datetime | None
+
+
+CLAIMED = (
+    col(Table.update_id),
+    col(Table.payload),
+    col(Table.attempts),
+    col(Table.applied_at),
+    col(Table.replies),
+    col(Table.chat_key),
+)
+USERS = table(User)
+VISIT_COLUMNS = tuple(column.label(f"user_{column.name}") for column in VISIT.selected_columns)
+
+
+def _item(row: Any) -> InboxItem:
+    """An item from a row of the claim (with the sender's columns after the inbox's own)."""
+    user = None
+    if len(row) > len(CLAIMED):
+        names = [column.name for column in VISIT.selected_columns]
+        user = SimpleNamespace(**dict(zip(names, row[len(CLAIMED) :], strict=True)))
+    return InboxItem(row[0], row[1], row[2], row[3] is not None, row[4], user)
 
 
 def chat_key(payload: dict[str, Any]) -> int:
@@ -80,16 +118,31 @@ class InboxService:
         self.token = uuid.uuid4().hex
         # Every batch claims and finishes: both statements are built once, with parameters.
         self._claim = self._claim_statement()
+        held = (col(Table.lease_owner) == bindparam("owner"), col(Table.done_at).is_(None))
         self._finished = (
             update(Table)
-            .where(col(Table.update_id).in_(bindparam("ids", expanding=True)))
+            .where(col(Table.update_id).in_(bindparam("ids", expanding=True)), *held)
             .values(
                 done_at=bindparam("now", type_=UTCDateTime()),
                 lease_owner=None,
                 lease_until=None,
+                replies=None,
                 error=bindparam("error"),
             )
         )
+        self._applied = (
+            update(Table)
+            .where(
+                col(Table.update_id) == bindparam("b_update_id"),
+                col(Table.applied_at).is_(None),
+                *held,
+            )
+            .values(
+                applied_at=bindparam("now", type_=UTCDateTime()),
+                replies=bindparam("b_replies", type_=JSON()),
+            )
+        )
+        self._renewed = update(Table).where(*held).values(lease_until=bindparam("until"))
 
     def on_arrival(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` whenever this process stores a new update (no waiting on a poll)."""
@@ -180,7 +233,7 @@ class InboxService:
         if not self._db.is_sqlite:
             heads = heads.with_for_update(skip_locked=True, of=Table)
         claimable = heads.cte("heads").prefix_with("MATERIALIZED", dialect="postgresql")
-        return (
+        claim = (
             update(Table)
             .where(
                 col(Table.update_id).in_(select(claimable.c.update_id)),
@@ -192,7 +245,14 @@ class InboxService:
                 lease_until=bindparam("until", type_=UTCDateTime()),
                 attempts=col(Table.attempts) + 1,
             )
-            .returning(col(Table.update_id), col(Table.payload), col(Table.attempts))
+            .returning(*CLAIMED)
+        )
+        if self._db.is_sqlite:
+            return claim
+        # The sender's row comes with the update: the visit needs no round trip of its own.
+        claimed = claim.cte("claimed")
+        return select(*claimed.c, *VISIT_COLUMNS).outerjoin_from(
+            claimed, USERS, USERS.c.id == claimed.c.chat_key
         )
 
     async def claim(
@@ -210,26 +270,69 @@ class InboxService:
         given = {"now": now, "limit": limit, "owner": owner, "until": now + lease}
         if finished:
             async with self._db.statement() as connection:
-                done_now = {"ids": finished, "now": now, "error": None}
+                done_now = {"ids": finished, "now": now, "error": None, "owner": owner}
                 await connection.execute(self._finished, done_now)
         async with self._db.statement() as connection:
             rows = (await connection.execute(self._claim, given)).all()
-            items = sorted((InboxItem(r[0], r[1], r[2]) for r in rows), key=lambda i: i.update_id)
+            items = sorted((_item(row) for row in rows), key=lambda i: i.update_id)
             given_up = [i.update_id for i in items if i.attempts > MAX_ATTEMPTS]
             if given_up:
                 log.error("updates %s were claimed %d times; set aside", given_up, MAX_ATTEMPTS)
                 error = f"set aside after {MAX_ATTEMPTS} claims"
                 await connection.execute(
-                    self._finished, {"ids": given_up, "now": now, "error": error}
+                    self._finished, {"ids": given_up, "now": now, "error": error, "owner": owner}
                 )
         return [i for i in items if i.attempts <= MAX_ATTEMPTS]
 
-    async def finish(self, *, update_ids: Sequence[int], error: str | None = None) -> None:
-        """Mark updates handled (``error`` says why one was given up)."""
+    async def apply(
+        self, connection: Any, *, update_id: int, owner: str, replies: list[dict[str, Any]]
+    ) -> bool:
+        """Mark an update applied on ``connection``, in the transaction of its own writes.
+
+        False when ``owner`` no longer holds its lease (it ran out, and another worker may be
+        handling the update): the caller must roll back.
+        """
+        given = {"b_update_id": update_id, "owner": owner, "now": utcnow(), "b_replies": replies}
+        return bool((await connection.execute(self._applied, given)).rowcount)
+
+    async def finish(
+        self, *, owner: str, update_ids: Sequence[int], error: str | None = None
+    ) -> None:
+        """Mark updates ``owner`` holds handled (``error`` says why one was given up)."""
         if update_ids:
-            given = {"ids": list(update_ids), "now": utcnow(), "error": error}
+            given = {"ids": list(update_ids), "now": utcnow(), "error": error, "owner": owner}
             async with self._db.statement() as connection:
                 await connection.execute(self._finished, given)
+
+    async def renew(self, *, owner: str, lease: timedelta) -> int:
+        """Extend every lease ``owner`` holds by ``lease`` from now; how many it holds."""
+        async with self._db.statement() as connection:
+            result = await connection.execute(
+                self._renewed, {"owner": owner, "until": utcnow() + lease}
+            )
+        return int(result.rowcount)
+
+    async def holders(self) -> list[str]:
+        """Every worker holding a lease on an undone update."""
+        query = (
+            select(col(Table.lease_owner))
+            .where(col(Table.done_at).is_(None), col(Table.lease_owner).is_not(None))
+            .distinct()
+        )
+        async with self._db.connection() as connection:
+            return [str(owner) for owner in (await connection.execute(query)).scalars()]
+
+    async def reclaim(self, *, owners: Sequence[str]) -> int:
+        """Free the leases of workers known to be dead, so their updates are claimed at once."""
+        if not owners:
+            return 0
+        async with self._db.statement() as connection:
+            result = await connection.execute(
+                update(Table)
+                .where(col(Table.lease_owner).in_(list(owners)), col(Table.done_at).is_(None))
+                .values(lease_owner=None, lease_until=None)
+            )
+        return int(result.rowcount)
 
     async def release(self, *, owner: str, update_ids: Sequence[int]) -> None:
         """Give back leases not worked on (a clean stop), so another worker need not wait."""

@@ -12,7 +12,6 @@ from sqlmodel import col, select
 from bot.db import Database
 from bot.models.users import OnboardingStep, User
 from bot.services.core.enterprises import EnterpriseService
-from bot.services.core.users import UserService
 
 FIELD_MAX = 64
 ORDER = [OnboardingStep.ENTERPRISE, OnboardingStep.DEPARTMENT, OnboardingStep.OCCUPATION]
@@ -40,9 +39,8 @@ def field_of(step: str) -> OnboardingStep:
 class OnboardingService:
     """Ask, record and advance; skipping is always allowed."""
 
-    def __init__(self, db: Database, users: UserService, enterprises: EnterpriseService) -> None:
+    def __init__(self, db: Database, enterprises: EnterpriseService) -> None:
         self._db = db
-        self._users = users
         self._enterprises = enterprises
 
     async def pending(self) -> dict[int, str]:
@@ -102,11 +100,10 @@ class OnboardingService:
         return await self._store(user_id, step=_next(step), **{field_of(step).value: value})
 
     async def _store(self, user_id: int, *, step: str | None, **values: object) -> str | None:
-        """Record answers and the step in one UPDATE; this process's cached view follows."""
+        """Record answers and the step in one UPDATE."""
         change = update(User).where(col(User.id) == user_id)
         async with self._db.statement() as connection:
             result = await connection.execute(change.values(onboarding_step=step, **values))
         if not result.rowcount:
             raise InvalidAnswer("user")
-        self._users.changed(user_id, onboarding_step=step)
         return step

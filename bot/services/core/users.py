@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import BigInteger, bindparam, delete, func, update
@@ -59,8 +59,13 @@ _VIEW_COLUMNS = (
     _USERS.c.timezone,
     _USERS.c.onboarding_step,
     _USERS.c.is_active,
+    _USERS.c.flows,
+    _USERS.c.last_seen_at,
 )
-# Someone who wrote before: note the visit and read their view in one statement.
+# What a visit reads; the inbox's claim reads the same columns with the update on PostgreSQL.
+VISIT = core_select(*_VIEW_COLUMNS).where(_USERS.c.id == _USER_ID)
+# Someone who wrote before, last noted a while ago or blocked since: note the visit and read
+# their view in one statement.
 SEEN_AGAIN = (
     update(_USERS)
     .where(_USERS.c.id == _USER_ID, _USERS.c.last_seen_at.is_not(None))
@@ -116,6 +121,8 @@ class UserView:
     is_new: bool
     onboarding_step: str | None
     is_active: bool
+    # The step of each flow they are in, as the database held it when the update arrived.
+    flows: dict[str, Any] = field(default_factory=dict)
     # Made before they first wrote (a role granted, an import): only such a newcomer can
     # already hold roles.
     placeholder: bool = False
@@ -140,7 +147,6 @@ class UserService:
     def __init__(self, db: Database, settings: Settings) -> None:
         self._db = db
         self._settings = settings
-        self._cache: dict[int, tuple[UserView, object]] = {}
         self._register = _register(sqlite_insert if db.is_sqlite else pg_insert)
 
     def _view(self, user: Any, *, is_new: bool = False, placeholder: bool = False) -> UserView:
@@ -153,6 +159,7 @@ class UserService:
             is_new=is_new,
             onboarding_step=user.onboarding_step,
             is_active=user.is_active,
+            flows=dict(user.flows or {}),
             placeholder=placeholder,
         )
 
@@ -163,28 +170,44 @@ class UserService:
         name: str,
         username: str | None = None,
         language_code: str | None = None,
+        known: Any = None,
     ) -> UserView:
-        """Register a first-time user or note activity; a returning blocked user is active again."""
+        """Register a first-time user or note activity; a returning blocked user is active again.
+
+        The user's row is read on every update (``known`` when the caller has it already: the
+        inbox's claim reads it with the update on PostgreSQL), because any process may have
+        moved them on since; it is written only every few minutes, or when they come back.
+        """
         now = utcnow()
-        cached = self._cache.get(user_id)
-        if cached and cached[0].is_active and now - cached[1] < SEEN_WRITE_INTERVAL:  # type: ignore[operator]
-            return replace(cached[0], is_new=False)
         given = {"user_id": user_id, "b_name": name[:128], "b_username": username, "b_now": now}
-        async with self._db.statement() as connection:
-            returning = (await connection.execute(SEEN_AGAIN, given)).first()
-        if returning is not None:
-            view = self._view(returning)
-            self._cache[user_id] = (view, now)
-            return view
+        row = known if known is not None and known.id is not None else await self._visit(user_id)
+        if row is not None and row.last_seen_at is not None:
+            if row.is_active and now - row.last_seen_at < SEEN_WRITE_INTERVAL:
+                return self._view(row)
+            async with self._db.statement() as connection:
+                again = (await connection.execute(SEEN_AGAIN, given)).first()
+            return self._view(again or row)
         locale = locale_from_language_code(language_code, self._settings.default_locale)
         async with self._db.statement() as connection:
             created = await connection.execute(self._register, {**given, "b_locale": locale})
-            row = created.first()
-        if row is not None:
-            view = self._view(row, is_new=True)
-            self._cache[user_id] = (view, now)
-            return view
-        # A row made before they first wrote (a role granted, an import): fill it in.
+            first = created.first()
+        if first is not None:
+            return self._view(first, is_new=True)
+        return await self._fill_placeholder(user_id, name, username, language_code, now)
+
+    async def _visit(self, user_id: int) -> Any:
+        async with self._db.connection() as connection:
+            return (await connection.execute(VISIT, {"user_id": user_id})).first()
+
+    async def _fill_placeholder(
+        self,
+        user_id: int,
+        name: str,
+        username: str | None,
+        language_code: str | None,
+        now: datetime,
+    ) -> UserView:
+        """A row made before they first wrote (a role granted, an import): fill it in."""
         async with self._db.session() as session:
             user = await session.get(User, user_id)
             is_new = user is None or user.last_seen_at is None
@@ -198,9 +221,7 @@ class UserService:
             user.name, user.username = name[:128], username
             user.last_seen_at, user.is_active, user.blocked_at = now, True, None
             session.add(user)
-            view = self._view(user, is_new=is_new, placeholder=placeholder)
-        self._cache[user_id] = (view, now)
-        return view
+            return self._view(user, is_new=is_new, placeholder=placeholder)
 
     async def find(self, *, user_id: int) -> UserView | None:
         """The user's view, or ``None`` for someone who never wrote to the bot."""
@@ -208,24 +229,17 @@ class UserService:
             user = await session.get(User, user_id)
             return self._view(user) if user else None
 
-    def forget(self, user_id: int) -> None:
-        """Drop the cached view after a change made elsewhere."""
-        self._cache.pop(user_id, None)
-
-    def changed(self, user_id: int, *, onboarding_step: str | None) -> None:
-        """Carry a change this process just wrote into the cached view, instead of reading again.
-
-        Dropping the view would cost the next update a read and a ``last_seen_at`` write.
-        """
-        cached = self._cache.get(user_id)
-        if cached:
-            self._cache[user_id] = (replace(cached[0], onboarding_step=onboarding_step), cached[1])
+    async def save_flows(self, *, user_id: int, flows: dict[str, Any]) -> None:
+        """Store the step of each flow the user is in (none: ``{}``)."""
+        async with self._db.statement() as connection:
+            await connection.execute(
+                update(_USERS).where(_USERS.c.id == user_id).values(flows=flows or None)
+            )
 
     async def set_locale(self, *, user_id: int, locale: Locale) -> None:
         """Switch the language the bot speaks to this user."""
         async with self._db.session() as session:
             await session.exec(update(User).where(User.id == user_id).values(locale=locale))  # type: ignore[arg-type]
-        self.forget(user_id)
 
     async def deactivate(self, *, user_id: int) -> None:
         """Mark a user who blocked the bot, so that nothing more is sent to them."""
@@ -235,7 +249,6 @@ class UserService:
                 .where(col(User.id) == user_id, col(User.is_active))
                 .values(is_active=False, blocked_at=utcnow())
             )
-        self.forget(user_id)
 
     async def reactivate(self, *, user_id: int) -> None:
         """Mark a user who unblocked the bot as reachable again."""
@@ -243,7 +256,6 @@ class UserService:
             await session.exec(
                 update(User).where(User.id == user_id).values(is_active=True, blocked_at=None)  # type: ignore[arg-type]
             )
-        self.forget(user_id)
 
     async def profile(self, *, user_id: int) -> Profile | None:
         """Everything /profile shows, in one round trip."""

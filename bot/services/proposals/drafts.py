@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from sqlalchemy import delete, func
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -289,16 +288,11 @@ class ProposalDraftService:
     async def submit(self, *, user_id: int) -> Moved:
         """Number and submit the draft; it is committed before the number is shown to anyone."""
         await self._check_limit(user_id)
-        for _ in range(5):
-            try:
-                async with self._db.session() as session:
-                    draft = await draft_of(session, user_id)
-                    moved = await number_and_submit(session, draft, zone=self._settings.zone)
-            except IntegrityError:
-                continue
-            await self._proposals.award(proposal_id=moved.proposal_id)
-            return moved
-        raise RuntimeError("could not number the proposal")
+        async with self._db.session() as session:
+            draft = await draft_of(session, user_id)
+            moved = await number_and_submit(session, draft, zone=self._settings.zone)
+        await self._proposals.award(proposal_id=moved.proposal_id)
+        return moved
 
 
 async def _forget_prompt(session: AsyncSession, user_id: int) -> None:

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import utcnow
+from bot.db import take_turn
 from bot.models.organizations import Studio
 from bot.models.proposals import Proposal, ProposalStatus
 from bot.models.users import User
@@ -33,11 +34,13 @@ async def submitted_today(session: AsyncSession, user_id: int, *, zone: ZoneInfo
 async def number_and_submit(session: AsyncSession, draft: Proposal, *, zone: ZoneInfo) -> Moved:
     """Give a complete draft the next number of the year and submit it.
 
-    Two drafts numbered at once collide on the unique (year, seq) pair; the caller retries.
+    Numbers are taken in turn (on PostgreSQL an advisory lock held to the commit; SQLite has one
+    writer), so two drafts submitted at once never reach for the same (year, seq).
     """
     if not (await view_of(session, draft)).complete:
         raise InvalidAnswer("incomplete")
     year = utcnow().astimezone(zone).year
+    await take_turn(session, f"proposal-number:{year}")
     last = await session.exec(select(func.max(Proposal.seq)).where(Proposal.year == year))
     seq = (last.one() or 0) + 1
     author = await session.get(User, draft.author_id)

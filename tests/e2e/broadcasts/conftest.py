@@ -70,7 +70,6 @@ async def known(
         await session.flush()
         for role in roles:
             session.add(RoleGrant(user_id=user.id, role=role))
-    services.users.forget(user.id)
     return user
 
 

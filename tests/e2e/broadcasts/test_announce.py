@@ -171,7 +171,7 @@ async def test_admin_sees_progress_and_resends_unknown_ones(
         await connection.execute(
             update(DELIVERY).where(DELIVERY.c.broadcast_id == broadcast_id).values(status="sending")
         )
-    assert await services.broadcasts.outbox.recover(worker="the next process") == 2
+    assert await services.broadcasts.outbox.recover(worker="the next process") == {broadcast_id: 2}
 
     await admin.send("/broadcasts")
     await admin.reply()
