@@ -147,9 +147,7 @@ async def serve(users: int, messages: int, scenario: str) -> None:
     await asyncio.sleep(0.5)
     extra = sum(len(person.pending_replies()) for person in [*people, reviewer])
     if scenario == "flows":  # each author is told once that their proposal was accepted
-        extra -= sum(
-            min(1, sum("已被采纳" in m.text for m in p.pending_replies())) for p in people
-        )
+        extra -= sum(min(1, sum("已被采纳" in m.text for m in p.pending_replies())) for p in people)
     report = {
         "seconds": seconds,
         "latencies": steps.latencies,

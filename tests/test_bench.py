@@ -42,7 +42,17 @@ async def test_content_benchmark_syncs_and_renders_generated_lessons(tmp_path: P
 async def test_webhook_benchmark_answers_every_message_once(workers: int) -> None:
     """Polling, and the webhook with a worker process, against the emulator's own process."""
     args = argparse.Namespace(users=3, messages=2, database_url=PG_URL)
-    report = await webhook.measure(workers, args)
+    report = await webhook.measure(workers, "searches", args)
     assert len(report["latencies"]) == 6
-    assert (report["wrong"], report["extra"], report["violations"]) == (0, 0, 0)
+    assert (report["wrong"], report["lost"], report["extra"], report["violations"]) == (0, 0, 0, 0)
     assert webhook.row(report, 6).startswith("| polling" if not workers else "| webhook, 1")
+
+
+@pytest.mark.skipif(not PG_URL, reason="the workers share PostgreSQL")
+@pytest.mark.parametrize("workers", [0, 2])
+async def test_webhook_benchmark_walks_every_flow_step_once(workers: int) -> None:
+    """Authors write proposals and a reviewer accepts them: every step's reply is the next one."""
+    args = argparse.Namespace(users=3, messages=2, database_url=PG_URL)
+    report = await webhook.measure(workers, "flows", args)
+    assert len(report["latencies"]) == webhook.expected_steps("flows", args)
+    assert (report["wrong"], report["lost"], report["extra"], report["violations"]) == (0, 0, 0, 0)

@@ -55,6 +55,7 @@ PROFILE = (
 _VIEW_COLUMNS = (
     _USERS.c.id,
     _USERS.c.name,
+    _USERS.c.username,
     _USERS.c.locale,
     _USERS.c.timezone,
     _USERS.c.onboarding_step,
@@ -176,13 +177,16 @@ class UserService:
 
         The user's row is read on every update (``known`` when the caller has it already: the
         inbox's claim reads it with the update on PostgreSQL), because any process may have
-        moved them on since; it is written only every few minutes, or when they come back.
+        moved them on since; it is written only every few minutes, when they come back, or when
+        their name or @username changed (an admin finds people by them).
         """
         now = utcnow()
         given = {"user_id": user_id, "b_name": name[:128], "b_username": username, "b_now": now}
         row = known if known is not None and known.id is not None else await self._visit(user_id)
         if row is not None and row.last_seen_at is not None:
-            if row.is_active and now - row.last_seen_at < SEEN_WRITE_INTERVAL:
+            fresh = now - row.last_seen_at < SEEN_WRITE_INTERVAL
+            same = (row.name, row.username) == (name[:128], username)
+            if row.is_active and fresh and same:
                 return self._view(row)
             async with self._db.statement() as connection:
                 again = (await connection.execute(SEEN_AGAIN, given)).first()
