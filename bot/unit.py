@@ -2,10 +2,11 @@
 
 Services open sessions as they always do (``db.session()``, ``db.reader()``, …). Inside a unit
 they all run on the unit's one connection, in one transaction begun at the first write; each
-writing block is a savepoint of its own, so a service that fails rolls back only what it wrote,
-as a session of its own did. Nothing is committed until the update has been handled: the worker
-then writes the flows' steps and the inbox row's mark in the same transaction, so an update is
-applied entirely or not at all, and one replayed after a crash finds itself applied.
+writing block after the first is a savepoint of its own, so a service that fails rolls back
+only what it wrote, as a session of its own did (the first has nothing before it to keep).
+Nothing is committed until the update has been handled: the worker then writes the flows'
+steps and the inbox row's mark in the same transaction, so an update is applied entirely or not
+at all, and one replayed after a crash finds itself applied.
 
 Telegram calls wait in :attr:`UnitOfWork.calls` until the commit (``bot.edge.replies`` sends
 them): a transaction never waits on the network, and a reply never announces a change that a
@@ -97,6 +98,7 @@ class UnitOfWork:
         self.flows: dict[str, Any] = {}
         self._loaded: dict[str, Any] = {}
         self.wrote = False
+        self._depth = 0
         self._connection: AsyncConnection | None = None
 
     # -- flow steps -----------------------------------------------------------------------
@@ -149,23 +151,57 @@ class UnitOfWork:
     async def writing(self) -> AsyncIterator[AsyncConnection]:
         """The connection inside a savepoint: released on success, rolled back on error."""
         connection = await self.connection()
-        async with connection.begin_nested():
+        if not self._protect():
+            async with self._first_block():
+                yield connection
+            return
+        async with self._block(), connection.begin_nested():
             yield connection
-        self.wrote = True
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """An ORM session on the unit's connection, in a savepoint of its own."""
         connection = await self.connection()
-        session = AsyncSession(
-            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-        )
+        first = not self._protect()
+        mode = "rollback_only" if first else "create_savepoint"
+        session = AsyncSession(bind=connection, join_transaction_mode=mode, expire_on_commit=False)
         try:
-            async with session.begin():
+            async with self._first_block() if first else self._block(), session.begin():
                 yield session
         finally:
             await session.close()
+
+    def _protect(self) -> bool:
+        """Whether a block needs a savepoint: something before it, or around it, may be kept.
+
+        The first block of a transaction has nothing to protect: if it fails, the whole
+        transaction is rolled back (two round trips fewer on PostgreSQL for most updates).
+        """
+        return self.wrote or self._depth > 0
+
+    @asynccontextmanager
+    async def _block(self) -> AsyncIterator[None]:
+        self._depth += 1
+        try:
+            yield
+        finally:
+            self._depth -= 1
         self.wrote = True
+
+    @asynccontextmanager
+    async def _first_block(self) -> AsyncIterator[None]:
+        try:
+            async with self._block():
+                yield
+        except BaseException:
+            connection, self._connection = self._connection, None
+            self.wrote = False
+            if connection is not None:
+                try:
+                    await connection.rollback()
+                finally:
+                    await self.db.end_unit(connection)
+            raise
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[AsyncSession]:

@@ -166,14 +166,19 @@ class InboxWorker:
     async def _commit(self, unit: UnitOfWork, item: InboxItem) -> bool:
         """Commit the update's writes, its flows' steps and its calls; False if that failed."""
         try:
+            steps = None
             if unit.flows_changed and unit.user_id is not None:
-                await self._services.users.save_flows(user_id=unit.user_id, flows=unit.flows)
+                steps = (unit.user_id, unit.flows)
             connection = await unit.connection()
             # A press's answer is not kept: sent first, it is long answered (or too old to be)
             # by the time a crash's successor would send it again.
             replies = [call.to_json() for call in unit.calls if call.kind != "answer"]
             mine = await self._inbox.apply(
-                connection, update_id=item.update_id, owner=self.owner, replies=replies
+                connection,
+                update_id=item.update_id,
+                owner=self.owner,
+                replies=replies,
+                steps=steps,
             )
             if not mine:
                 log.warning("update %s: lease lost before the commit; left to its holder", item)

@@ -53,7 +53,7 @@ class InboxItem:
 
     ``applied`` updates were handled and committed already: only their ``replies`` (stored
     calls) remain to be sent. ``user`` is the sender's row (the columns of
-    ``bot.services.core.users.VISIT``), read with the claim on PostgreSQL.
+    ``bot.services.core.users.VISIT``), read with the claim (on SQLite one query for the batch).
     """
 
     update_id: int
@@ -84,12 +84,16 @@ USERS = table(User)
 VISIT_COLUMNS = tuple(column.label(f"user_{column.name}") for column in VISIT.selected_columns)
 
 
-def _item(row: Any) -> InboxItem:
+VISITS = select(*VISIT.selected_columns).where(
+    USERS.c.id.in_(bindparam("user_ids", expanding=True))
+)
+_VISIT_NAMES = [column.name for column in VISIT.selected_columns]
+
+
+def _item(row: Any, user: Any = None) -> InboxItem:
     """An item from a row of the claim (with the sender's columns after the inbox's own)."""
-    user = None
     if len(row) > len(CLAIMED):
-        names = [column.name for column in VISIT.selected_columns]
-        user = SimpleNamespace(**dict(zip(names, row[len(CLAIMED) :], strict=True)))
+        user = SimpleNamespace(**dict(zip(_VISIT_NAMES, row[len(CLAIMED) :], strict=True)))
     return InboxItem(row[0], row[1], row[2], row[3] is not None, row[4], user)
 
 
@@ -142,6 +146,13 @@ class InboxService:
                 replies=bindparam("b_replies", type_=JSON()),
             )
         )
+        self._steps = (
+            update(USERS)
+            .where(USERS.c.id == bindparam("b_user_id"))
+            .values(flows=bindparam("b_flows", type_=JSON(none_as_null=True)))
+        )
+        # On PostgreSQL the steps are written by the mark's own statement: one round trip.
+        self._applied_with_steps = self._applied.add_cte(self._steps.cte("steps"))
         self._renewed = update(Table).where(*held).values(lease_until=bindparam("until"))
 
     def on_arrival(self, callback: Callable[[], None]) -> None:
@@ -274,7 +285,13 @@ class InboxService:
                 await connection.execute(self._finished, done_now)
         async with self._db.statement() as connection:
             rows = (await connection.execute(self._claim, given)).all()
-            items = sorted((_item(row) for row in rows), key=lambda i: i.update_id)
+            senders: dict[int, Any] = {}
+            if self._db.is_sqlite and rows:  # no UPDATE in a WITH: the senders in one query
+                found = await connection.execute(VISITS, {"user_ids": [r[5] for r in rows]})
+                senders = {sender.id: sender for sender in found}
+            items = sorted(
+                (_item(row, senders.get(row[5])) for row in rows), key=lambda i: i.update_id
+            )
             given_up = [i.update_id for i in items if i.attempts > MAX_ATTEMPTS]
             if given_up:
                 log.error("updates %s were claimed %d times; set aside", given_up, MAX_ATTEMPTS)
@@ -285,15 +302,29 @@ class InboxService:
         return [i for i in items if i.attempts <= MAX_ATTEMPTS]
 
     async def apply(
-        self, connection: Any, *, update_id: int, owner: str, replies: list[dict[str, Any]]
+        self,
+        connection: Any,
+        *,
+        update_id: int,
+        owner: str,
+        replies: list[dict[str, Any]],
+        steps: tuple[int, dict[str, Any]] | None = None,
     ) -> bool:
         """Mark an update applied on ``connection``, in the transaction of its own writes.
 
+        ``steps`` (a user and the step of each flow they are in) are stored with the mark.
         False when ``owner`` no longer holds its lease (it ran out, and another worker may be
         handling the update): the caller must roll back.
         """
         given = {"b_update_id": update_id, "owner": owner, "now": utcnow(), "b_replies": replies}
-        return bool((await connection.execute(self._applied, given)).rowcount)
+        if steps is None:
+            return bool((await connection.execute(self._applied, given)).rowcount)
+        stored = {"b_user_id": steps[0], "b_flows": steps[1] or None}
+        if self._db.is_sqlite:
+            await connection.execute(self._steps, stored)
+            return bool((await connection.execute(self._applied, given)).rowcount)
+        marked = await connection.execute(self._applied_with_steps, given | stored)
+        return bool(marked.rowcount)
 
     async def finish(
         self, *, owner: str, update_ids: Sequence[int], error: str | None = None

@@ -233,13 +233,6 @@ class UserService:
             user = await session.get(User, user_id)
             return self._view(user) if user else None
 
-    async def save_flows(self, *, user_id: int, flows: dict[str, Any]) -> None:
-        """Store the step of each flow the user is in (none: ``{}``)."""
-        async with self._db.statement() as connection:
-            await connection.execute(
-                update(_USERS).where(_USERS.c.id == user_id).values(flows=flows or None)
-            )
-
     async def set_locale(self, *, user_id: int, locale: Locale) -> None:
         """Switch the language the bot speaks to this user."""
         async with self._db.session() as session:
