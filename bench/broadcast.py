@@ -13,8 +13,11 @@ The emulator runs in a child process (``--serve``) so that its work does not cou
 the bot's: the bot's CPU time per message is measured on its own process. At the end the
 child reports how many messages each simulated user received: every one must have exactly one.
 
+``--drop 0.01`` makes the emulator carry out 1 % of the calls and then drop the connection
+unanswered: none may be sent twice, and each must be reported "unknown" (docs/deploy.md).
+
     python bench/broadcast.py [--users 10000] [--only 30|1000] [--client httpx|keepalive]
-                              [--database-url URL]
+                              [--database-url URL] [--drop 0.01]
 """
 
 from __future__ import annotations
@@ -62,6 +65,8 @@ class Run:
     duplicates: int
     missing: int
     violations: int
+    unknown: int = 0
+    dropped: int = 0
 
     @property
     def floor(self) -> float:
@@ -77,11 +82,14 @@ class Run:
             f"{self.seconds:.1f} s | "
             f"{ratio:.3f}x (≤ {target}x) {verdict} | {self.cpu * 1000 / self.users:.3f} ms | "
             f"{self.emulator_cpu * 1000 / self.users:.3f} ms | "
-            f"{self.exactly_once:,} / {self.duplicates} / {self.missing} | {self.violations} |"
+            f"{self.exactly_once:,} / {self.duplicates} / {self.missing} | "
+            f"{self.dropped} / {self.unknown} | {self.violations} |"
         )
 
 
-async def measure(rate: float, client: str, users: int, database_url: str | None) -> Run:
+async def measure(
+    rate: float, client: str, users: int, database_url: str | None, drop: float = 0.0
+) -> Run:
     """Start an emulator child, broadcast to everyone, and time it until the last row is done."""
     child = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -91,13 +99,15 @@ async def measure(rate: float, client: str, users: int, database_url: str | None
         str(rate),
         "--users",
         str(users),
+        "--drop",
+        str(drop),
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
     )
     assert child.stdin is not None
     assert child.stdout is not None
     endpoint = json.loads(await child.stdout.readline())
-    url = database_url or await scratch_database()
+    url = await scratch_database(database_url)
     await _register(url, users)
     settings = load_settings(
         database_url=url,
@@ -146,6 +156,8 @@ async def measure(rate: float, client: str, users: int, database_url: str | None
         received["duplicates"],
         received["missing"],
         received["violations"],
+        report.count(Status.UNKNOWN),
+        received["dropped"],
     )
 
 
@@ -175,7 +187,10 @@ async def main(arguments: argparse.Namespace) -> None:
     if arguments.client:
         scenarios = [s for s in scenarios if s[1] == arguments.client]
     runs = [
-        (await measure(rate, client, arguments.users, arguments.database_url), target)
+        (
+            await measure(rate, client, arguments.users, arguments.database_url, arguments.drop),
+            target,
+        )
         for rate, client, target in scenarios
     ]
     backend = (
@@ -191,9 +206,10 @@ async def main(arguments: argparse.Namespace) -> None:
     )
     print(
         "| limit | HTTP client | recipients | floor | time | ratio | bot CPU per message "
-        "| emulator CPU per message | exactly once / twice / never | API violations |"
+        "| emulator CPU per message | exactly once / twice / never "
+        "| answers dropped / reported unknown | API violations |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for run, target in runs:
         print(run.row(target))
 
@@ -203,8 +219,14 @@ if __name__ == "__main__":
     parser.add_argument("--users", type=int, default=10_000)
     parser.add_argument("--only", type=float, choices=(30.0, 1000.0))
     parser.add_argument("--client", choices=("httpx", "keepalive"))
-    parser.add_argument("--database-url", help="default: a scratch SQLite file")
+    parser.add_argument(
+        "--database-url", help="a PostgreSQL server to make a fresh database on (default: SQLite)"
+    )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--rate", type=float, default=30.0, help=argparse.SUPPRESS)
+    parser.add_argument("--drop", type=float, default=0.0, help="share of answers dropped")
     parsed = parser.parse_args()
-    asyncio.run(serve_emulator(parsed.rate, parsed.users, len) if parsed.serve else main(parsed))
+    if parsed.serve:
+        asyncio.run(serve_emulator(parsed.rate, parsed.users, len, parsed.drop))
+    else:
+        asyncio.run(main(parsed))

@@ -131,13 +131,14 @@ def processes_cpu_seconds(command: str) -> float | None:
 
 
 async def serve_emulator(
-    rate: float, users: int, received: Callable[[list[BotMessage]], int]
+    rate: float, users: int, received: Callable[[list[BotMessage]], int], drop: float = 0.0
 ) -> None:
     """Child process: an emulator with ``users`` who started the bot, until told to report.
 
     Prints the emulator's address as one JSON line, waits for a line on stdin, then prints
     how many users ``received`` the message once, twice or more, or never, the violations and
-    its own CPU time, so the bot's process is measured alone.
+    its own CPU time, so the bot's process is measured alone. With ``drop``, that share of the
+    sending calls is carried out and then left unanswered (the connection dropped).
     """
     from bot.sandbox import Emulator
 
@@ -145,6 +146,7 @@ async def serve_emulator(
     people = [emulator.user(f"u{i}", lang="zh", user_id=FIRST_ID + i) for i in range(users)]
     for person in people:
         person.started = True
+    emulator.drop_connections(drop)
     await emulator.start()
     # The emulator judges flood limits by when it handles a request: a garbage collection over
     # the simulated users' objects held it up for 50-300 ms, after which the requests that had
@@ -165,6 +167,7 @@ async def serve_emulator(
         "violations": len(violations),
         "examples": [str(v) for v in violations[:3]],
         "cpu": cpu,
+        "dropped": emulator.faults.dropped,
     }
     print(json.dumps(report), flush=True)
     await emulator.stop()
