@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.text.timeparse import Problem, TimeParseError, parse
+from bot.text.timeparse import Problem, TimeParseError, parse, parse_repeat
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LONDON = ZoneInfo("Europe/London")
@@ -175,3 +175,74 @@ def test_first_parses_from_many_threads_at_once_all_succeed() -> None:
         [sys.executable, "-c", FRESH_PROCESS], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip().splitlines()[-1] == "64"
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("tomorrow 9am check …&#60;", "check …&#60;"),
+        ("tomorrow 9am {}.!", "{}.!"),
+        ("tomorrow 9am drop user;--", "drop user;--"),
+    ],
+)
+def test_a_subject_keeps_its_own_punctuation(text: str, subject: str) -> None:
+    """Only what joins the time phrase to the subject is dropped, never the subject's own ending."""
+    assert read(text, MONDAY_EVENING)[1] == subject
+
+
+def test_a_subject_before_the_time_keeps_its_punctuation_too() -> None:
+    """'drop user;-- tomorrow 9am' keeps ';--'; a comma right before the phrase is a joint."""
+    assert read("drop user;-- tomorrow 9am", MONDAY_EVENING)[1] == "drop user;--"
+    assert read("交周报，明天9点", MONDAY_EVENING)[1] == "交周报"
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "clock", "subject"),
+    [
+        ("每天早上8点 喝水", "daily", "08:00", "喝水"),
+        ("每个工作日9点 打卡", "workdays", "09:00", "打卡"),
+        ("工作日下午5点半 交日报", "workdays", "17:30", "交日报"),
+        ("每周五下午4点交周报", "weekly:4", "16:00", "交周报"),
+        ("每周一、周三 8:30 班前会", "weekly:0,2", "08:30", "班前会"),
+        ("每月1号上午10点 交会费", "monthly:1", "10:00", "交会费"),
+        ("每月15日 领劳保用品", "monthly:15", "09:00", "领劳保用品"),
+        ("每天中午1点 午休", "daily", "13:00", "午休"),
+        ("每星期天 晚上八点十五分 复盘", "weekly:6", "20:15", "复盘"),
+        ("every day at 8am drink water", "daily", "08:00", "drink water"),
+        ("every weekday at 9:00 standup", "workdays", "09:00", "standup"),
+        ("every Friday at 4pm weekly report", "weekly:4", "16:00", "weekly report"),
+        (
+            "every month on the 1st at 10am pay the union fee",
+            "monthly:1",
+            "10:00",
+            "pay the union fee",
+        ),
+        ("every monday and wednesday at 8:30 team meeting", "weekly:0,2", "08:30", "team meeting"),
+        ("at 7pm every day stretch", "daily", "19:00", "stretch"),
+    ],
+)
+def test_recurring_phrases(text: str, rule: str, clock: str, subject: str) -> None:
+    """Every day, every workday, chosen weekdays and a day of the month, in Chinese and English."""
+    parsed = parse_repeat(text)
+    assert parsed is not None
+    assert (parsed.repeat.rule, f"{parsed.repeat.clock:%H:%M}", parsed.subject) == (
+        rule,
+        clock,
+        subject,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["明天9点 学习第三课", "周五 14:00 班组会", "friday 3pm: report", "daily standup tomorrow 9am"],
+)
+def test_one_off_phrases_are_not_recurring(text: str) -> None:
+    """A one-off phrase (even one saying 'daily' as a word) is left to the one-off reader."""
+    assert parse_repeat(text) is None
+
+
+def test_an_impossible_day_of_the_month_is_explained() -> None:
+    """'每月32号' is an invalid date, not a reminder on some other day."""
+    with pytest.raises(TimeParseError) as raised:
+        parse_repeat("每月32号 9点 交报告")
+    assert raised.value.problem == Problem.INVALID

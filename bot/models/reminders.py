@@ -18,10 +18,15 @@ class ReminderStatus(StrEnum):
     ASKING = "asking"
     DRAFT = "draft"
     SET = "set"
+    STOPPED = "stopped"
 
 
 class Reminder(SQLModel, table=True):
     """One reminder for one person; ``job_key`` names the scheduled job once it is set.
+
+    A recurring reminder has a ``repeat`` rule (``daily``, ``workdays``, ``weekly:0,2``,
+    ``monthly:31``), a local ``clock`` time and the ``timezone`` it is read in; ``due_at`` and
+    ``job_key`` then follow its next occurrence, and ``stopped`` ends it.
 
     Reminders made by a button ("Remind me" on an event or lesson) carry ``source`` and ``ref``,
     and are unique per user and thing: pressing the button twice keeps one reminder.
@@ -41,4 +46,7 @@ class Reminder(SQLModel, table=True):
     source: str = Field(default="manual", max_length=16)
     ref: str | None = Field(default=None, max_length=64)
     job_key: str | None = Field(default=None, max_length=128, unique=True)
+    repeat: str | None = Field(default=None, max_length=32)
+    clock: str | None = Field(default=None, max_length=5)
+    timezone: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

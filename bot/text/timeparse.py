@@ -4,6 +4,10 @@ Chinese phrases go to jionlp, English ones to dateparser; both are given an expl
 in the user's timezone, so the result never depends on the machine's clock or zone. The phrase
 is cut out of the text and what is left becomes the reminder's subject. The libraries are
 imported on first use: jionlp takes about a second to load and prints a banner while it does.
+
+Recurring phrases ("每周五下午4点 交周报", "every weekday at 9:00 standup") are read by
+:func:`parse_repeat` with patterns of our own: a :class:`Repeat` rule and a time of day, whose
+occurrences the reminders service works out (workdays follow China's holiday calendar).
 """
 
 from __future__ import annotations
@@ -72,7 +76,107 @@ _EN_HALF = re.compile(r"\bhalf an? hour\b", re.IGNORECASE)
 _LEAD_IN = re.compile(
     r"^(?:请|记得|提醒我|提醒|叫我|remind me(?: to)?|reminder:?|to)\s*", re.IGNORECASE
 )
-_TRIM = " \t\n,，.。;；:：、!！?？-—"
+# Only what joins a time phrase to its subject is dropped: separators right after the phrase
+# ("明天9点：开会", "friday 3pm - report") and a comma right before it; the subject's own
+# punctuation, at either end, stays ("drop user;--", "{}.!").
+_JOIN_AFTER = " \t\n,，.。;；:：、!！-—–"
+_JOIN_BEFORE = " \t\n,，:：、"
+
+
+# Recurring phrases: a rule ("每周五", "every weekday"), then or before it a time of day.
+_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+_ZH_DIGITS |= {"七": 7, "八": 8, "九": 9}
+_ZH_NUMBER = r"(?:\d{1,2}|[零〇一二两三四五六七八九十]{1,3})"
+_ZH_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6}
+_ZH_WEEK = r"(?:周|星期|礼拜)"
+_ZH_WEEKDAY = r"[一二三四五六日天1-7]"
+_ZH_REPEAT = re.compile(
+    rf"(?P<monthly>每个?月的?(?:(?P<mday>{_ZH_NUMBER})\s*[号日]|(?P<mlast>最后一天)))"
+    rf"|(?P<weekly>每个?{_ZH_WEEK}(?P<wdays>{_ZH_WEEKDAY}"
+    rf"(?:\s*[、,，和及与跟]\s*{_ZH_WEEK}?{_ZH_WEEKDAY})*))"
+    r"|(?P<workdays>(?:每个?|每逢)?工作日)"
+    r"|(?P<daily>每天|每日|天天)"
+)
+_ZH_PERIODS = {
+    "凌晨": (0, 5),
+    "早上": (0, 8),
+    "早晨": (0, 8),
+    "清晨": (0, 7),
+    "上午": (0, 9),
+    "中午": (12, 12),
+    "午后": (12, 14),
+    "下午": (12, 15),
+    "傍晚": (12, 18),
+    "晚上": (12, 20),
+    "夜里": (12, 21),
+}
+_ZH_CLOCK = re.compile(
+    rf"^\s*的?\s*(?P<period>{'|'.join(_ZH_PERIODS)})?\s*(?:(?P<h>\d{{1,2}})\s*[:：]\s*(?P<m>\d{{2}})"
+    rf"|(?P<hour>{_ZH_NUMBER})\s*[点时](?:\s*(?P<half>半|一刻|三刻)"
+    rf"|\s*(?P<minute>{_ZH_NUMBER})\s*分?)?(?:钟|整)?)?"
+)
+_EN_REPEAT = re.compile(
+    rf"(?<!\w)(?:(?P<monthly>(?:every|each)\s+month\s+on\s+the\s+(?:(?P<mday>\d{{1,2}})"
+    rf"(?:st|nd|rd|th)?|(?P<mlast>last\s+day))|monthly\s+on\s+the\s+(?P<mday2>\d{{1,2}})"
+    rf"(?:st|nd|rd|th)?|(?:on\s+)?the\s+(?P<mday3>\d{{1,2}})(?:st|nd|rd|th)?\s+of\s+"
+    rf"(?:every|each)\s+month)"
+    r"|(?P<workdays>(?:(?:every|each|on)\s+)?(?:week|work|working\s+|business\s+)days?"
+    r"(?=\W|$))"
+    rf"|(?P<weekly>(?:every|each)\s+(?P<wdays>{_WEEKDAY}(?:\s*(?:,|and|&)\s*{_WEEKDAY})*))"
+    r"|(?P<daily>(?:every|each)\s*day|daily(?=\s*,?\s*(?:at\s+)?\d)))(?!\w)",
+    re.IGNORECASE,
+)
+_EN_CLOCK_AT = (
+    r"(?:(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ampm>am|pm)"
+    r"|(?P<h24>\d{1,2}):(?P<m24>\d{2})|(?P<word>noon|midnight))"
+)
+_EN_CLOCK_AFTER = re.compile(rf"^\s*,?\s*(?:at\s+)?{_EN_CLOCK_AT}(?!\w)", re.IGNORECASE)
+_EN_CLOCK_BEFORE = re.compile(rf"(?<!\w)(?:at\s+)?{_EN_CLOCK_AT}\s*,?\s*$", re.IGNORECASE)
+_EN_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class RepeatKind(StrEnum):
+    """How a recurring reminder comes back."""
+
+    DAILY = "daily"
+    WORKDAYS = "workdays"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+
+
+@dataclass(frozen=True, slots=True)
+class Repeat:
+    """A recurrence: the kind, its days (weekdays 0 = Monday, or a day of the month) and a clock.
+
+    A monthly day past the end of a shorter month (the 31st in April) means its last day.
+    """
+
+    kind: RepeatKind
+    clock: time
+    days: tuple[int, ...] = ()
+
+    @property
+    def rule(self) -> str:
+        """The rule as stored: ``daily``, ``workdays``, ``weekly:0,2``, ``monthly:31``."""
+        if not self.days:
+            return self.kind.value
+        return f"{self.kind.value}:{','.join(str(day) for day in self.days)}"
+
+    @classmethod
+    def from_rule(cls, rule: str, clock: str) -> Repeat:
+        """Read a stored rule and ``HH:MM`` clock back."""
+        kind, _, days = rule.partition(":")
+        numbers = tuple(int(day) for day in days.split(",") if day)
+        return cls(RepeatKind(kind), time.fromisoformat(clock), numbers)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedRepeat:
+    """A recurring phrase understood: the rule, the phrase itself and the rest of the text."""
+
+    repeat: Repeat
+    phrase: str
+    subject: str
 
 
 class Problem(StrEnum):
@@ -183,10 +287,13 @@ def _english(text: str, base: datetime) -> _Found | None:
 
 
 def _subject(text: str, start: int, end: int) -> str:
-    rest = f"{text[:start].strip(_TRIM)} {text[end:].strip(_TRIM)}".strip(_TRIM)
-    while (cleaned := _LEAD_IN.sub("", rest).strip(_TRIM)) != rest:
-        rest = cleaned
-    return " ".join(rest.split())[:SUBJECT_MAX]
+    before, after = text[:start].rstrip(_JOIN_BEFORE), text[end:].lstrip(_JOIN_AFTER)
+    while (cleaned := _LEAD_IN.sub("", before, count=1)) != before:
+        before = cleaned.lstrip(_JOIN_AFTER)
+    if not before:
+        while (cleaned := _LEAD_IN.sub("", after, count=1)) != after:
+            after = cleaned.lstrip(_JOIN_AFTER)
+    return " ".join(f"{before} {after}".split())[:SUBJECT_MAX]
 
 
 def _normalise(text: str) -> str:
@@ -235,3 +342,111 @@ def parse(text: str, *, now: datetime, zone: ZoneInfo) -> ParsedTime:
         raise TimeParseError(Problem.TOO_FAR, moment)
     phrase = text[found.start : found.end].strip()
     return ParsedTime(at=moment, phrase=phrase, subject=_subject(text, found.start, found.end))
+
+
+def _zh_number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if "十" not in text:
+        return _ZH_DIGITS[text[0]]
+    tens, _, units = text.partition("十")
+    return (_ZH_DIGITS[tens] if tens else 1) * 10 + (_ZH_DIGITS[units] if units else 0)
+
+
+def _clock(hour: int, minute: int, afternoon: bool = False) -> time:
+    if afternoon and hour < 12:
+        hour += 12
+    if not (0 <= hour <= 24 and 0 <= minute < 60) or (hour == 24 and minute):
+        raise TimeParseError(Problem.INVALID)
+    return time(hour % 24, minute)
+
+
+def _zh_clock(text: str) -> tuple[time, int] | None:
+    found = _ZH_CLOCK.match(text)
+    if found is None or not found.group(0).strip():
+        return None
+    period = found["period"]
+    afternoon, default = _ZH_PERIODS.get(period, (0, 0))
+    if found["h"]:
+        hour, minute = int(found["h"]), int(found["m"])
+    elif found["hour"]:
+        hour = _zh_number(found["hour"])
+        half = {"半": 30, "一刻": 15, "三刻": 45}.get(found["half"] or "", 0)
+        minute = half or (_zh_number(found["minute"]) if found["minute"] else 0)
+    elif period:
+        hour, minute = default, 0
+    else:
+        return None
+    late_morning = period == "中午" and hour >= 11  # 中午11点 is 11:00, 中午1点 13:00
+    clock = _clock(hour, minute, bool(afternoon) and not late_morning)
+    return clock, len(found.group(0).rstrip())
+
+
+def _zh_repeat(text: str) -> tuple[RepeatKind, tuple[int, ...], int, int] | None:
+    found = _ZH_REPEAT.search(text)
+    if found is None:
+        return None
+    if found["monthly"]:
+        day = 31 if found["mlast"] else _zh_number(found["mday"])
+        if not 1 <= day <= 31:
+            raise TimeParseError(Problem.INVALID)
+        return RepeatKind.MONTHLY, (day,), found.start(), found.end()
+    if found["weekly"]:
+        names = re.sub(_ZH_WEEK, "", found["wdays"])
+        days = sorted({_ZH_WEEKDAYS.get(c, int(c) - 1 if c.isdigit() else -1) for c in names})
+        days = [day for day in days if day >= 0]
+        return RepeatKind.WEEKLY, tuple(days), found.start(), found.end()
+    kind = RepeatKind.WORKDAYS if found["workdays"] else RepeatKind.DAILY
+    return kind, (), found.start(), found.end()
+
+
+def _en_clock(found: re.Match[str]) -> time:
+    if found["word"]:
+        return time(12) if found["word"].lower() == "noon" else time(0)
+    if found["h24"]:
+        return _clock(int(found["h24"]), int(found["m24"]))
+    hour, minute = int(found["h"]), int(found["m"] or 0)
+    if not 1 <= hour <= 12:
+        raise TimeParseError(Problem.INVALID)
+    return _clock(hour % 12, minute, found["ampm"].lower() == "pm")
+
+
+def _en_repeat(text: str) -> tuple[RepeatKind, tuple[int, ...], int, int] | None:
+    found = _EN_REPEAT.search(text)
+    if found is None:
+        return None
+    if found["monthly"]:
+        digits = found["mday"] or found["mday2"] or found["mday3"]
+        day = 31 if found["mlast"] else int(digits)
+        if not 1 <= day <= 31:
+            raise TimeParseError(Problem.INVALID)
+        return RepeatKind.MONTHLY, (day,), found.start(), found.end()
+    if found["weekly"]:
+        names = re.findall(_WEEKDAY, found["wdays"], re.IGNORECASE)
+        days = tuple(sorted({_EN_WEEKDAYS.index(name[:3].lower()) for name in names}))
+        return RepeatKind.WEEKLY, days, found.start(), found.end()
+    kind = RepeatKind.WORKDAYS if found["workdays"] else RepeatKind.DAILY
+    return kind, (), found.start(), found.end()
+
+
+def parse_repeat(text: str) -> ParsedRepeat | None:
+    """The recurrence ``text`` names ("每周五下午4点 交周报"), or None for a one-off phrase.
+
+    Without a time of day a recurring reminder comes at 09:00.
+    """
+    text = _normalise(text)
+    found = _zh_repeat(text) if _CJK.search(text) else None
+    found = found or _en_repeat(text)
+    if found is None:
+        return None
+    kind, days, start, end = found
+    clock = DEFAULT_CLOCK
+    if zh := _zh_clock(text[end:]):
+        clock, length = zh
+        end += length
+    elif after := _EN_CLOCK_AFTER.match(text[end:]):
+        clock, end = _en_clock(after), end + after.end()
+    elif before := _EN_CLOCK_BEFORE.search(text[:start]):
+        clock, start = _en_clock(before), before.start()
+    repeat = Repeat(kind, clock, days)
+    return ParsedRepeat(repeat, text[start:end].strip(), _subject(text, start, end))

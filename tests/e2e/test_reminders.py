@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from bot.app import build_application
+from bot.clock import utcnow
 from bot.context import services_of
 from bot.sandbox import Emulator
 from bot.sandbox.users import SimUser
@@ -222,3 +225,107 @@ async def test_cancel_on_the_confirmation_sets_nothing(
     await worker.press("取消")
     assert "没有设置提醒" in (await worker.reply()).text
     assert await due_at(services, worker) == []
+
+
+async def test_weekly_reminder_in_chinese_is_set_listed_fired_and_stopped(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """'每周五下午4点交周报' repeats: listed with 🔁, sent once on Friday, stopped from the list."""
+    worker = emulator.user("钱师傅", lang="zh")
+    await worker.send("/remind 每周五下午4点交周报")
+    card = await worker.reply()
+    assert "每周五 16:00" in card.text
+    assert "交周报" in card.text
+    await worker.press("✅ 确认")
+    assert "重复提醒已设置" in (await worker.reply()).text
+    await worker.send("/reminders")
+    listing = await worker.reply()
+    assert "🔁 每周五 16:00 — 交周报" in listing.text
+    assert [label for label, _ in listing.buttons[0]] == ["✖ 1"]
+
+    (friday,) = await due_at(services, worker)
+    assert friday.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%a %H:%M") == "Fri 16:00"
+    await bot.services.scheduler.run_due(friday + timedelta(seconds=1))
+    fired = await worker.reply()
+    assert "交周报" in fired.text
+    assert [label for label, _ in fired.buttons[0]] == ["⏰ 10分钟后再提醒", "🔕 不再提醒"]
+    await bot.services.scheduler.run_due(friday + timedelta(minutes=5))
+    assert await due_at(services, worker) == [friday + timedelta(days=7)]
+
+    await worker.send("/reminders")
+    await worker.reply()
+    await worker.press("✖ 1")
+    assert "还没有待发的提醒" in (await worker.reply()).text
+    await bot.services.scheduler.run_due(friday + timedelta(days=7, seconds=1))
+    await worker.settle()
+    assert sum("交周报" in m.text for m in worker.history if "⏰ 提醒" in m.text) == 1
+
+
+async def test_every_weekday_in_english_is_stopped_from_the_reminder_itself(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """'every weekday at 9:00 standup' fires with a stop button; pressing it ends the series."""
+    worker = emulator.user("Li Wei", lang="en")
+    await worker.send("/remind every weekday at 9:00 standup")
+    card = await worker.reply()
+    assert "every workday at 09:00" in card.text
+    await worker.press("✅ Confirm")
+    assert "Repeating reminder set" in (await worker.reply()).text
+    (first,) = await due_at(services, worker)
+    await bot.services.scheduler.run_due(first + timedelta(seconds=1))
+    assert "standup" in (await worker.reply()).text
+    await worker.press("🔕 Stop repeating")
+    await answered(worker, 2)
+    assert "stopped" in (worker.callback_answers[-1].text or "")
+    assert await due_at(services, worker) == []
+    assert (await services.scheduler.report(prefix="reminder:")).get("pending", 0) == 0
+
+
+async def test_someone_else_cannot_stop_my_recurring_reminder(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """Forged stop and cancel buttons for another person's reminder change nothing."""
+    owner = emulator.user("冯师傅", lang="zh")
+    await owner.send("/remind 每天早上8点 喝水")
+    await owner.reply()
+    await owner.press("✅ 确认")
+    await owner.reply()
+    (reminder,) = await services.reminders.upcoming(user_id=owner.id)
+    intruder = await registered(emulator, "陌生人")
+    await intruder.press_data(reminders.STOP.build(reminder.id))
+    await intruder.press_data(reminders.CANCEL.build(reminder.id))
+    await answered(intruder, 2)
+    assert len(await due_at(services, owner)) == 1
+
+
+async def test_an_occurrence_found_hours_late_is_not_sent_but_the_next_one_is_set(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """The bot was down at 08:00: no stale '喝水' at 10:00, and tomorrow's is scheduled."""
+    worker = emulator.user("褚师傅", lang="zh")
+    await worker.send("/remind 每天早上8点 喝水")
+    await worker.reply()
+    await worker.press("✅ 确认")
+    await worker.reply()
+    (first,) = await due_at(services, worker)
+    await bot.services.scheduler.run_due(first + timedelta(hours=2))
+    await worker.settle()
+    assert not any("⏰ 提醒" in m.text for m in worker.history)
+    assert await due_at(services, worker) == [first + timedelta(days=1)]
+
+
+async def test_workdays_of_a_year_without_holiday_data_are_announced_in_the_list(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """Set on 31 December 2026, a workday reminder says 2027 holidays are not known yet."""
+    new_years_eve = datetime(2026, 12, 31, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(max(new_years_eve, utcnow()), tick=True):
+        worker = emulator.user("卫师傅", lang="zh")
+        await worker.send("/remind 每个工作日9点 打卡")
+        assert "2027年的法定节假日" in (await worker.reply()).text
+        await worker.press("✅ 确认")
+        await worker.reply()
+        await worker.send("/reminders")
+        listing = await worker.reply()
+    assert "🔁 每个工作日 09:00 — 打卡" in listing.text
+    assert "暂按周一至周五计算" in listing.text

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
+from bot.config import Settings
 from bot.models.scheduling import JobStatus
 from bot.services import Services
 from bot.services.core.scheduler import JobView
+from bot.services.reminders.recurrence import next_occurrence
 from bot.services.reminders.reminders import (
     MAX_PENDING,
+    REPEAT_KIND,
     AlreadySet,
     ReminderNotFound,
     TooManyReminders,
     job_key,
 )
-from bot.text.timeparse import Problem, TimeParseError
+from bot.text.timeparse import Problem, Repeat, RepeatKind, TimeParseError, parse_repeat
 
 NOW = datetime(2026, 11, 23, 10, 30, tzinfo=UTC)  # 18:30 in Shanghai
 SHANGHAI = "Asia/Shanghai"
@@ -250,3 +254,150 @@ async def test_discarding_a_draft_removes_it_but_a_set_reminder_stays(
     with pytest.raises(AlreadySet):
         await services.reminders.discard(user_id=worker, reminder_id=kept.id)
     assert [r.id for r in await services.reminders.upcoming(user_id=worker)] == [kept.id]
+
+
+def at_shanghai(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
+    """A wall-clock time in Shanghai as an aware UTC moment."""
+    return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(SHANGHAI)).astimezone(UTC)
+
+
+def occurrences(repeat: Repeat, after: datetime, count: int) -> list[str]:
+    """The next ``count`` occurrences after ``after``, as Shanghai 'MM-DD HH:MM'."""
+    found, zone = [], ZoneInfo(SHANGHAI)
+    for _ in range(count):
+        after = next_occurrence(repeat, zone, after).at
+        found.append(after.astimezone(zone).strftime("%m-%d %H:%M"))
+    return found
+
+
+def test_every_workday_skips_national_day_and_includes_the_adjusted_saturday() -> None:
+    """Workdays follow China's calendar: 1–7 October 2026 are off, Saturday 10 October works."""
+    workdays = Repeat(RepeatKind.WORKDAYS, time(9))
+    assert occurrences(workdays, at_shanghai(2026, 9, 30, 10), 5) == [
+        "10-08 09:00",
+        "10-09 09:00",
+        "10-10 09:00",
+        "10-12 09:00",
+        "10-13 09:00",
+    ]
+    assert not next_occurrence(workdays, ZoneInfo(SHANGHAI), at_shanghai(2026, 9, 30)).approximate
+
+
+def test_workdays_in_a_year_without_holiday_data_are_monday_to_friday_and_say_so() -> None:
+    """chinese-calendar has no 2027 data: 1 January 2027 (a Friday) counts, marked approximate."""
+    workdays = Repeat(RepeatKind.WORKDAYS, time(9))
+    first = next_occurrence(workdays, ZoneInfo(SHANGHAI), at_shanghai(2026, 12, 31, 10))
+    assert (first.at, first.approximate) == (at_shanghai(2027, 1, 1), True)
+    assert occurrences(workdays, first.at, 2) == ["01-04 09:00", "01-05 09:00"]
+
+
+def test_monthly_on_the_31st_comes_on_the_last_day_of_shorter_months() -> None:
+    """'每月31号' is 31 January, 28 February, 31 March, 30 April."""
+    parsed = parse_repeat("每月31号 月底盘点")
+    assert parsed is not None
+    assert occurrences(parsed.repeat, at_shanghai(2026, 1, 1), 4) == [
+        "01-31 09:00",
+        "02-28 09:00",
+        "03-31 09:00",
+        "04-30 09:00",
+    ]
+
+
+async def set_repeating(services: Services, worker: int, text: str) -> int:
+    """Draft and confirm a recurring reminder at NOW; its id."""
+    with time_machine.travel(NOW, tick=False):
+        draft = await services.reminders.understand(user_id=worker, text=text, timezone=SHANGHAI)
+        await services.reminders.confirm(user_id=worker, reminder_id=draft.id)
+    return draft.id
+
+
+def count_firings(services: Services, fired: list[str]) -> None:
+    """Register the recurring kind on ``services``: each occurrence moves on, sends are noted."""
+
+    async def fire(job: JobView) -> None:
+        firing = await services.reminders.advance(
+            reminder_id=int(job.payload["reminder_id"]), key=job.key
+        )
+        if firing is not None:
+            fired.append(job.key)
+
+    services.scheduler.handle(REPEAT_KIND, fire, always=True)
+
+
+async def test_weekly_reminder_is_set_for_the_next_friday_in_the_users_timezone(
+    services: Services, worker: int
+) -> None:
+    """On Monday evening, '每周五下午4点交周报' first comes on Friday 16:00 Shanghai time."""
+    with time_machine.travel(NOW, tick=False):
+        draft = await services.reminders.understand(
+            user_id=worker, text="每周五下午4点交周报", timezone=SHANGHAI
+        )
+    assert (draft.subject, draft.due_at) == ("交周报", at_shanghai(2026, 11, 27, 16))
+    assert draft.repeat is not None
+    assert draft.repeat.rule == "weekly:4"
+
+
+async def test_each_occurrence_fires_once_across_two_workers_and_schedules_the_next(
+    services: Services, settings: Settings, worker: int
+) -> None:
+    """Two processes run the due jobs together: one reminder sent, the next day's one pending."""
+    reminder_id = await set_repeating(services, worker, "每天早上8点 喝水")
+    second = Services.build(settings)
+    fired: list[str] = []
+    count_firings(services, fired)
+    count_firings(second, fired)
+    try:
+        with time_machine.travel(NOW, tick=False):
+            for day in (24, 25):
+                due = at_shanghai(2026, 11, day, 8) + timedelta(seconds=1)
+                await asyncio.gather(services.scheduler.run_due(due), second.scheduler.run_due(due))
+    finally:
+        await second.close()
+    assert fired == [f"reminder:{reminder_id}:20261124", f"reminder:{reminder_id}:20261125"]
+    (upcoming,) = await services.reminders.upcoming(user_id=worker)
+    assert upcoming.due_at == at_shanghai(2026, 11, 26, 8)
+    assert await services.scheduler.report(prefix="reminder:") == {"done": 2, "pending": 1}
+
+
+async def test_an_occurrence_run_twice_is_sent_once(services: Services, worker: int) -> None:
+    """Moving on is conditional on the occurrence still being the pending one."""
+    reminder_id = await set_repeating(services, worker, "every weekday at 9:00 standup")
+    (view,) = await services.reminders.upcoming(user_id=worker)
+    key = f"reminder:{reminder_id}:20261124"
+    first = await services.reminders.advance(reminder_id=reminder_id, key=key)
+    again = await services.reminders.advance(reminder_id=reminder_id, key=key)
+    assert first is not None
+    assert (first.subject, again) == ("standup", None)
+    assert view.due_at == at_shanghai(2026, 11, 24)
+
+
+async def test_stopping_a_recurring_reminder_cancels_every_future_occurrence(
+    services: Services, worker: int
+) -> None:
+    """Only its owner can stop it; once stopped, nothing fires and the list is empty."""
+    reminder_id = await set_repeating(services, worker, "每月1号上午10点 交会费")
+    await services.users.seen(user_id=502, name="李师傅", language_code="zh")
+    assert not await services.reminders.cancel(user_id=502, reminder_id=reminder_id)
+    assert len(await services.reminders.upcoming(user_id=worker)) == 1
+
+    assert await services.reminders.cancel(user_id=worker, reminder_id=reminder_id)
+    assert not await services.reminders.cancel(user_id=worker, reminder_id=reminder_id)
+    fired: list[str] = []
+    count_firings(services, fired)
+    assert await services.scheduler.run_due(at_shanghai(2026, 12, 1, 10, 1)) == 0
+    assert fired == []
+    assert await services.reminders.upcoming(user_id=worker) == []
+    assert await services.scheduler.report(prefix="reminder:") == {"cancelled": 1}
+
+
+async def test_a_workday_reminder_near_new_year_is_marked_as_guessed(
+    services: Services, worker: int
+) -> None:
+    """Set on 31 December 2026, its next workday is in 2027, which the calendar does not know."""
+    with time_machine.travel(at_shanghai(2026, 12, 31, 10), tick=False):
+        draft = await services.reminders.understand(
+            user_id=worker, text="每个工作日9点 打卡", timezone=SHANGHAI
+        )
+        await services.reminders.confirm(user_id=worker, reminder_id=draft.id)
+    (view,) = await services.reminders.upcoming(user_id=worker)
+    assert (view.due_at, view.approximate) == (at_shanghai(2027, 1, 1), True)

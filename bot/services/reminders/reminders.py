@@ -2,6 +2,13 @@
 
 A reminder row holds what and for whom; its timer is the scheduled job ``reminder:<id>``, so
 whether it fired, was missed while the bot was down or was cancelled is read from that job.
+
+A recurring reminder has one job per occurrence, ``reminder:<id>:<local date>`` (kind
+``reminder_repeat``); ``job_key`` names the pending one. Firing an occurrence moves the
+reminder on to the next one, and schedules its job, in one transaction conditional on
+``job_key`` still naming the occurrence: whichever worker claimed it, it is sent once and
+followed by exactly one next occurrence. Stopping sets ``stopped`` and cancels the pending job
+in one transaction, so an occurrence firing at that moment cannot bring it back.
 """
 
 from __future__ import annotations
@@ -21,9 +28,12 @@ from bot.models.reminders import Reminder, ReminderStatus
 from bot.models.scheduling import JobStatus, ScheduledJob
 from bot.models.users import User
 from bot.services.core import SchedulerService
+from bot.services.reminders.recurrence import holidays_known, next_occurrence
 from bot.text import timeparse
+from bot.text.timeparse import Repeat, RepeatKind
 
 KIND = "reminder"
+REPEAT_KIND = "reminder_repeat"
 MAX_PENDING = 50
 DRAFT_TTL = timedelta(days=1)
 MISSED_SHOWN_FOR = timedelta(days=7)
@@ -53,6 +63,8 @@ class ReminderView:
     subject: str
     due_at: datetime
     status: str
+    repeat: Repeat | None = None
+    approximate: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +83,29 @@ def job_key(reminder_id: int) -> str:
     return f"{KIND}:{reminder_id}"
 
 
+def occurrence_key(reminder_id: int, at: datetime, zone: ZoneInfo) -> str:
+    """The scheduled job of one occurrence of a recurring reminder (one per local day)."""
+    return f"{KIND}:{reminder_id}:{at.astimezone(zone):%Y%m%d}"
+
+
+def _repeat(reminder: Reminder) -> Repeat | None:
+    if not reminder.repeat:
+        return None
+    return Repeat.from_rule(reminder.repeat, reminder.clock or "09:00")
+
+
 def _view(reminder: Reminder, status: str | None = None) -> ReminderView:
+    due_at = reminder.due_at or utcnow()
+    repeat = _repeat(reminder)
+    zone = ZoneInfo(reminder.timezone or "UTC")
+    guessed = repeat is not None and repeat.kind == RepeatKind.WORKDAYS
     return ReminderView(
         id=reminder.id or 0,
         subject=reminder.subject,
-        due_at=reminder.due_at or utcnow(),
+        due_at=due_at,
         status=status or reminder.status,
+        repeat=repeat,
+        approximate=guessed and not holidays_known(due_at.astimezone(zone).date()),
     )
 
 
@@ -116,7 +145,15 @@ class ReminderService:
         Raises :class:`bot.text.timeparse.TimeParseError` when no future time can be read.
         """
         now = now or utcnow()
-        parsed = await asyncio.to_thread(timeparse.parse, text, now=now, zone=ZoneInfo(timezone))
+        zone = ZoneInfo(timezone)
+        draft = Reminder(user_id=user_id, timezone=timezone)
+        if recurring := timeparse.parse_repeat(text):
+            draft.subject, draft.repeat = recurring.subject, recurring.repeat.rule
+            draft.clock = f"{recurring.repeat.clock:%H:%M}"
+            draft.due_at = next_occurrence(recurring.repeat, zone, now).at
+        else:
+            parsed = await asyncio.to_thread(timeparse.parse, text, now=now, zone=zone)
+            draft.subject, draft.due_at = parsed.subject, parsed.at
         async with self._db.session() as session:
             await self._clear(session, user_id, ReminderStatus.ASKING)
             await session.exec(
@@ -126,7 +163,6 @@ class ReminderService:
                     col(Reminder.created_at) < now - DRAFT_TTL,
                 )
             )
-            draft = Reminder(user_id=user_id, subject=parsed.subject, due_at=parsed.at)
             session.add(draft)
             await session.flush()
             return _view(draft)
@@ -138,8 +174,10 @@ class ReminderService:
             draft = await session.get(Reminder, reminder_id)
             if draft is None or draft.user_id != user_id or draft.due_at is None:
                 raise ReminderNotFound(reminder_id)
-            if draft.status == ReminderStatus.SET:
+            if draft.status != ReminderStatus.DRAFT:
                 raise AlreadySet(_view(draft, JobStatus.PENDING.value))
+            if repeat := _repeat(draft):
+                return await self._start(session, draft, repeat, now)
             if draft.due_at <= now:
                 raise timeparse.TimeParseError(timeparse.Problem.PAST, draft.due_at)
             await self._check_room(session, user_id)
@@ -153,13 +191,76 @@ class ReminderService:
         await self._schedule(reminder_id, user_id, draft.due_at)
         return _view(draft, JobStatus.PENDING.value)
 
+    async def _start(
+        self, session: AsyncSession, draft: Reminder, repeat: Repeat, now: datetime
+    ) -> ReminderView:
+        """Set a recurring draft: its first occurrence from now, scheduled in this transaction."""
+        reminder_id, zone = draft.id or 0, ZoneInfo(draft.timezone or "UTC")
+        await self._check_room(session, draft.user_id)
+        first = next_occurrence(repeat, zone, now).at
+        key = occurrence_key(reminder_id, first, zone)
+        claimed = await session.exec(
+            update(Reminder)
+            .where(col(Reminder.id) == reminder_id, col(Reminder.status) == ReminderStatus.DRAFT)
+            .values(status=ReminderStatus.SET, job_key=key, due_at=first)
+        )
+        if not claimed.rowcount:
+            raise AlreadySet(_view(draft, JobStatus.PENDING.value))
+        await self._schedule_occurrence(session, reminder_id, draft.user_id, key, first)
+        draft.due_at = first
+        return _view(draft, JobStatus.PENDING.value)
+
+    async def advance(self, *, reminder_id: int, key: str) -> Firing | None:
+        """Fire occurrence ``key``: move the reminder on to its next one, in one transaction.
+
+        None when there is nothing to send: the reminder was stopped, this occurrence was
+        already moved past (by another worker), or its person is gone or blocked the bot.
+        Occurrences follow the person's timezone as it is now.
+        """
+        async with self._db.session() as session:
+            reminder = await session.get(Reminder, reminder_id)
+            repeat = _repeat(reminder) if reminder is not None else None
+            if reminder is None or repeat is None or reminder.job_key != key:
+                return None
+            user = await session.get(User, reminder.user_id)
+            timezone = (user.timezone if user else None) or reminder.timezone or "UTC"
+            zone = ZoneInfo(timezone)
+            after = max(reminder.due_at or utcnow(), utcnow())
+            upcoming = next_occurrence(repeat, zone, after).at
+            following = occurrence_key(reminder_id, upcoming, zone)
+            moved = await session.exec(
+                update(Reminder)
+                .where(
+                    col(Reminder.id) == reminder_id,
+                    col(Reminder.status) == ReminderStatus.SET,
+                    col(Reminder.job_key) == key,
+                )
+                .values(job_key=following, due_at=upcoming, timezone=timezone)
+            )
+            if not moved.rowcount:
+                return None
+            await self._schedule_occurrence(
+                session, reminder_id, reminder.user_id, following, upcoming
+            )
+            if user is None or not user.is_active:
+                return None
+            return Firing(reminder_id, user.id, reminder.subject, user.locale, user.timezone)
+
+    async def _schedule_occurrence(
+        self, session: AsyncSession, reminder_id: int, user_id: int, key: str, at: datetime
+    ) -> None:
+        payload = {"reminder_id": reminder_id, "user_id": user_id}
+        await self._scheduler.schedule(
+            key=key, kind=REPEAT_KIND, due_at=at, payload=payload, session=session
+        )
+
     async def discard(self, *, user_id: int, reminder_id: int) -> bool:
         """Throw away a draft; False when there is none, :class:`AlreadySet` if confirmed."""
         async with self._db.session() as session:
             reminder = await session.get(Reminder, reminder_id)
             if reminder is None or reminder.user_id != user_id:
                 return False
-            if reminder.status == ReminderStatus.SET:
+            if reminder.status in (ReminderStatus.SET, ReminderStatus.STOPPED):
                 raise AlreadySet(_view(reminder, JobStatus.PENDING.value))
             await session.delete(reminder)
         return True
@@ -216,12 +317,38 @@ class ReminderService:
         return [view for view in found if view.due_at >= since]
 
     async def cancel(self, *, user_id: int, reminder_id: int) -> bool:
-        """Cancel a pending reminder; False when it was not pending (or not the user's)."""
-        async with self._db.reader() as session:
+        """Cancel a pending reminder, or stop a recurring one and all its future occurrences.
+
+        False when there was nothing left to cancel, or the reminder is not the user's: the
+        owner is checked here, since a button's data can be forged.
+        """
+        async with self._db.session() as session:
             reminder = await session.get(Reminder, reminder_id)
-        if reminder is None or reminder.user_id != user_id or not reminder.job_key:
-            return False
-        return await self._scheduler.cancel(key=reminder.job_key)
+            if reminder is None or reminder.user_id != user_id or not reminder.job_key:
+                return False
+            key: str | None = reminder.job_key
+            if reminder.repeat:
+                # The job_key as it is once this row is ours: an occurrence firing right now
+                # may just have moved it on.
+                stopped = await session.exec(
+                    update(Reminder)
+                    .where(
+                        col(Reminder.id) == reminder_id,
+                        col(Reminder.status) == ReminderStatus.SET,
+                    )
+                    .values(status=ReminderStatus.STOPPED)
+                    .returning(col(Reminder.job_key))
+                )
+                row = stopped.first()
+                if row is None:
+                    return False
+                key = row[0]
+            cancelled = await session.exec(
+                update(ScheduledJob)
+                .where(col(ScheduledJob.key) == key, col(ScheduledJob.status) == JobStatus.PENDING)
+                .values(status=JobStatus.CANCELLED.value, finished_at=utcnow())
+            )
+            return bool(cancelled.rowcount) or bool(reminder.repeat)
 
     async def preload(self, *, reminder_ids: list[int]) -> None:
         """Look up the people of many reminders falling due together, in one query."""
