@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     inbox_lease_seconds: float = Field(default=10.0, ge=2)
     inbox_poll_seconds: float = Field(default=1.0, gt=0)
     inbox_keep_hours: float = Field(default=26.0, ge=24)
+    # The organisers' Mini App: the https address Telegram opens (the web process's
+    # /dashboard/ behind a TLS proxy) and how old its signed initData may be.
+    dashboard_url: str | None = None
+    dashboard_max_age: int = Field(default=3600, ge=60)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -95,7 +99,9 @@ class Settings(BaseSettings):
         """Accept the URL with or without a trailing slash."""
         return value.rstrip("/")
 
-    @field_validator("webhook_url", "webhook_secret", "metrics_port", mode="before")
+    @field_validator(
+        "webhook_url", "webhook_secret", "metrics_port", "dashboard_url", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         """``ENGAGE_METRICS_PORT=`` in a .env file means the setting is not given."""
@@ -107,6 +113,14 @@ class Settings(BaseSettings):
         """Telegram posts to https; plain http is accepted for a local Bot API server."""
         if value and not value.startswith(("https://", "http://")):
             raise ValueError("use https://host[:port]/path")
+        return value or None
+
+    @field_validator("dashboard_url")
+    @classmethod
+    def _dashboard_scheme(cls, value: str | None) -> str | None:
+        """Telegram opens Mini Apps only over https."""
+        if value and not value.startswith("https://"):
+            raise ValueError("use https://host/dashboard/ (Telegram opens Mini Apps over https)")
         return value or None
 
     @field_validator("webhook_secret")

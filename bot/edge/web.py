@@ -20,8 +20,9 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
+from bot.edge.dashboard import dashboard_mount
 from bot.edge.metrics import CONTENT_TYPE, Metrics
 from bot.services import Services
 
@@ -69,13 +70,14 @@ def web_app(services: Services, metrics: Metrics, *, webhook: bool) -> Starlette
         await metrics.refresh(services)
         return Response(metrics.render(), media_type=CONTENT_TYPE)
 
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics_page, methods=["GET"]),
     ]
     if webhook:
         routes.append(Route(settings.webhook_path, telegram, methods=["POST"]))
+    routes += dashboard_mount(services)  # the organisers' Mini App (bot/edge/dashboard/)
     return Starlette(routes=routes)
 
 

@@ -20,6 +20,7 @@ class Role(StrEnum):
     MODEL_WORKER = "model_worker"
     CRAFTSMAN = "craftsman"
     REVIEWER = "reviewer"
+    ORGANISER = "organiser"  # sees the campaign's figures of one unit: see OrganiserScope
     ADMIN = "admin"
 
 
@@ -74,5 +75,24 @@ class RoleGrant(SQLModel, table=True):
         sa_column=Column(TelegramId, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
     )
     role: str = Field(primary_key=True, max_length=16)
+    granted_by: int | None = Field(default=None, sa_type=TelegramId)
+    granted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class OrganiserScope(SQLModel, table=True):
+    """The part of the organisation an organiser sees: one unit of the tree or one enterprise.
+
+    It goes with the organiser's ``RoleGrant``; exactly one of the two columns is set.
+    """
+
+    user_id: int = Field(
+        sa_column=Column(TelegramId, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    )
+    org_unit_id: int | None = Field(
+        default=None, sa_column=Column(ForeignKey("orgunit.id", ondelete="CASCADE"))
+    )
+    enterprise_id: int | None = Field(
+        default=None, sa_column=Column(ForeignKey("enterprise.id", ondelete="CASCADE"))
+    )
     granted_by: int | None = Field(default=None, sa_type=TelegramId)
     granted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

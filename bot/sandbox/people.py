@@ -26,7 +26,14 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 # Shown for a person holding several roles: the most privileged one.
-ROLE_ORDER = (Role.ADMIN, Role.REVIEWER, Role.CRAFTSMAN, Role.MODEL_WORKER, Role.WORKER)
+ROLE_ORDER = (
+    Role.ADMIN,
+    Role.ORGANISER,
+    Role.REVIEWER,
+    Role.CRAFTSMAN,
+    Role.MODEL_WORKER,
+    Role.WORKER,
+)
 FIRST_ID = 7_100_000_001
 RESTORED = 100
 

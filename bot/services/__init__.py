@@ -20,6 +20,7 @@ from bot.services.core.onboarding import OnboardingService
 from bot.services.core.points import PointsService
 from bot.services.core.scheduler import SchedulerService
 from bot.services.core.users import UserService
+from bot.services.dashboard import DashboardService
 from bot.services.events.drafts import EventDraftService
 from bot.services.events.events import EventService
 from bot.services.learning.catalog import Catalog
@@ -69,6 +70,7 @@ class Services:
     reminders: ReminderService
     events: EventService
     event_drafts: EventDraftService
+    dashboard: DashboardService
 
     @classmethod
     def build(cls, settings: Settings, *, db: Database | None = None) -> Services:
@@ -121,6 +123,7 @@ class Services:
             reminders=ReminderService(db, scheduler),
             events=events,
             event_drafts=EventDraftService(db, events),
+            dashboard=DashboardService(db),
         )
 
     async def close(self) -> None:

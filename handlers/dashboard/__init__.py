@@ -1,0 +1,1 @@
+"""The organisers' dashboard in chat: /dashboard opens the Mini App; /organiser binds organisers."""
