@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -33,7 +34,7 @@ from bot import unit
 from bot.edge.replies import CANNOT_EDIT, perform
 from bot.i18n import Html, escape
 from bot.text.split import split_text
-from bot.text.visible import CAPTION_LIMIT, TEXT_LIMIT, visible_length
+from bot.text.visible import CAPTION_LIMIT, TEXT_LIMIT, plain_text, visible_length
 from bot.unit import Call
 
 if TYPE_CHECKING:
@@ -60,6 +61,13 @@ __all__ = [
 ]
 
 DATA_LIMIT = 64
+# The last edit this process made to each message, and the copy it was made from: a double
+# tap's second press carries the message as it was before the first was handled, and must not
+# make the same edit again.
+# (Another process does not know; Telegram's "not modified" then counts as done anyway, see
+# bot/edge/replies.py.)
+EDITS_KEPT = 4096
+_EDITS_KEY = "render.edits"
 log = logging.getLogger(__name__)
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 Photo = str | bytes | InputFile
@@ -254,7 +262,9 @@ async def send_album(context: Context, chat_id: int, photos: Sequence[str]) -> N
         await submit(context.bot, call, context)
 
 
-async def edit_keyboard(update: Update, keyboard: InlineKeyboardMarkup | None) -> None:
+async def edit_keyboard(
+    update: Update, context: Context, keyboard: InlineKeyboardMarkup | None
+) -> None:
     """Change only the buttons under the message a button was pressed on.
 
     A message that already has those buttons (none, say, after a double tap) is left alone:
@@ -262,8 +272,13 @@ async def edit_keyboard(update: Update, keyboard: InlineKeyboardMarkup | None) -
     """
     query = update.callback_query
     message = query.message if query else None
-    if not isinstance(message, Message) or message.reply_markup == keyboard:
+    if not isinstance(message, Message):
         return
+    where, seen = (message.chat.id, message.message_id), _state(message)
+    text, buttons = _current(context, where, seen)[0], _buttons(keyboard)
+    if _current(context, where, seen) == (text, buttons):
+        return
+    _changed(context, where, seen, (text, buttons))
     params: dict[str, object] = {"chat_id": message.chat.id, "message_id": message.message_id}
     params |= _markup(keyboard)
     call = Call("editMessageReplyMarkup", params, kind="markup", chat_id=message.chat.id)
@@ -289,11 +304,50 @@ async def edit(
     if not isinstance(message, Message) or message.photo or visible_length(text) > TEXT_LIMIT:
         await reply(update, context, text, keyboard)
         return
-    if message.text_html == text and message.reply_markup == keyboard:
-        return
+    where, seen = (message.chat.id, message.message_id), _state(message)
+    wanted = (plain_text(text), _buttons(keyboard))
+    if _current(context, where, seen) == wanted:
+        return  # Telegram refuses an edit that changes nothing
     call = _edit_call(message.chat.id, message.message_id, text, keyboard)
     call.fallback = text_calls(message.chat.id, text, keyboard)
+    _changed(context, where, seen, wanted)
     await submit(context.bot, call, context)
+
+
+State = tuple[str, str | None]  # a message's plain text and its buttons
+
+
+def _buttons(keyboard: InlineKeyboardMarkup | None) -> str | None:
+    return keyboard.to_json() if keyboard is not None and keyboard.inline_keyboard else None
+
+
+def _state(message: Message) -> State:
+    return (message.text or message.caption or "", _buttons(message.reply_markup))
+
+
+def _edits(context: Context) -> OrderedDict[tuple[int, int], tuple[State, State]]:
+    edits: OrderedDict[tuple[int, int], tuple[State, State]]
+    edits = context.bot_data.setdefault(_EDITS_KEY, OrderedDict())
+    return edits
+
+
+def _current(context: Context, where: tuple[int, int], seen: State) -> State:
+    """What the message shows now, as far as this process knows.
+
+    A press carries the message as it was when it was pressed. If this process has since
+    edited it from exactly that state (a double tap: both presses carry the same copy), the
+    message shows that edit; otherwise it shows the press's copy.
+    """
+    known = _edits(context).get(where)
+    return known[1] if known is not None and known[0] == seen else seen
+
+
+def _changed(context: Context, where: tuple[int, int], seen: State, now: State) -> None:
+    edits = _edits(context)
+    edits[where] = (seen, now)
+    edits.move_to_end(where)
+    if len(edits) > EDITS_KEPT:
+        edits.popitem(last=False)
 
 
 def _edit_call(

@@ -18,6 +18,7 @@ from handlers import deeplinks, flows
 from handlers.broadcasts import announce, broadcasts
 from handlers.commands import COMMANDS_KEY, Command
 from handlers.core import fallback, help, identity, language, onboarding, profile, roles
+from handlers.dashboard import dashboard, organisers
 from handlers.events import admin as event_admin
 from handlers.events import events
 from handlers.events import new as event_new
@@ -36,6 +37,8 @@ MODULES: list[ModuleType] = [
     language,
     help,
     roles,
+    organisers,
+    dashboard,
     learn,
     lesson,
     quiz,
@@ -64,7 +67,8 @@ MODULES: list[ModuleType] = [
     help_relay,  # after every feature: passes free messages of a help request on
     fallback,  # last: catches what nothing else understood
 ]
-PRE_GROUP = -2  # identity: who is talking, before anything else
+PRE_GROUP = -3  # identity: who is talking, before anything else
+REFUSE_GROUP = -2  # a press without data, a blank text: refused, whatever flow is open
 LEAVE_GROUP = -1  # open flows that this update leaves end before the features see it
 StartHook = Callable[[Application], Awaitable[None]]  # type: ignore[type-arg]
 
@@ -92,5 +96,6 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> list[StartHook]:
         hooks.extend(getattr(module, "ON_START", []))
     app.bot_data[deeplinks.REGISTRY_KEY] = links
     open_flows = [h for h in app.handlers.get(0, []) if isinstance(h, flows.Flow)]
+    app.add_handlers(fallback.refusals(), group=REFUSE_GROUP)
     app.add_handler(flows.Leave(open_flows), group=LEAVE_GROUP)
     return hooks

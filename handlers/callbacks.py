@@ -1,7 +1,9 @@
 """Callback-data schemes: ``feature:action[:arg…]``, ASCII, at most 64 bytes, built and parsed here.
 
-A modified client can send any callback data, so parsing is strict and every handler still
-checks permissions and existence on the server.
+A modified client can send any callback data, so a scheme matches only data it could have
+built itself: ASCII digits and tokens, the whole string (no trailing newline), and every
+number inside the range of the column it names. Anything else never reaches a handler: the
+fallback answers it as a stale button. Handlers still check permissions and existence.
 """
 
 from __future__ import annotations
@@ -12,23 +14,45 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MAX_BYTES = 64
-_TOKEN = re.compile(r"^[A-Za-z0-9_.\-]+$")
+_TOKEN = re.compile(r"[A-Za-z0-9_.\-]+")
+_NUMBER = re.compile(r"[0-9]{1,19}")
 
 
 class BadCallback(ValueError):
     """The data does not fit the scheme (forged or from an old version)."""
 
 
+class UserId(int):
+    """A Telegram user id in callback data: a BIGINT column, where other ids are INTEGER."""
+
+
+# The ids an argument may hold: the range of the database column it is looked up in
+# (PostgreSQL refuses a larger one with an error rather than finding nothing).
+RANGES: dict[type, range] = {int: range(0, 2**31), UserId: range(1, 2**63)}
+
+
 def _text(value: str) -> str:
-    if not _TOKEN.match(value):
+    if not _TOKEN.fullmatch(value):
         raise BadCallback(value)
     return value
 
 
-PARSERS: dict[type, Callable[[str], Any]] = {int: int, str: _text}
-# What each argument may look like on the wire: data that fits no scheme never reaches a
-# handler (the fallback answers it as a stale button), so handlers parse without a guard.
-SHAPES: dict[type, str] = {int: r"-?\d{1,18}", str: _TOKEN.pattern.strip("^$")}
+def _number(kind: type) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        if not _NUMBER.fullmatch(value) or int(value) not in RANGES[kind]:
+            raise BadCallback(value)
+        return int(value)
+
+    return parse
+
+
+PARSERS: dict[type, Callable[[str], Any]] = {
+    int: _number(int),
+    UserId: _number(UserId),
+    str: _text,
+}
+
+Matcher = Callable[[object], bool]
 
 
 @dataclass(frozen=True)
@@ -50,41 +74,48 @@ class Callback:
         return f"{self.feature}:{self.action}"
 
     @property
-    def pattern(self) -> str:
-        """A regular expression for PTB's ``CallbackQueryHandler(pattern=…)``."""
-        tail = "".join(f":{SHAPES[kind]}" for kind in self.args)
-        return rf"^{re.escape(self.prefix)}{tail}$"
+    def pattern(self) -> Matcher:
+        """What PTB's ``CallbackQueryHandler(pattern=…)`` takes: whether data is of this kind."""
+        return self.matches
 
     def build(self, *values: object) -> str:
-        """Data for a button; refuses what Telegram would refuse."""
+        """Data for a button; refuses what Telegram would refuse and what parse would."""
         if len(values) != len(self.args):
             raise ValueError(f"{self.prefix} takes {len(self.args)} arguments")
-        parts = [self.prefix, *(_text(str(v)) for v in values)]
+        parts = [self.prefix, *(str(v) for v in values)]
         data = ":".join(parts)
         if len(data.encode()) > MAX_BYTES:
             raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
+        self.parse(data)
         return data
 
-    def parse(self, data: str | None) -> tuple[Any, ...]:
+    def parse(self, data: object) -> tuple[Any, ...]:
         """The typed arguments of ``data``; raises :class:`BadCallback` when it does not fit."""
-        if not data or not re.match(self.pattern, data):
+        if not isinstance(data, str):
             raise BadCallback(data)
-        raw = data.split(":")[2:]
-        try:
-            return tuple(PARSERS[kind](value) for kind, value in zip(self.args, raw, strict=True))
-        except (ValueError, KeyError) as exc:
-            raise BadCallback(data) from exc
+        parts = data.split(":")
+        if parts[:2] != [self.feature, self.action] or len(parts) != 2 + len(self.args):
+            raise BadCallback(data)
+        return tuple(PARSERS[kind](value) for kind, value in zip(self.args, parts[2:], strict=True))
 
-    def matches(self, data: str | None) -> bool:
+    def matches(self, data: object) -> bool:
         """Whether ``data`` is a button of this kind."""
-        return bool(data) and re.match(self.pattern, data or "") is not None
+        try:
+            self.parse(data)
+        except BadCallback:
+            return False
+        return True
 
-    def one(self, data: str | None) -> Any:
+    def one(self, data: object) -> Any:
         """The single argument of a one-argument scheme."""
         (value,) = self.parse(data)
         return value
 
 
-def either(*schemes: Callback) -> str:
+def either(*schemes: Callback) -> Matcher:
     """A pattern for one handler that answers several kinds of button."""
-    return "|".join(scheme.pattern for scheme in schemes)
+
+    def matches(data: object) -> bool:
+        return any(scheme.matches(data) for scheme in schemes)
+
+    return matches

@@ -156,7 +156,7 @@ def conversation(
 async def step_passed(update: Update, context: Context) -> None:
     """A button of a question already answered: say so briefly and take the buttons away."""
     await render.answer(update, context.t("common.step_passed"))
-    await render.edit_keyboard(update, None)
+    await render.edit_keyboard(update, context, None)
 
 
 def passed(*schemes: Callback) -> CallbackQueryHandler:  # type: ignore[type-arg]

@@ -16,6 +16,7 @@ from bot import render
 from bot.context import Context
 from bot.models.users import Role
 from bot.services.core import PermissionDenied
+from handlers.parts import sender_id
 
 T = TypeVar("T")
 Callback = Callable[[Update, Context], Coroutine[Any, Any, T]]
@@ -33,7 +34,7 @@ async def allowed(
     A refused button is answered with an alert, so it stops spinning and says why.
     """
     try:
-        await context.services.users.require(user_id=update.effective_user.id, any_of=any_of)
+        await context.services.users.require(user_id=sender_id(update), any_of=any_of)
     except PermissionDenied:
         await refuse(update, context, refusal)
         return False

@@ -41,6 +41,6 @@ def grid(items: Sequence[T], button: Callable[[T], Button], columns: int = 2) ->
     return [buttons[i : i + columns] for i in range(0, len(buttons), columns)]
 
 
-def single(button: Button) -> InlineKeyboardMarkup:
+def single(button: Button) -> InlineKeyboardMarkup | None:
     """A keyboard of one button."""
     return inline([[button]])

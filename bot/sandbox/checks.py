@@ -22,7 +22,7 @@ __all__ = ["Checks"]
 @dataclass(slots=True)
 class _PendingCallback:
     user: SimUser
-    data: str
+    data: str | None
     sent: float
     timer: asyncio.TimerHandle | None
 
@@ -41,16 +41,20 @@ class Checks:
         self._subscribers: list[asyncio.Queue[dict[str, Any] | None]] = []
 
     # -- callback queries ----------------------------------------------------
-    def new_callback(self, user: SimUser, message: dict[str, Any], data: str) -> str:
-        """Create a callback query update for ``user`` pressing a button on ``message``."""
+    def new_callback(self, user: SimUser, message: dict[str, Any], data: str | None) -> str:
+        """Create a callback query update for ``user`` pressing a button on ``message``.
+
+        ``data=None`` is a press without data, as a modified client can send.
+        """
         query_id = str(next(self._query_ids))
         payload = {
             "id": query_id,
             "from": user.user_json,
             "message": message,
             "chat_instance": str(-(user.id * 31 + user.bot.id)),
-            "data": data,
         }
+        if data is not None:
+            payload["data"] = data
         loop = asyncio.get_running_loop()
         timer = loop.call_later(self.callback_answer_timeout, self._callback_expired, query_id)
         self._callbacks[query_id] = _PendingCallback(user, data, time.monotonic(), timer)

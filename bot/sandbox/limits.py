@@ -120,6 +120,7 @@ class Faults:
         self.retry_after = 1
         self.p_drop = 0.0
         self.dropped = 0
+        self.injected = 0  # 429s answered so far
 
     def fail_next(
         self, method: str, error_code: int, description: str, parameters: dict[str, int] | None
@@ -162,4 +163,5 @@ class Faults:
             self.n429 -= 1
         elif not (self.p429 and self.rng.random() < self.p429):
             return None
+        self.injected += 1
         return too_many(self.retry_after, fault=False)

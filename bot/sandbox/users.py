@@ -320,7 +320,7 @@ class SimUser:
             await asyncio.sleep(0.01)
         raise AssertionError(f"{self.name}: callback query {query_id} was not answered")
 
-    async def press_data(self, data: str, message_id: int | None = None) -> str:
+    async def press_data(self, data: str | None, message_id: int | None = None) -> str:
         """Forge a callback query with arbitrary ``data`` on the last (or given) bot message."""
         view = self.last if message_id is None else self._bot_messages.get(message_id)
         if view is None:

@@ -27,14 +27,16 @@ from bot.services.core import ADMINS
 from handlers import flows, keyboards
 from handlers.broadcasts import audience, screens
 from handlers.broadcasts.reports import SHOW as SHOW_REPORT
+from handlers.callbacks import either
 from handlers.commands import Command
 from handlers.guards import require_role
+from handlers.parts import data_of, message_of, sender_id, text_of, user_of
 
 
 @require_role(ADMINS, refused=ConversationHandler.END)
 async def cmd_announce(update: Update, context: Context) -> str | int | None:
     """Start a new announcement (admins only)."""
-    draft = await context.services.announcements.begin(admin_id=update.effective_user.id)
+    draft = await context.services.announcements.begin(admin_id=sender_id(update))
     return await screens.ask(update, context, draft)
 
 
@@ -44,7 +46,7 @@ async def _answered(update: Update, context: Context, answer: Awaitable[DraftVie
         draft = await answer
     except InvalidAnswer as exc:
         await render.reply(update, context, context.t(exc.key))
-        current = await context.services.announcements.draft(admin_id=update.effective_user.id)
+        current = await context.services.announcements.draft(admin_id=sender_id(update))
         if current is not None:
             await screens.ask(update, context, current, fresh=True)
         return None
@@ -59,11 +61,11 @@ async def _answered(update: Update, context: Context, answer: Awaitable[DraftVie
 @require_role(ADMINS)
 async def msg_announce_text(update: Update, context: Context) -> str | None:
     """The Chinese text, or a photo with the text as its caption."""
-    message, drafts = update.message, context.services.announcements
+    message, drafts = message_of(update), context.services.announcements
     photo = message.photo[-1].file_id if message.photo else None
     html = message.caption_html if photo else message.text_html
     return await _answered(
-        update, context, drafts.write(admin_id=update.effective_user.id, html=html, photo_id=photo)
+        update, context, drafts.write(admin_id=sender_id(update), html=html, photo_id=photo)
     )
 
 
@@ -74,7 +76,7 @@ async def msg_announce_english(update: Update, context: Context) -> str | None:
     return await _answered(
         update,
         context,
-        drafts.translate(admin_id=update.effective_user.id, html=update.message.text_html),
+        drafts.translate(admin_id=sender_id(update), html=message_of(update).text_html),
     )
 
 
@@ -82,9 +84,9 @@ async def msg_announce_english(update: Update, context: Context) -> str | None:
 async def msg_announce_photo(update: Update, context: Context) -> str | None:
     """The photo to send with the announcement."""
     drafts = context.services.announcements
-    photo = update.message.photo[-1].file_id
+    photo = message_of(update).photo[-1].file_id
     return await _answered(
-        update, context, drafts.attach(admin_id=update.effective_user.id, photo_id=photo)
+        update, context, drafts.attach(admin_id=sender_id(update), photo_id=photo)
     )
 
 
@@ -92,8 +94,8 @@ async def msg_announce_photo(update: Update, context: Context) -> str | None:
 async def btn_announce_skip(update: Update, context: Context) -> str | None:
     """Skip the English text (everyone reads Chinese) or the photo."""
     await render.answer(update)
-    drafts, admin_id = context.services.announcements, update.effective_user.id
-    if screens.SKIP_ENGLISH.matches(update.callback_query.data):
+    drafts, admin_id = context.services.announcements, sender_id(update)
+    if screens.SKIP_ENGLISH.matches(data_of(update)):
         return await _answered(update, context, drafts.translate(admin_id=admin_id, html=None))
     return await _answered(update, context, drafts.attach(admin_id=admin_id, photo_id=None))
 
@@ -101,7 +103,7 @@ async def btn_announce_skip(update: Update, context: Context) -> str | None:
 @require_role(ADMINS)
 async def btn_announce_choose(update: Update, context: Context) -> str | None:
     """The option buttons: audience done, urgent / must-read, now / at a time / recurring."""
-    data, admin_id = update.callback_query.data, update.effective_user.id
+    data, admin_id = data_of(update), sender_id(update)
     drafts = context.services.announcements
     try:
         if audience.DONE.matches(data):
@@ -129,8 +131,8 @@ async def msg_announce_time(update: Update, context: Context) -> str | None:
     """The typed time: once at a moment, or the time of day of a recurring announcement."""
     drafts, admin_id, text = (
         context.services.announcements,
-        update.effective_user.id,
-        update.message.text,
+        sender_id(update),
+        text_of(update),
     )
     current = await drafts.draft(admin_id=admin_id)
     if current is not None and current.step == Step.REPEAT:
@@ -138,7 +140,7 @@ async def msg_announce_time(update: Update, context: Context) -> str | None:
     return await _answered(
         update,
         context,
-        drafts.send_at(admin_id=admin_id, text=text, timezone=context.user.timezone),
+        drafts.send_at(admin_id=admin_id, text=text, timezone=user_of(context).timezone),
     )
 
 
@@ -146,11 +148,11 @@ async def msg_announce_time(update: Update, context: Context) -> str | None:
 async def btn_announce_send(update: Update, context: Context) -> int | None:
     """Create the broadcast from the confirmed draft."""
     await render.answer(update)
-    t, admin_id = context.t, update.effective_user.id
+    t, admin_id = context.t, sender_id(update)
     draft = await context.services.announcements.draft(admin_id=admin_id)
     try:
         broadcast_id = await context.services.announcements.submit(
-            admin_id=admin_id, timezone=context.user.timezone
+            admin_id=admin_id, timezone=user_of(context).timezone
         )
     except InvalidAnswer as exc:
         await render.reply(update, context, t(exc.key))
@@ -167,14 +169,14 @@ async def btn_announce_send(update: Update, context: Context) -> int | None:
 async def btn_announce_drop(update: Update, context: Context) -> int:
     """Throw the draft away."""
     await render.answer(update)
-    await context.services.announcements.discard(admin_id=update.effective_user.id)
+    await context.services.announcements.discard(admin_id=sender_id(update))
     await render.edit(update, context, context.t("broadcasts.dropped"))
     return ConversationHandler.END
 
 
 async def cmd_cancel(update: Update, context: Context) -> int:
     """/cancel leaves the composer; the draft is dropped."""
-    await context.services.announcements.discard(admin_id=update.effective_user.id)
+    await context.services.announcements.discard(admin_id=sender_id(update))
     await render.reply(
         update, context, context.t("broadcasts.dropped"), keyboards.main_menu(context.t)
     )
@@ -199,7 +201,9 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         *audience.picker_handlers(),
         CallbackQueryHandler(
             btn_announce_choose,
-            pattern=rf"{audience.DONE.pattern}|^ann:(flag|now|at|repeat|days)(:|$)",
+            pattern=either(
+                audience.DONE, screens.FLAG, screens.NOW, screens.AT, screens.REPEAT, screens.DAYS
+            ),
         ),
         CallbackQueryHandler(btn_announce_send, pattern=screens.SEND.pattern),
         CallbackQueryHandler(btn_announce_drop, pattern=screens.DROP.pattern),

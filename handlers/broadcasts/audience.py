@@ -24,8 +24,9 @@ from bot.services.broadcasts.announcements import (
 from bot.services.broadcasts.audience import Audience
 from bot.services.core import ADMINS
 from handlers import keyboards
-from handlers.callbacks import Callback
+from handlers.callbacks import Callback, either
 from handlers.guards import require_role
+from handlers.parts import data_of, sender_id
 
 SHOW = Callback("ann", "aud")
 EVERYONE = Callback("ann", "all")
@@ -150,7 +151,7 @@ async def _roles(update: Update, context: Context, draft: DraftView) -> str:
 async def btn_announce_audience(update: Update, context: Context) -> str | None:
     """Every button of the picker: toggle a choice or open a list, then redraw."""
     await render.answer(update)
-    data, admin_id = update.callback_query.data, update.effective_user.id
+    data, admin_id = data_of(update), sender_id(update)
     drafts = context.services.announcements
     try:
         if EVERYONE.matches(data):
@@ -196,18 +197,7 @@ async def _draft(context: Context, admin_id: int) -> DraftView:
 
 def picker_handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """The picker's buttons (the "next" button belongs to the conversation)."""
-    patterns = [
-        s.pattern
-        for s in (
-            SHOW,
-            EVERYONE,
-            ENTERPRISES,
-            ENTERPRISE,
-            DEPARTMENTS,
-            DEPARTMENT,
-            ROLES,
-            ROLE,
-            CLEAR,
-        )
-    ]
-    return [CallbackQueryHandler(btn_announce_audience, pattern="|".join(patterns))]
+    picker = either(
+        SHOW, EVERYONE, ENTERPRISES, ENTERPRISE, DEPARTMENTS, DEPARTMENT, ROLES, ROLE, CLEAR
+    )
+    return [CallbackQueryHandler(btn_announce_audience, pattern=picker)]

@@ -28,13 +28,15 @@ from handlers.broadcasts.reports import (
     report_keyboard,
     report_text,
 )
+from handlers.callbacks import either
 from handlers.commands import Command
 from handlers.guards import require_role
+from handlers.parts import data_of, query_of, sender_id
 
 
 def _forget_watch(update: Update, context: Context) -> None:
     """The message pressed on shows another screen now: a watch on its report would overwrite it."""
-    message = update.callback_query.message if update.callback_query else None
+    message = query_of(update).message if update.callback_query else None
     if message is not None:
         progress.unwatch(context, message.chat.id, message.message_id)
 
@@ -61,7 +63,7 @@ async def _show_report(update: Update, context: Context, broadcast_id: int) -> N
     await render.edit(
         update, context, report_text(context, report), report_keyboard(context, report)
     )
-    message = update.callback_query.message if update.callback_query else None
+    message = query_of(update).message if update.callback_query else None
     if report.state == "sending" and message is not None:
         progress.watch(context, message.chat.id, message.message_id, broadcast_id)
 
@@ -93,13 +95,13 @@ async def btn_broadcasts_list(update: Update, context: Context) -> None:
 async def btn_broadcasts_show(update: Update, context: Context) -> None:
     """Show (or refresh) one broadcast's delivery report."""
     await render.answer(update)
-    await _show_report(update, context, SHOW.one(update.callback_query.data))
+    await _show_report(update, context, SHOW.one(data_of(update)))
 
 
 @require_role(ADMINS)
 async def btn_broadcasts_confirm(update: Update, context: Context) -> None:
     """Ask before cancelling or resending: both cannot be undone."""
-    data, t = update.callback_query.data, context.t
+    data, t = data_of(update), context.t
     cancelling = CANCEL.matches(data)
     broadcast_id = (CANCEL if cancelling else RESEND).one(data)
     if cancelling and not await _still_cancellable(update, context, broadcast_id):
@@ -121,7 +123,7 @@ async def btn_broadcasts_confirm(update: Update, context: Context) -> None:
 @require_role(ADMINS)
 async def btn_broadcasts_apply(update: Update, context: Context) -> None:
     """Cancel the broadcast, or queue its unknown deliveries again, then show the report."""
-    data, broadcasts = update.callback_query.data, context.services.broadcasts
+    data, broadcasts = data_of(update), context.services.broadcasts
     cancelling = CANCEL_OK.matches(data)
     broadcast_id = (CANCEL_OK if cancelling else RESEND_OK).one(data)
     if cancelling:
@@ -140,10 +142,10 @@ async def btn_broadcasts_apply(update: Update, context: Context) -> None:
 
 async def btn_broadcast_read(update: Update, context: Context) -> None:
     """A recipient tapped "✅ Read": record it and take the button away."""
-    query, t = update.callback_query, context.t
+    query, t = query_of(update), context.t
     broadcast_id = READ.one(query.data)
     result = await context.services.broadcasts.followups.acknowledge(
-        broadcast_id=broadcast_id, user_id=update.effective_user.id
+        broadcast_id=broadcast_id, user_id=sender_id(update)
     )
     await render.answer(update, t(f"broadcasts.read_{result}"))
     markup = getattr(query.message, "reply_markup", None)
@@ -151,7 +153,7 @@ async def btn_broadcast_read(update: Update, context: Context) -> None:
         return
     rows = [[b for b in row if b.callback_data != query.data] for row in markup.inline_keyboard]
     kept = [row for row in rows if row]
-    await render.edit_keyboard(update, InlineKeyboardMarkup(kept) if kept else None)
+    await render.edit_keyboard(update, context, InlineKeyboardMarkup(kept) if kept else None)
 
 
 COMMANDS = [Command("broadcasts", "broadcasts.command", roles=ADMINS)]
@@ -164,8 +166,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(btn_broadcast_read, pattern=READ.pattern),
         CallbackQueryHandler(btn_broadcasts_list, pattern=LIST.pattern),
         CallbackQueryHandler(btn_broadcasts_show, pattern=SHOW.pattern),
-        CallbackQueryHandler(btn_broadcasts_confirm, pattern=rf"{CANCEL.pattern}|{RESEND.pattern}"),
-        CallbackQueryHandler(
-            btn_broadcasts_apply, pattern=rf"{CANCEL_OK.pattern}|{RESEND_OK.pattern}"
-        ),
+        CallbackQueryHandler(btn_broadcasts_confirm, pattern=either(CANCEL, RESEND)),
+        CallbackQueryHandler(btn_broadcasts_apply, pattern=either(CANCEL_OK, RESEND_OK)),
     ]

@@ -17,6 +17,7 @@ from telegram.ext import Application
 from bot import render
 from bot.context import Context
 from handlers.broadcasts.reports import report_keyboard, report_text
+from handlers.parts import user_of
 
 WATCH_EVERY = 2.0  # seconds between looks at the report
 WATCH_FOR = 20 * 60.0  # seconds a report is watched
@@ -61,7 +62,7 @@ def watch(context: Context, chat_id: int, message_id: int, broadcast_id: int) ->
         first=WATCH_EVERY,
         last=WATCH_FOR,
         name=_name(chat_id, message_id),
-        data=Watch(chat_id, message_id, broadcast_id, context.user.id),
+        data=Watch(chat_id, message_id, broadcast_id, user_of(context).id),
     )
 
 

@@ -12,6 +12,7 @@ from bot.render import Button
 from bot.services.broadcasts.outbox import Status
 from bot.services.broadcasts.reports import DeliveryReport
 from handlers.callbacks import Callback
+from handlers.parts import user_of
 
 READ = Callback("bc", "read", int)
 LIST = Callback("bc", "list")
@@ -32,7 +33,7 @@ ROWS = (
 
 
 def _when(context: Context, report: DeliveryReport) -> str:
-    zone = ZoneInfo(context.user.timezone)
+    zone = ZoneInfo(user_of(context).timezone)
     return context.t.when(report.send_at or report.created_at, zone, pattern="short")
 
 

@@ -15,6 +15,7 @@ from bot.services.broadcasts.announcements import REPEATS, DraftView, Step
 from handlers import keyboards
 from handlers.broadcasts import audience
 from handlers.callbacks import Callback
+from handlers.parts import user_of
 
 SKIP_ENGLISH = Callback("ann", "skipen")
 SKIP_PHOTO = Callback("ann", "skipph")
@@ -43,7 +44,7 @@ def describe_when(context: Context, send_at: datetime | None, cron: str | None) 
             time=f"{int(hour):02d}:{int(minute):02d}",
         )
     if send_at:
-        zone = ZoneInfo(context.user.timezone)
+        zone = ZoneInfo(user_of(context).timezone)
         return t("broadcasts.when_at", time=t.when(send_at, zone, pattern="short"))
     return t("broadcasts.when_now")
 
@@ -80,7 +81,7 @@ async def preview(update: Update, context: Context, draft: DraftView) -> None:
         await render.reply(update, context, html, photo=draft.photo_id)
 
 
-def _options(t: Translator, draft: DraftView) -> InlineKeyboardMarkup:
+def _options(t: Translator, draft: DraftView) -> InlineKeyboardMarkup | None:
     return render.inline(
         [
             [
@@ -114,7 +115,7 @@ async def _confirm_text(context: Context, draft: DraftView) -> str:
     )
 
 
-def _confirm_keyboard(t: Translator) -> InlineKeyboardMarkup:
+def _confirm_keyboard(t: Translator) -> InlineKeyboardMarkup | None:
     return render.inline(
         [
             [

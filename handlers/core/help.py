@@ -9,12 +9,13 @@ from bot import render
 from bot.context import Context
 from handlers import keyboards
 from handlers.commands import COMMANDS_KEY, Command, MenuButton, visible
+from handlers.parts import sender_id
 
 
 async def cmd_help(update: Update, context: Context) -> None:
     """List the commands the user may use, with one line each."""
     t = context.t
-    roles = await context.services.users.roles(user_id=update.effective_user.id)
+    roles = await context.services.users.roles(user_id=sender_id(update))
     commands: list[Command] = context.bot_data.get(COMMANDS_KEY, [])
     lines = [f"/{c.name} — {t(c.description)}" for c in visible(commands, roles) if c.in_menu]
     await render.reply(

@@ -12,6 +12,7 @@ from bot.context import Context
 from bot.models.users import Role
 from handlers.commands import shared_menu_locale
 from handlers.core import roles
+from handlers.parts import MissingPart, user_of
 
 log = logging.getLogger("bot.updates")
 
@@ -45,8 +46,8 @@ async def identify(update: Update, context: Context) -> None:
             known=work.sender if work else None,
         )
     if work is not None:
-        work.load_flows(context.user.flows)
-    if context.user.is_new and await _needs_own_menu(context, sender.language_code):
+        work.load_flows(user_of(context).flows)
+    if user_of(context).is_new and await _needs_own_menu(context, sender.language_code):
         await roles.refresh_menu(context, sender.id)
 
 
@@ -56,17 +57,19 @@ async def _needs_own_menu(context: Context, language_code: str | None) -> bool:
     A reviewer or admin named before they ever wrote needs their commands; someone the bot
     speaks to in another language than their client's shared menu needs it in theirs.
     """
-    if context.user.locale != shared_menu_locale(language_code):
+    if user_of(context).locale != shared_menu_locale(language_code):
         return True
-    if not context.user.placeholder:  # a row made just now holds no role
+    if not user_of(context).placeholder:  # a row made just now holds no role
         return False
-    held = await context.services.users.roles(user_id=context.user.id)
+    held = await context.services.users.roles(user_id=user_of(context).id)
     return bool(held - {Role.WORKER})
 
 
 async def on_my_chat_member(update: Update, context: Context) -> None:
     """A user blocked or unblocked the bot: stop or resume sending to them."""
     change = update.my_chat_member
+    if change is None:
+        raise MissingPart("no membership change")
     if change.chat.type != "private":
         return
     if change.new_chat_member.status in (ChatMember.BANNED, ChatMember.LEFT):

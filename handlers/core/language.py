@@ -13,12 +13,13 @@ from handlers import keyboards
 from handlers.callbacks import Callback
 from handlers.commands import Command
 from handlers.core import roles
+from handlers.parts import data_of, sender_id
 
 MENU = Callback("lang", "menu")
 SET = Callback("lang", "set", str)
 
 
-def _choices(context: Context) -> InlineKeyboardMarkup:
+def _choices(context: Context) -> InlineKeyboardMarkup | None:
     t = context.t
     return render.inline(
         [[Button(t(f"language.name.{code}"), SET.build(code)) for code in LOCALES]]
@@ -39,14 +40,14 @@ async def btn_language_menu(update: Update, context: Context) -> None:
 async def btn_language_set(update: Update, context: Context) -> None:
     """Switch the user's language; show the keyboard and the command menu in it."""
     await render.answer(update)
-    locale = SET.one(update.callback_query.data)
+    locale = SET.one(data_of(update))
     if locale not in LOCALES:
         return
-    await context.services.users.set_locale(user_id=update.effective_user.id, locale=locale)
+    await context.services.users.set_locale(user_id=sender_id(update), locale=locale)
     context.use_locale(locale)
     await render.edit(update, context, context.t("language.changed"))
     await render.reply(update, context, context.t("menu.ready"), keyboards.main_menu(context.t))
-    await roles.refresh_menu(context, update.effective_user.id)
+    await roles.refresh_menu(context, sender_id(update))
 
 
 COMMANDS = [Command("language", "language.command")]

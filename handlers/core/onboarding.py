@@ -26,6 +26,7 @@ from handlers import deeplinks, flows, keyboards
 from handlers.callbacks import Callback, either
 from handlers.commands import Command
 from handlers.core import profile
+from handlers.parts import data_of, sender_id, text_of, user_of
 
 PICK = Callback("onb", "pick", int)
 PAGE = Callback("onb", "page", int)
@@ -36,7 +37,9 @@ STEPS = ("enterprise", "department", "occupation")
 STATES = (*STEPS, *(EDIT_PREFIX + step for step in STEPS))
 
 
-async def _enterprise_keyboard(context: Context, page: int, step: str) -> InlineKeyboardMarkup:
+async def _enterprise_keyboard(
+    context: Context, page: int, step: str
+) -> InlineKeyboardMarkup | None:
     t = context.t
     found, total = await context.services.enterprises.page(offset=page * PAGE_SIZE, limit=PAGE_SIZE)
     rows = keyboards.grid(found, lambda e: Button(e.name, PICK.build(e.id)))
@@ -59,7 +62,7 @@ async def ask(update: Update, context: Context, step: str | None) -> str | int:
 
 
 async def _done(update: Update, context: Context) -> int:
-    if context.user and (context.user.onboarding_step or "").startswith(EDIT_PREFIX):
+    if context.user and (user_of(context).onboarding_step or "").startswith(EDIT_PREFIX):
         await render.reply(update, context, context.t("profile.saved"))
         await profile.show_profile(update, context)
     else:
@@ -70,7 +73,7 @@ async def _done(update: Update, context: Context) -> int:
 
 
 def _step(context: Context) -> str:
-    return (context.user.onboarding_step if context.user else None) or STEPS[0]
+    return (user_of(context).onboarding_step if context.user else None) or STEPS[0]
 
 
 def _asks_enterprise(context: Context) -> bool:
@@ -79,7 +82,7 @@ def _asks_enterprise(context: Context) -> bool:
 
 async def cmd_start(update: Update, context: Context) -> str | int | None:
     """Greet, follow a deep link, or ask the next onboarding question."""
-    t, user = context.t, context.user
+    t, user = context.t, user_of(context)
     if context.args and await deeplinks.dispatch(update, context, context.args[0]):
         return None
     if user.is_new:
@@ -99,13 +102,13 @@ async def btn_profile_edit(update: Update, context: Context) -> str | int | None
     """Start editing one profile field."""
     await render.answer(update)
     try:
-        field = profile.EDIT.one(update.callback_query.data)
+        field = profile.EDIT.one(data_of(update))
     except ValueError:
         return None
     if field not in STEPS:
         return None
     step = await context.services.onboarding.begin(
-        user_id=update.effective_user.id, step=EDIT_PREFIX + field
+        user_id=sender_id(update), step=EDIT_PREFIX + field
     )
     return await ask(update, context, step)
 
@@ -116,10 +119,10 @@ async def btn_onboarding_pick(update: Update, context: Context) -> str | int | N
         await flows.step_passed(update, context)
         return None
     await render.answer(update)
-    step, enterprise_id = _step(context), PICK.one(update.callback_query.data)
+    step, enterprise_id = _step(context), PICK.one(data_of(update))
     try:
         next_step = await context.services.onboarding.choose_enterprise(
-            user_id=update.effective_user.id, enterprise_id=enterprise_id, step=step
+            user_id=sender_id(update), enterprise_id=enterprise_id, step=step
         )
     except (ValueError, InvalidAnswer):
         await render.reply(update, context, context.t("onboarding.invalid_enterprise"))
@@ -137,7 +140,7 @@ async def btn_onboarding_page(update: Update, context: Context) -> None:
         return
     await render.answer(update)
     try:
-        page = max(PAGE.one(update.callback_query.data), 0)
+        page = max(PAGE.one(data_of(update)), 0)
     except ValueError:
         return
     keyboard = await _enterprise_keyboard(context, page, _step(context))
@@ -146,13 +149,13 @@ async def btn_onboarding_page(update: Update, context: Context) -> None:
 
 async def btn_onboarding_skip(update: Update, context: Context) -> str | int | None:
     """Skip the question the button was under, if it is still the one being asked."""
-    step, data = _step(context), update.callback_query.data
+    step, data = _step(context), data_of(update)
     if SKIP_AT.matches(data) and SKIP_AT.one(data) != step:
         await flows.step_passed(update, context)
         return None
     await render.answer(update)
     onboarding = context.services.onboarding
-    user_id = update.effective_user.id
+    user_id = sender_id(update)
     if field_of(step).value == "enterprise":
         next_step = await onboarding.choose_enterprise(
             user_id=user_id, enterprise_id=None, step=step
@@ -167,7 +170,7 @@ async def msg_onboarding_text(update: Update, context: Context) -> str | int | N
     """Record a typed answer; a bad one is explained and the question asked again."""
     step = _step(context)
     onboarding = context.services.onboarding
-    user_id, text = update.effective_user.id, update.message.text
+    user_id, text = sender_id(update), text_of(update)
     try:
         if field_of(step).value == "enterprise":
             next_step = await onboarding.name_enterprise(user_id=user_id, name=text, step=step)
@@ -187,7 +190,7 @@ async def msg_onboarding_other(update: Update, context: Context) -> str:
 
 async def cmd_cancel(update: Update, context: Context) -> int:
     """Stop the questions; what was answered stays."""
-    await context.services.onboarding.finish(user_id=update.effective_user.id)
+    await context.services.onboarding.finish(user_id=sender_id(update))
     await render.reply(
         update, context, context.t("onboarding.cancelled"), keyboards.main_menu(context.t)
     )

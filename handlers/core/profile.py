@@ -12,6 +12,7 @@ from bot.render import Button
 from handlers.callbacks import Callback
 from handlers.commands import Command, MenuButton
 from handlers.core import language
+from handlers.parts import sender_id
 
 EDIT = Callback("profile", "edit", str)
 FIELDS = ("enterprise", "department", "occupation")
@@ -20,7 +21,7 @@ FIELDS = ("enterprise", "department", "occupation")
 async def show_profile(update: Update, context: Context) -> None:
     """Send the profile card."""
     t = context.t
-    profile = await context.services.users.profile(user_id=update.effective_user.id)
+    profile = await context.services.users.profile(user_id=sender_id(update))
     if profile is None:
         await render.reply(update, context, t("errors.start_first"))
         return

@@ -22,16 +22,18 @@ from bot.models.users import Role
 from bot.render import Button
 from bot.services.core import ADMINS, Person
 from handlers import keyboards
-from handlers.callbacks import Callback, either
+from handlers.callbacks import Callback, UserId, either
 from handlers.commands import COMMANDS_KEY, Command, publish_for
 from handlers.guards import require_role
+from handlers.parts import data_of, message_of, sender_id, sender_of
 
-GRANT = Callback("admin", "grant", int, str)
-REVOKE = Callback("admin", "revoke", int, str)
-PICK = Callback("admin", "pick", str, int, str)  # grant|revoke, the person, a role or ANY
+GRANT = Callback("admin", "grant", UserId, str)
+REVOKE = Callback("admin", "revoke", UserId, str)
+PICK = Callback("admin", "pick", str, UserId, str)  # grant|revoke, the person, a role or ANY
 ANY = "any"
 ACTIONS = {"grant": GRANT, "revoke": REVOKE}
-GRANTABLE = [r for r in Role if r != Role.WORKER]
+# An organiser is bound to a unit of the tree, so /organiser (handlers/dashboard) grants it.
+GRANTABLE = [r for r in Role if r not in (Role.WORKER, Role.ORGANISER)]
 Show = Callable[[Update, Context, str, InlineKeyboardMarkup | None], Awaitable[object]]
 
 
@@ -93,8 +95,8 @@ async def _offer(
 
 async def _by_reply(update: Update, context: Context, action: str, role: Role | None) -> None:
     """The person whose forwarded (or, in a group, own) message the command replies to."""
-    t, sender = context.t, update.effective_user
-    replied = update.message.reply_to_message if update.message else None
+    t, sender = context.t, sender_of(update)
+    replied = message_of(update).reply_to_message if update.message else None
     if replied is None:
         await _usage(update, context, action)
         return
@@ -177,7 +179,7 @@ async def cmd_revoke(update: Update, context: Context) -> None:
 async def btn_admin_pick(update: Update, context: Context) -> None:
     """One of the people a name search found: ask for the role (or confirm the one given)."""
     await render.answer(update)
-    action, user_id, role_name = PICK.parse(update.callback_query.data)
+    action, user_id, role_name = PICK.parse(data_of(update))
     if action not in ACTIONS:
         return
     role = Role(role_name) if role_name in {r.value for r in GRANTABLE} else None
@@ -188,7 +190,7 @@ async def btn_admin_pick(update: Update, context: Context) -> None:
 @require_role(ADMINS)
 async def btn_admin_role(update: Update, context: Context) -> None:
     """Apply a chosen or confirmed grant or revoke, after checking again for an admin."""
-    data = update.callback_query.data
+    data = data_of(update)
     await render.answer(update)
     granting = GRANT.matches(data)
     try:
@@ -198,7 +200,7 @@ async def btn_admin_role(update: Update, context: Context) -> None:
         return
     users, t = context.services.users, context.t
     if granting:
-        changed = await users.grant(user_id=user_id, role=role, by=update.effective_user.id)
+        changed = await users.grant(user_id=user_id, role=role, by=sender_id(update))
     else:
         changed = await users.revoke(user_id=user_id, role=role)
     key = ("admin.granted" if granting else "admin.revoked") if changed else "admin.unchanged"

@@ -17,6 +17,7 @@ from bot.services.events.attendance import FORMATS, export
 from handlers.callbacks import Callback
 from handlers.commands import Command
 from handlers.guards import require_role
+from handlers.parts import chat_id_of, data_of, sender_id, user_of
 
 QR = Callback("ev", "qr", int)
 EXPORT = Callback("ev", "export", int, str)
@@ -49,11 +50,11 @@ async def cmd_event_qr(update: Update, context: Context) -> None:
     if args and args[0].isdigit():
         await send_qr(update, context, int(args[0]))
         return
-    found = await context.services.events.upcoming(user_id=update.effective_user.id)
+    found = await context.services.events.upcoming(user_id=sender_id(update))
     if not found:
         await render.reply(update, context, t("events.none_for_qr"))
         return
-    zone = context.user.timezone
+    zone = user_of(context).timezone
     rows = [
         [Button(f"{t.moment(e.starts_at, zone)} {e.title}"[:60], QR.build(e.id))] for e in found
     ]
@@ -64,7 +65,7 @@ async def cmd_event_qr(update: Update, context: Context) -> None:
 async def btn_event_qr(update: Update, context: Context) -> None:
     """The QR code of the event whose button was pressed."""
     await render.answer(update)
-    event_id = QR.one(update.callback_query.data)
+    event_id = QR.one(data_of(update))
     await send_qr(update, context, event_id)
 
 
@@ -72,19 +73,19 @@ async def btn_event_qr(update: Update, context: Context) -> None:
 async def btn_event_export(update: Update, context: Context) -> None:
     """Send who answered and who checked in, as CSV or XLSX."""
     t = context.t
-    event_id, fmt = EXPORT.parse(update.callback_query.data)
+    event_id, fmt = EXPORT.parse(data_of(update))
     event = await context.services.events.find(event_id=event_id)
     if event is None or fmt not in FORMATS:
         await render.answer(update, t("events.gone"), alert=True)
         return
     await render.answer(update)
     rows = await context.services.events.attendance(event_id=event_id)
-    data = export(rows, title=event.title, t=t, zone=ZoneInfo(context.user.timezone), fmt=fmt)
-    stamp = utcnow().astimezone(ZoneInfo(context.user.timezone)).strftime("%Y%m%d-%H%M")
+    data = export(rows, title=event.title, t=t, zone=ZoneInfo(user_of(context).timezone), fmt=fmt)
+    stamp = utcnow().astimezone(ZoneInfo(user_of(context).timezone)).strftime("%Y%m%d-%H%M")
     checked_in = sum(1 for row in rows if row.checked_in_at)
     await render.send_document(
         context,
-        update.effective_chat.id,
+        chat_id_of(update),
         data,
         f"attendance-{event_id}-{stamp}.{fmt}",
         t("events.export_caption", title=event.title, rows=len(rows), came=checked_in),

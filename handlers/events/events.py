@@ -50,6 +50,7 @@ from handlers.events.cards import (
     rsvp_row,
     started,
 )
+from handlers.parts import chat_id_of, data_of, query_of, user_of
 
 REMIND = Callback("ev", "remind", int)
 ICS = Callback("ev", "ics", int)
@@ -58,7 +59,7 @@ REMIND_BEFORE = timedelta(hours=1)
 
 async def cmd_events(update: Update, context: Context) -> None:
     """List the upcoming events this person is invited to."""
-    t, user = context.t, context.user
+    t, user = context.t, user_of(context)
     found = await context.services.events.upcoming(user_id=user.id)
     if not found:
         await render.reply(update, context, t("events.none"))
@@ -74,7 +75,7 @@ async def cmd_events(update: Update, context: Context) -> None:
 
 async def show_card(update: Update, context: Context, event_id: int, *, fresh: bool) -> None:
     """The event card with the reader's answer and the buttons they may use."""
-    t, user = context.t, context.user
+    t, user = context.t, user_of(context)
     card = await context.services.events.card(event_id=event_id, user_id=user.id)
     if card is None:
         await render.reply(update, context, t("events.gone"))
@@ -93,7 +94,7 @@ async def show_card(update: Update, context: Context, event_id: int, *, fresh: b
 
 
 def _event_id(update: Update, scheme: Callback) -> int | None:
-    value: int = scheme.parse(update.callback_query.data)[0]
+    value: int = scheme.parse(data_of(update))[0]
     return value
 
 
@@ -109,12 +110,12 @@ async def btn_event_rsvp(update: Update, context: Context) -> None:
     """Record the answer, redraw the card and tell anyone promoted from the waitlist."""
     t = context.t
     try:
-        event_id, raw = RSVP.parse(update.callback_query.data)
+        event_id, raw = RSVP.parse(data_of(update))
         answer = Answer(raw)
         if answer == Answer.WAITLISTED:  # the server puts people on the waitlist, not a button
             raise ValueError(raw)
         result = await context.services.events.respond(
-            event_id=event_id, user_id=context.user.id, answer=answer
+            event_id=event_id, user_id=user_of(context).id, answer=answer
         )
     except (ValueError, EventNotFound):
         await render.answer(update, t("events.gone"), alert=True)
@@ -129,7 +130,7 @@ async def btn_event_rsvp(update: Update, context: Context) -> None:
 
 def _on_announcement(update: Update) -> bool:
     """An announcement is the broadcast's message: answer with a fresh card, keep it intact."""
-    message = update.callback_query.message
+    message = query_of(update).message
     keyboard = getattr(message, "reply_markup", None)
     buttons = [
         b.callback_data for row in (keyboard.inline_keyboard if keyboard else ()) for b in row
@@ -161,7 +162,7 @@ async def _tell_promoted(context: Context, result: RsvpResult) -> None:
 
 async def btn_event_remind(update: Update, context: Context) -> None:
     """A personal reminder an hour before the event (pressing again keeps one)."""
-    t, user = context.t, context.user
+    t, user = context.t, user_of(context)
     event_id = _event_id(update, REMIND)
     event = await context.services.events.find(event_id=event_id) if event_id else None
     if event is None:
@@ -202,7 +203,7 @@ async def btn_event_ics(update: Update, context: Context) -> None:
     )
     await render.send_document(
         context,
-        update.effective_chat.id,
+        chat_id_of(update),
         data,
         f"event-{event.id}.ics",
         context.t("events.ics_caption", title=event.title),
@@ -211,7 +212,7 @@ async def btn_event_ics(update: Update, context: Context) -> None:
 
 async def deep_checkin(update: Update, context: Context, token: str) -> None:
     """``/start checkin_<token>``: check the person in, once."""
-    t, user = context.t, context.user
+    t, user = context.t, user_of(context)
     result = await context.services.events.check_in(token=token, user_id=user.id)
     title = result.event.title if result.event else ""
     moment = t.moment(result.at, user.timezone) if result.at else ""

@@ -35,6 +35,7 @@ from handlers.callbacks import Callback, either
 from handlers.commands import Command, menu_buttons
 from handlers.events.cards import announce, card_text
 from handlers.guards import require_role
+from handlers.parts import data_of, sender_id, text_of, user_of
 
 SKIP = Callback("evd", "skip")  # from before skip buttons named their question
 SKIP_AT = Callback("evd", "skip", str)
@@ -54,7 +55,9 @@ def _mark(t: Translator, chosen: bool, label: str) -> str:
     return t("events.new.chosen", label=label) if chosen else label
 
 
-async def _audience_keyboard(context: Context, chosen: Audience, page: int) -> InlineKeyboardMarkup:
+async def _audience_keyboard(
+    context: Context, chosen: Audience, page: int
+) -> InlineKeyboardMarkup | None:
     t = context.t
     found, total = await context.services.broadcasts.audience.enterprises(
         offset=page * PAGE_SIZE, limit=PAGE_SIZE
@@ -83,7 +86,7 @@ async def _audience_keyboard(context: Context, chosen: Audience, page: int) -> I
 
 async def ask(update: Update, context: Context, draft: DraftView, *, page: int = 0) -> str:
     """Ask the question of the draft's step (the audience picker, or the preview at the end)."""
-    t, user = context.t, context.user
+    t, user = context.t, user_of(context)
     step = draft.step
     if step == DraftStep.AUDIENCE:
         reach = await context.services.broadcasts.audience.count(draft.event.audience)
@@ -125,19 +128,17 @@ async def ask(update: Update, context: Context, draft: DraftView, *, page: int =
 @require_role(ADMINS, refused=ConversationHandler.END)
 async def cmd_event_new(update: Update, context: Context) -> str | None:
     """Start a new event draft (organisers only)."""
-    draft = await context.services.event_drafts.begin(user_id=update.effective_user.id)
+    draft = await context.services.event_drafts.begin(user_id=sender_id(update))
     await render.reply(update, context, context.t("events.new.intro"))
     return await ask(update, context, draft)
 
 
 async def msg_event_new_answer(update: Update, context: Context) -> str | None:
     """A typed answer; a bad one is explained and the question stays."""
-    t, user = context.t, context.user
+    t, user = context.t, user_of(context)
     drafts = context.services.event_drafts
     try:
-        draft = await drafts.answer(
-            user_id=user.id, text=update.message.text, timezone=user.timezone
-        )
+        draft = await drafts.answer(user_id=user.id, text=text_of(update), timezone=user.timezone)
     except NoDraft:
         await render.reply(update, context, t("events.new.no_draft"))
         return ConversationHandler.END  # type: ignore[return-value]
@@ -160,12 +161,10 @@ async def _draft_gone(update: Update, context: Context) -> str:
 
 async def btn_event_new_skip(update: Update, context: Context) -> str | None:
     """Skip the question the button was under, if it is still the one being asked."""
-    data = update.callback_query.data
+    data = data_of(update)
     step = SKIP_AT.one(data) if SKIP_AT.matches(data) else None
     try:
-        draft = await context.services.event_drafts.skip(
-            user_id=update.effective_user.id, step=step
-        )
+        draft = await context.services.event_drafts.skip(user_id=sender_id(update), step=step)
     except InvalidAnswer:
         await flows.step_passed(update, context)
         return None
@@ -178,7 +177,7 @@ async def btn_event_new_skip(update: Update, context: Context) -> str | None:
 @require_role(ADMINS)
 async def btn_event_new(update: Update, context: Context) -> str | None:
     """The audience picker's buttons, and moving on to the preview."""
-    data, user_id = update.callback_query.data, update.effective_user.id
+    data, user_id = data_of(update), sender_id(update)
     drafts = context.services.event_drafts
     page = 0
     try:
@@ -195,9 +194,10 @@ async def btn_event_new(update: Update, context: Context) -> str | None:
             draft = await drafts.toggle(user_id=user_id, kind="role", value=ROLE.one(data))
         else:
             page = max(PAGE.one(data), 0)
-            draft = await drafts.current(user_id=user_id)
-            if draft is None:
+            current = await drafts.current(user_id=user_id)
+            if current is None:
                 raise NoDraft(user_id)
+            draft = current
             if draft.step != DraftStep.AUDIENCE:
                 raise InvalidAnswer("buttons")
     except InvalidAnswer:
@@ -213,7 +213,7 @@ async def btn_event_new(update: Update, context: Context) -> str | None:
 async def btn_event_new_publish(update: Update, context: Context) -> str | int | None:
     """Publish the previewed event and announce it to its audience."""
     await render.answer(update)
-    t, user_id = context.t, update.effective_user.id
+    t, user_id = context.t, sender_id(update)
     try:
         event = await context.services.event_drafts.publish(user_id=user_id)
     except NoDraft:
@@ -232,14 +232,14 @@ async def btn_event_new_publish(update: Update, context: Context) -> str | int |
 async def btn_event_new_drop(update: Update, context: Context) -> int:
     """Throw the draft away."""
     await render.answer(update)
-    await context.services.event_drafts.discard(user_id=update.effective_user.id)
+    await context.services.event_drafts.discard(user_id=sender_id(update))
     await render.edit(update, context, context.t("events.new.dropped"))
     return ConversationHandler.END
 
 
 async def cmd_event_new_cancel(update: Update, context: Context) -> int:
     """/cancel: stop and throw the draft away."""
-    await context.services.event_drafts.discard(user_id=update.effective_user.id)
+    await context.services.event_drafts.discard(user_id=sender_id(update))
     await render.reply(update, context, context.t("events.new.dropped"))
     return ConversationHandler.END
 

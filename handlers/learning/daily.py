@@ -24,6 +24,7 @@ from handlers import keyboards
 from handlers.commands import Command
 from handlers.learning.buttons import DAILY, DAILY_OFF, DAILY_SET, PRACTICE_START
 from handlers.learning.lesson import send_lesson
+from handlers.parts import data_of, sender_id, user_of
 
 TIMES = (700, 800, 1200, 1800, 2000, 2100)
 
@@ -32,7 +33,7 @@ def _clock(hhmm: int) -> str:
     return f"{hhmm // 100:02d}:{hhmm % 100:02d}"
 
 
-def _menu(t: Translator, daily_at: str | None) -> tuple[str, InlineKeyboardMarkup]:
+def _menu(t: Translator, daily_at: str | None) -> tuple[str, InlineKeyboardMarkup | None]:
     state = t("daily.on", time=daily_at) if daily_at else t("daily.off_state")
     buttons = [Button(_clock(hhmm), DAILY_SET.build(hhmm)) for hhmm in TIMES]
     rows = [buttons[:3], buttons[3:]]
@@ -43,7 +44,7 @@ def _menu(t: Translator, daily_at: str | None) -> tuple[str, InlineKeyboardMarku
 
 async def cmd_daily(update: Update, context: Context) -> None:
     """Show the lesson-of-the-day setting with the times to choose from."""
-    preference = await context.services.progress.preference(user_id=update.effective_user.id)
+    preference = await context.services.progress.preference(user_id=sender_id(update))
     await render.reply(update, context, *_menu(context.t, preference.daily_at))
 
 
@@ -55,8 +56,8 @@ async def btn_daily_menu(update: Update, context: Context) -> None:
 
 async def btn_daily_set(update: Update, context: Context) -> None:
     """Push the next unread lesson every day at the chosen time."""
-    t, user = context.t, context.user
-    hhmm = DAILY_SET.one(update.callback_query.data)
+    t, user = context.t, user_of(context)
+    hhmm = DAILY_SET.one(data_of(update))
     if hhmm not in TIMES:
         await render.answer(update, t("learn.gone"), alert=True)
         return
@@ -70,7 +71,7 @@ async def btn_daily_set(update: Update, context: Context) -> None:
 async def btn_daily_off(update: Update, context: Context) -> None:
     """Stop the lesson of the day."""
     await context.services.progress.set_daily(
-        user_id=update.effective_user.id, at=None, timezone=context.user.timezone
+        user_id=sender_id(update), at=None, timezone=user_of(context).timezone
     )
     await render.answer(update)
     await render.edit(update, context, context.t("daily.stopped"))

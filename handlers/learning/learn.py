@@ -34,6 +34,7 @@ from handlers.learning.buttons import (
     PROGRESS,
     QUIZ_START,
 )
+from handlers.parts import data_of, sender_id
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 5
@@ -78,7 +79,7 @@ async def course_list(
     return t("learn.courses"), render.inline([*rows, nav, extra])
 
 
-def course_page(t: Translator, view: CourseView) -> tuple[str, InlineKeyboardMarkup]:
+def course_page(t: Translator, view: CourseView) -> tuple[str, InlineKeyboardMarkup | None]:
     """A course's page: description, progress, lessons and the quiz."""
     best = t("learn.best", best=view.best, total=view.questions) if view.best is not None else ""
     text = t.plural(
@@ -104,15 +105,15 @@ def course_page(t: Translator, view: CourseView) -> tuple[str, InlineKeyboardMar
 
 async def cmd_learn(update: Update, context: Context) -> None:
     """Show the courses with the learner's progress."""
-    text, keyboard = await course_list(context, update.effective_user.id, 0)
+    text, keyboard = await course_list(context, sender_id(update), 0)
     await render.reply(update, context, text, keyboard)
 
 
 async def btn_learn_courses(update: Update, context: Context) -> None:
     """Another page of the course list (or back to it)."""
     await render.answer(update)
-    page = max(COURSES.one(update.callback_query.data), 0)
-    text, keyboard = await course_list(context, update.effective_user.id, page)
+    page = max(COURSES.one(data_of(update)), 0)
+    text, keyboard = await course_list(context, sender_id(update), page)
     await render.edit(update, context, text, keyboard)
 
 
@@ -121,7 +122,7 @@ async def show_course(
 ) -> None:
     """Answer the button with the course page, or politely when the course is gone."""
     view = await context.services.learning.course(
-        user_id=update.effective_user.id, course_id=course_id, locale=context.t.locale
+        user_id=sender_id(update), course_id=course_id, locale=context.t.locale
     )
     if view is None:
         await render.answer(update, context.t("learn.gone"), alert=True)
@@ -136,12 +137,12 @@ async def show_course(
 
 async def btn_learn_course(update: Update, context: Context) -> None:
     """Open a course in place of the list."""
-    await show_course(update, context, int(COURSE.one(update.callback_query.data)))
+    await show_course(update, context, int(COURSE.one(data_of(update))))
 
 
 async def btn_learn_back(update: Update, context: Context) -> None:
     """From a lesson back to its course, below the lesson (which stays readable)."""
-    await show_course(update, context, int(BACK.one(update.callback_query.data)), edit=False)
+    await show_course(update, context, int(BACK.one(data_of(update))), edit=False)
 
 
 async def sync_content(app: Application) -> None:  # type: ignore[type-arg]

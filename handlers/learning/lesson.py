@@ -39,11 +39,12 @@ from handlers.learning.buttons import (
     PART,
 )
 from handlers.learning.learn import show_course
+from handlers.parts import chat_id_of, data_of, sender_id, user_of
 
 PHOTOS_KEY = "lesson_photos"
 
 
-def _lesson_keyboard(t: Translator, view: LessonView) -> InlineKeyboardMarkup:
+def _lesson_keyboard(t: Translator, view: LessonView) -> InlineKeyboardMarkup | None:
     """Under a part that is not the last: on to the next; under the last: the lesson's buttons."""
     if not view.last:
         row = [Button(t("learn.next_part"), PART.build(view.id, view.part + 1))]
@@ -128,7 +129,7 @@ async def send_lesson(
 
 def _id(update: Update, scheme: Callback) -> int:
     """The id in the button's data."""
-    return int(scheme.one(update.callback_query.data))
+    return int(scheme.one(data_of(update)))
 
 
 async def _find(update: Update, context: Context, lesson_id: int) -> LessonView | None:
@@ -142,14 +143,14 @@ async def _find(update: Update, context: Context, lesson_id: int) -> LessonView 
 async def _complete(update: Update, context: Context, lesson_id: int) -> str | None:
     """Mark the lesson completed; the toast to show when that earned points."""
     earned = await context.services.progress.complete(
-        user_id=update.effective_user.id, lesson_id=lesson_id
+        user_id=sender_id(update), lesson_id=lesson_id
     )
     return context.t("learn.completed") if earned else None
 
 
 async def _open(update: Update, context: Context, lesson_id: int, *, from_start: bool) -> None:
     view = await context.services.lessons.open(
-        user_id=update.effective_user.id,
+        user_id=sender_id(update),
         lesson_id=lesson_id,
         locale=context.t.locale,
         from_start=from_start,
@@ -158,7 +159,7 @@ async def _open(update: Update, context: Context, lesson_id: int, *, from_start:
         await render.answer(update, context.t("learn.gone"), alert=True)
         return
     await render.answer(update)
-    await send_lesson(context, update.effective_chat.id, context.t, view)
+    await send_lesson(context, chat_id_of(update), context.t, view)
 
 
 async def btn_learn_lesson(update: Update, context: Context) -> None:
@@ -173,19 +174,19 @@ async def btn_learn_again(update: Update, context: Context) -> None:
 
 async def btn_learn_part(update: Update, context: Context) -> None:
     """Show the next part; a part already shown is not sent twice (its button is taken off)."""
-    lesson_id, part = PART.parse(update.callback_query.data)
+    lesson_id, part = PART.parse(data_of(update))
     t = context.t
     turn = await context.services.lessons.turn(
-        user_id=update.effective_user.id, lesson_id=lesson_id, part=part, locale=t.locale
+        user_id=sender_id(update), lesson_id=lesson_id, part=part, locale=t.locale
     )
     if turn is None:
         await render.answer(update, t("learn.gone"), alert=True)
     elif turn.view is None:
         await render.answer(update, t("learn.part_passed"))
-        await render.edit_keyboard(update, None)
+        await render.edit_keyboard(update, context, None)
     else:
         await render.answer(update, t("learn.completed") if turn.completed else None)
-        await send_lesson(context, update.effective_chat.id, t, turn.view, opened=False)
+        await send_lesson(context, chat_id_of(update), t, turn.view, opened=False)
 
 
 async def btn_learn_next(update: Update, context: Context) -> None:
@@ -196,13 +197,13 @@ async def btn_learn_next(update: Update, context: Context) -> None:
         return
     note = await _complete(update, context, lesson_id)
     following = await context.services.lessons.open(
-        user_id=update.effective_user.id, lesson_id=current.next_id or 0, locale=context.t.locale
+        user_id=sender_id(update), lesson_id=current.next_id or 0, locale=context.t.locale
     )
     if following is None:
         await show_course(update, context, current.course_id, note=note, edit=False)
         return
     await render.answer(update, note)
-    await send_lesson(context, update.effective_chat.id, context.t, following)
+    await send_lesson(context, chat_id_of(update), context.t, following)
 
 
 async def btn_learn_done(update: Update, context: Context) -> None:
@@ -225,7 +226,7 @@ async def btn_learn_quiz(update: Update, context: Context) -> None:
 
 async def btn_learn_later(update: Update, context: Context) -> None:
     """Bring the lesson back in three hours (pressing again moves the reminder, never doubles)."""
-    lesson_id, user = _id(update, LATER), context.user
+    lesson_id, user = _id(update, LATER), user_of(context)
     if await _find(update, context, lesson_id) is None:
         return
     due = await context.services.learning.remind_later(user_id=user.id, lesson_id=lesson_id)

@@ -20,6 +20,7 @@ from handlers.learning.buttons import (
     PRACTICE_TOGGLE,
 )
 from handlers.learning.quiz import Schemes, choices, feedback_text, question_keyboard, question_text
+from handlers.parts import data_of, sender_id
 
 PRACTICE = Schemes(PRACTICE_ANSWER, PRACTICE_TOGGLE, PRACTICE_SUBMIT)
 
@@ -35,9 +36,7 @@ async def _ask(update: Update, context: Context, card: PracticeCard | None) -> N
 
 async def cmd_practice(update: Update, context: Context) -> None:
     """Ask the first question due for practice, or say that nothing is due."""
-    card = await context.services.practice.next(
-        user_id=update.effective_user.id, locale=context.t.locale
-    )
+    card = await context.services.practice.next(user_id=sender_id(update), locale=context.t.locale)
     await _ask(update, context, card)
 
 
@@ -52,7 +51,7 @@ async def _submit(
 ) -> None:
     t = context.t
     step = await context.services.practice.answer(
-        user_id=update.effective_user.id, question_id=question_id, chosen=chosen, locale=t.locale
+        user_id=sender_id(update), question_id=question_id, chosen=chosen, locale=t.locale
     )
     if step is None:
         await render.answer(update, t("practice.not_due"), alert=True)
@@ -70,15 +69,15 @@ async def _submit(
 
 async def btn_practice_answer(update: Update, context: Context) -> None:
     """A single-choice practice answer."""
-    question_id, choice = PRACTICE_ANSWER.parse(update.callback_query.data)
+    question_id, choice = PRACTICE_ANSWER.parse(data_of(update))
     await _submit(update, context, question_id, frozenset({choice}))
 
 
 async def btn_practice_toggle(update: Update, context: Context) -> None:
     """Tick or untick an option of a multiple-choice practice question."""
     t = context.t
-    question_id, mask = PRACTICE_TOGGLE.parse(update.callback_query.data)
-    card = await context.services.practice.next(user_id=update.effective_user.id, locale=t.locale)
+    question_id, mask = PRACTICE_TOGGLE.parse(data_of(update))
+    card = await context.services.practice.next(user_id=sender_id(update), locale=t.locale)
     if (
         card is None
         or card.question.id != question_id
@@ -93,7 +92,7 @@ async def btn_practice_toggle(update: Update, context: Context) -> None:
 
 async def btn_practice_submit(update: Update, context: Context) -> None:
     """Submit the ticked options of a practice question."""
-    question_id, mask = PRACTICE_SUBMIT.parse(update.callback_query.data)
+    question_id, mask = PRACTICE_SUBMIT.parse(data_of(update))
     if mask <= 0:
         await render.answer(update, context.t("quiz.tick_first"), alert=True)
         return

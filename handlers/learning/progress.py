@@ -16,6 +16,7 @@ from bot.services.core import BoardRow
 from bot.services.learning.progress import Boards, ProgressSummary
 from handlers.commands import Command
 from handlers.learning.buttons import DAILY, LEADERBOARD, PRACTICE_START, PROGRESS
+from handlers.parts import data_of, sender_id, user_of
 
 
 def _board(t: Translator, title: str, rows: tuple[BoardRow, ...]) -> list[str]:
@@ -65,9 +66,9 @@ def _board_lines(t: Translator, boards: Boards) -> list[str]:
     return lines
 
 
-async def progress_page(context: Context, user_id: int) -> tuple[str, InlineKeyboardMarkup]:
+async def progress_page(context: Context, user_id: int) -> tuple[str, InlineKeyboardMarkup | None]:
     """The /progress screen: text and buttons."""
-    t, services, user = context.t, context.services, context.user
+    t, services, user = context.t, context.services, user_of(context)
     page = await services.progress.page(user_id=user_id, locale=t.locale, timezone=user.timezone)
     summary, boards, due = page.summary, page.boards, page.due
     text = "\n".join([*_summary_lines(t, summary), "", *_board_lines(t, boards)])
@@ -82,7 +83,7 @@ async def progress_page(context: Context, user_id: int) -> tuple[str, InlineKeyb
 
 async def cmd_progress(update: Update, context: Context) -> None:
     """Show the learner's progress and leaderboards."""
-    await render.reply(update, context, *await progress_page(context, update.effective_user.id))
+    await render.reply(update, context, *await progress_page(context, sender_id(update)))
 
 
 async def btn_progress_show(update: Update, context: Context) -> None:
@@ -93,11 +94,11 @@ async def btn_progress_show(update: Update, context: Context) -> None:
 
 async def btn_progress_board(update: Update, context: Context) -> None:
     """Leave or rejoin the leaderboards."""
-    hidden = LEADERBOARD.one(update.callback_query.data) == 1
-    await context.services.progress.set_hidden(user_id=update.effective_user.id, hidden=hidden)
+    hidden = LEADERBOARD.one(data_of(update)) == 1
+    await context.services.progress.set_hidden(user_id=sender_id(update), hidden=hidden)
     toast = context.t("progress.hidden") if hidden else context.t("progress.shown")
     await render.answer(update, toast)
-    await render.edit(update, context, *await progress_page(context, update.effective_user.id))
+    await render.edit(update, context, *await progress_page(context, sender_id(update)))
 
 
 COMMANDS = [Command("progress", "progress.command")]

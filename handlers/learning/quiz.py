@@ -21,6 +21,7 @@ from bot.services.learning.questions import Feedback, QuestionView
 from bot.services.learning.quizzes import Outcome, QuizScore, QuizStep
 from handlers.callbacks import Callback
 from handlers.learning.buttons import BACK, QUIZ_ANSWER, QUIZ_START, QUIZ_SUBMIT, QUIZ_TOGGLE
+from handlers.parts import data_of, sender_id
 
 LETTERS = "ABCDEF"
 OUTCOME_KEYS = {
@@ -58,7 +59,7 @@ def question_text(t: Translator, header: str, view: QuestionView) -> str:
 
 def question_keyboard(
     t: Translator, view: QuestionView, schemes: Schemes, mask: int = 0
-) -> InlineKeyboardMarkup:
+) -> InlineKeyboardMarkup | None:
     """Letter buttons; for multiple choice, tick boxes and Submit."""
     letters = LETTERS[: len(view.options)]
     if not view.multiple:
@@ -88,7 +89,7 @@ def header(t: Translator, view: QuestionView) -> str:
     return t("quiz.header", n=view.number, total=view.total)
 
 
-def score_message(t: Translator, score: QuizScore) -> tuple[str, InlineKeyboardMarkup]:
+def score_message(t: Translator, score: QuizScore) -> tuple[str, InlineKeyboardMarkup | None]:
     """The end of an attempt, with Try again and Back to the course."""
     lines = [t("quiz.score", score=score.score, total=score.total, best=score.best)]
     if score.points:
@@ -112,7 +113,7 @@ async def start_quiz(
     """Begin a fresh attempt and ask the first question (or say politely there is no quiz)."""
     t = context.t
     view = await context.services.quizzes.start(
-        user_id=update.effective_user.id, course_id=course_id, locale=t.locale
+        user_id=sender_id(update), course_id=course_id, locale=t.locale
     )
     if view is None:
         await render.answer(update, t("learn.gone"), alert=True)
@@ -125,7 +126,7 @@ async def start_quiz(
 
 async def btn_quiz_start(update: Update, context: Context) -> None:
     """Start (or retry) a course's quiz."""
-    course_id = QUIZ_START.one(update.callback_query.data)
+    course_id = QUIZ_START.one(data_of(update))
     await start_quiz(update, context, course_id)
 
 
@@ -134,7 +135,7 @@ async def _submit(
 ) -> None:
     t = context.t
     step: QuizStep = await context.services.quizzes.answer(
-        user_id=update.effective_user.id, question_id=question_id, chosen=chosen, locale=t.locale
+        user_id=sender_id(update), question_id=question_id, chosen=chosen, locale=t.locale
     )
     if step.outcome in OUTCOME_KEYS or step.feedback is None:
         await render.answer(update, t(OUTCOME_KEYS.get(step.outcome, "learn.gone")), alert=True)
@@ -158,16 +159,16 @@ async def _submit(
 
 async def btn_quiz_answer(update: Update, context: Context) -> None:
     """A single-choice answer."""
-    question_id, choice = QUIZ_ANSWER.parse(update.callback_query.data)
+    question_id, choice = QUIZ_ANSWER.parse(data_of(update))
     await _submit(update, context, question_id, frozenset({choice}))
 
 
 async def btn_quiz_toggle(update: Update, context: Context) -> None:
     """Tick or untick an option of a multiple-choice question."""
     t = context.t
-    question_id, mask = QUIZ_TOGGLE.parse(update.callback_query.data)
+    question_id, mask = QUIZ_TOGGLE.parse(data_of(update))
     view = await context.services.quizzes.question(
-        user_id=update.effective_user.id, question_id=question_id, locale=t.locale
+        user_id=sender_id(update), question_id=question_id, locale=t.locale
     )
     if view is None or not 0 <= mask < 1 << len(view.options):
         await render.answer(update, t("learn.gone"), alert=True)
@@ -183,7 +184,7 @@ async def btn_quiz_toggle(update: Update, context: Context) -> None:
 
 async def btn_quiz_submit(update: Update, context: Context) -> None:
     """Submit the ticked options of a multiple-choice question."""
-    question_id, mask = QUIZ_SUBMIT.parse(update.callback_query.data)
+    question_id, mask = QUIZ_SUBMIT.parse(data_of(update))
     if mask <= 0:
         await render.answer(update, context.t("quiz.tick_first"), alert=True)
         return

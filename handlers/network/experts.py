@@ -28,6 +28,7 @@ from bot.services.network.experts import ExpertCard, InvalidProfile, OwnProfile
 from handlers import flows, keyboards
 from handlers.callbacks import Callback
 from handlers.commands import Command
+from handlers.parts import data_of, sender_id, text_of
 
 FIELD = Callback("exp", "field", str, int)
 FIELDS = Callback("exp", "fields")
@@ -89,7 +90,9 @@ def _ask_buttons(t: Translator, cards: list[ExpertCard]) -> list[list[Button]]:
     ]
 
 
-def _fields_keyboard(t: Translator, scheme: Callback, *suffix: object) -> InlineKeyboardMarkup:
+def _fields_keyboard(
+    t: Translator, scheme: Callback, *suffix: object
+) -> InlineKeyboardMarkup | None:
     rows = keyboards.grid(
         list(Speciality),
         lambda f: Button(t(f"network.field.{f}"), scheme.build(f.value, *suffix)),
@@ -126,7 +129,7 @@ async def btn_experts_field(update: Update, context: Context) -> None:
     """Browse one field's experts, page by page, with a way back to the fields."""
     await render.answer(update)
     t = context.t
-    field, page = FIELD.parse(update.callback_query.data)
+    field, page = FIELD.parse(data_of(update))
     if field not in set(Speciality):
         return
     cards, total = await context.services.network.experts.search(
@@ -161,7 +164,7 @@ def _own_text(t: Translator, own: OwnProfile) -> str:
     )
 
 
-def _own_keyboard(t: Translator, own: OwnProfile) -> InlineKeyboardMarkup:
+def _own_keyboard(t: Translator, own: OwnProfile) -> InlineKeyboardMarkup | None:
     toggles = keyboards.grid(
         list(own.settings),
         lambda name: Button(t(f"network.own.toggle_{name}"), TOGGLE.build(name)),
@@ -178,7 +181,7 @@ def _own_keyboard(t: Translator, own: OwnProfile) -> InlineKeyboardMarkup:
 
 async def cmd_expert(update: Update, context: Context) -> None:
     """Show one's own directory card with its switches, or ask for a field to create it."""
-    t, user_id = context.t, update.effective_user.id
+    t, user_id = context.t, sender_id(update)
     network = context.services.network
     own = await network.experts.own(user_id=user_id)
     if own is None:
@@ -195,8 +198,8 @@ async def cmd_expert(update: Update, context: Context) -> None:
 async def btn_expert_set_field(update: Update, context: Context) -> None:
     """Create the profile with a field, or change the field."""
     await render.answer(update)
-    t, user_id = context.t, update.effective_user.id
-    field = SET_FIELD.one(update.callback_query.data)
+    t, user_id = context.t, sender_id(update)
+    field = SET_FIELD.one(data_of(update))
     experts = context.services.network.experts
     if field == "pick" or field not in set(Speciality):
         await render.edit(
@@ -215,7 +218,7 @@ async def btn_expert_toggle(update: Update, context: Context) -> None:
     await render.answer(update)
     try:
         own = await context.services.network.experts.toggle(
-            user_id=update.effective_user.id, setting=TOGGLE.one(update.callback_query.data)
+            user_id=sender_id(update), setting=TOGGLE.one(data_of(update))
         )
     except InvalidProfile:
         return
@@ -227,9 +230,9 @@ async def btn_expert_edit(update: Update, context: Context) -> str | None:
     """Ask for the new skills, region or story."""
     await render.answer(update)
     try:
-        what = EDIT.one(update.callback_query.data)
+        what = EDIT.one(data_of(update))
         step = await context.services.network.experts.begin_edit(
-            user_id=update.effective_user.id, what=what
+            user_id=sender_id(update), what=what
         )
     except InvalidProfile:
         return None
@@ -244,7 +247,7 @@ async def msg_expert_edit(update: Update, context: Context) -> str | int:
     t = context.t
     try:
         own = await context.services.network.experts.edit(
-            user_id=update.effective_user.id, text=update.message.text
+            user_id=sender_id(update), text=text_of(update)
         )
     except InvalidProfile as exc:
         await render.reply(update, context, t(f"network.own.too_long_{exc}"))
@@ -256,7 +259,7 @@ async def msg_expert_edit(update: Update, context: Context) -> str | int:
 
 async def cmd_expert_cancel(update: Update, context: Context) -> int:
     """Stop editing; the old value stays."""
-    await context.services.network.experts.cancel_edit(user_id=update.effective_user.id)
+    await context.services.network.experts.cancel_edit(user_id=sender_id(update))
     await render.reply(update, context, context.t("network.own.edit_cancelled"))
     return ConversationHandler.END
 

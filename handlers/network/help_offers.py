@@ -24,6 +24,7 @@ from bot.services.network.help_requests import ESCALATE_KIND, Offered, RequestVi
 from handlers.callbacks import Callback
 from handlers.network.experts import card_text
 from handlers.network.help_relay import closing_keyboard
+from handlers.parts import data_of, sender_id
 
 ACCEPT = Callback("ask", "acc", int)
 DECLINE = Callback("ask", "dec", int)
@@ -74,8 +75,8 @@ async def deliver(context: Context, offered: Offered) -> int:
 
 async def btn_ask_accept(update: Update, context: Context) -> None:
     """Take the request if it is still open; the requester hears who took it."""
-    t, user_id = context.t, update.effective_user.id
-    request_id = ACCEPT.one(update.callback_query.data)
+    t, user_id = context.t, sender_id(update)
+    request_id = ACCEPT.one(data_of(update))
     network = context.services.network
     result = await network.help_requests.accept(request_id=request_id, user_id=user_id)
     if result.outcome != "ok" or result.requester is None or result.request is None:
@@ -93,9 +94,9 @@ async def btn_ask_accept(update: Update, context: Context) -> None:
 async def btn_ask_decline(update: Update, context: Context) -> None:
     """Pass on the request; if everyone of the round passed, it moves on at once."""
     await render.answer(update)
-    request_id = DECLINE.one(update.callback_query.data)
+    request_id = DECLINE.one(data_of(update))
     if await context.services.network.help_requests.decline(
-        request_id=request_id, user_id=update.effective_user.id
+        request_id=request_id, user_id=sender_id(update)
     ):
         await render.edit(update, context, context.t("network.offer.declined", number=request_id))
 

@@ -19,6 +19,7 @@ from handlers.callbacks import Callback
 from handlers.commands import Command, MenuButton
 from handlers.core import fallback
 from handlers.network.media import content_of
+from handlers.parts import data_of, message_of, sender_id
 
 TALK = Callback("ask", "talk", int)
 SOLVED = Callback("ask", "ok", int)
@@ -27,7 +28,7 @@ RATE = Callback("ask", "rate", int, int)
 MENU = ("menu.learn", "menu.idea", "menu.events", "menu.profile", "menu.help")
 
 
-def closing_keyboard(t: Translator, request_id: int) -> InlineKeyboardMarkup:
+def closing_keyboard(t: Translator, request_id: int) -> InlineKeyboardMarkup | None:
     """The requester's buttons while an expert is on the request."""
     return render.inline(
         [
@@ -63,9 +64,9 @@ async def _pass_on(context: Context, relayed: Relayed) -> None:
 
 async def msg_relay(update: Update, context: Context) -> None:
     """Pass a free message to the other side of the user's request, or say it was not understood."""
-    kind, text, file_id = content_of(update.message)
+    kind, text, file_id = content_of(message_of(update))
     relayed = await context.services.network.relay.relay(
-        user_id=update.effective_user.id, kind=kind, text=text, file_id=file_id
+        user_id=sender_id(update), kind=kind, text=text, file_id=file_id
     )
     if relayed is None:
         await fallback.msg_not_understood(update, context)
@@ -83,9 +84,9 @@ async def msg_relay(update: Update, context: Context) -> None:
 async def btn_ask_talk(update: Update, context: Context) -> None:
     """Send the next free messages to this request."""
     t = context.t
-    request_id = TALK.one(update.callback_query.data)
+    request_id = TALK.one(data_of(update))
     if not await context.services.network.relay.focus(
-        user_id=update.effective_user.id, request_id=request_id
+        user_id=sender_id(update), request_id=request_id
     ):
         await render.answer(update, t("network.relay.closed"), alert=True)
         return
@@ -95,7 +96,7 @@ async def btn_ask_talk(update: Update, context: Context) -> None:
 
 async def cmd_requests(update: Update, context: Context) -> None:
     """One's recent requests, asked and answered, with what can be done next."""
-    t, user_id = context.t, update.effective_user.id
+    t, user_id = context.t, sender_id(update)
     mine = await context.services.network.help_requests.mine(user_id=user_id)
     if not mine:
         await render.reply(update, context, t("network.requests.none"))
@@ -133,9 +134,9 @@ async def cmd_requests(update: Update, context: Context) -> None:
 async def btn_ask_solved(update: Update, context: Context) -> None:
     """The requester closes the request as solved, is asked for stars; the expert is thanked."""
     t = context.t
-    request_id = SOLVED.one(update.callback_query.data)
+    request_id = SOLVED.one(data_of(update))
     closed = await context.services.network.help_requests.solve(
-        request_id=request_id, user_id=update.effective_user.id
+        request_id=request_id, user_id=sender_id(update)
     )
     if closed is None:
         await render.answer(update, t("network.relay.closed"), alert=True)
@@ -158,9 +159,9 @@ async def btn_ask_solved(update: Update, context: Context) -> None:
 async def btn_ask_rate(update: Update, context: Context) -> None:
     """Record the requester's stars."""
     await render.answer(update)
-    request_id, stars = RATE.parse(update.callback_query.data)
+    request_id, stars = RATE.parse(data_of(update))
     if await context.services.network.help_requests.rate(
-        request_id=request_id, user_id=update.effective_user.id, stars=stars
+        request_id=request_id, user_id=sender_id(update), stars=stars
     ):
         await render.edit(
             update, context, context.t("network.relay.rated", number=request_id, stars="⭐" * stars)
@@ -170,9 +171,9 @@ async def btn_ask_rate(update: Update, context: Context) -> None:
 async def btn_ask_withdraw(update: Update, context: Context) -> None:
     """The requester withdraws; an expert already on it is told."""
     t = context.t
-    request_id = WITHDRAW.one(update.callback_query.data)
+    request_id = WITHDRAW.one(data_of(update))
     closed = await context.services.network.help_requests.cancel(
-        request_id=request_id, user_id=update.effective_user.id
+        request_id=request_id, user_id=sender_id(update)
     )
     if closed is None:
         await render.answer(update, t("network.relay.closed"), alert=True)

@@ -30,6 +30,7 @@ from handlers.commands import Command
 from handlers.network import help_offers
 from handlers.network.experts import ASK_TO
 from handlers.network.media import content_of
+from handlers.parts import data_of, message_of, sender_id, text_of
 
 DONE = Callback("ask", "done")
 STOP = Callback("ask", "stop")
@@ -40,7 +41,7 @@ STATES = {"describe": "ask_describe", "field": "ask_field", "region": "ask_regio
 MEDIA = filters.PHOTO | filters.VOICE | filters.Document.ALL
 
 
-def _describe_keyboard(t: Translator) -> InlineKeyboardMarkup:
+def _describe_keyboard(t: Translator) -> InlineKeyboardMarkup | None:
     return render.inline(
         [[Button(t("network.help.done"), DONE.build()), Button(t("common.cancel"), STOP.build())]]
     )
@@ -51,7 +52,7 @@ async def _begin(
 ) -> str:
     t = context.t
     draft = await context.services.network.help_drafts.start(
-        user_id=update.effective_user.id, rural=rural, preferred_profile_id=expert
+        user_id=sender_id(update), rural=rural, preferred_profile_id=expert
     )
     key = "network.help.describe_rural" if draft.rural else "network.help.describe"
     await render.reply(update, context, t(key), _describe_keyboard(t))
@@ -70,18 +71,23 @@ async def cmd_rural(update: Update, context: Context) -> str:
 
 async def btn_ask_to(update: Update, context: Context) -> str | None:
     """Start a request offered first to the expert whose card was pressed."""
+    profile_id = ASK_TO.one(data_of(update))
+    try:
+        state = await _begin(update, context, expert=profile_id)
+    except DraftError as exc:
+        await render.answer(update, context.t(f"network.help.error_{exc}"), alert=True)
+        return None
     await render.answer(update)
-    profile_id = ASK_TO.one(update.callback_query.data)
-    return await _begin(update, context, expert=profile_id)
+    return state
 
 
 async def msg_ask_describe(update: Update, context: Context) -> None:
     """Add the text, photo or voice message to the description."""
     t = context.t
-    kind, text, file_id = content_of(update.message)
+    kind, text, file_id = content_of(message_of(update))
     try:
         draft = await context.services.network.help_drafts.describe(
-            user_id=update.effective_user.id,
+            user_id=sender_id(update),
             text=text,
             kind=kind if file_id else None,
             file_id=file_id,
@@ -101,9 +107,7 @@ async def btn_ask_done(update: Update, context: Context) -> str | None:
     """Close the description; ask the field (or, for rural guidance, the place)."""
     await render.answer(update)
     try:
-        draft = await context.services.network.help_drafts.described(
-            user_id=update.effective_user.id
-        )
+        draft = await context.services.network.help_drafts.described(user_id=sender_id(update))
     except DraftError:
         await render.reply(
             update, context, context.t("network.help.error_empty"), _describe_keyboard(context.t)
@@ -114,14 +118,14 @@ async def btn_ask_done(update: Update, context: Context) -> str | None:
 
 async def _current(update: Update, context: Context, request_id: int) -> bool:
     """Whether the pressed button belongs to the request being written (else: step passed)."""
-    draft = await context.services.network.help_drafts.draft_of(user_id=update.effective_user.id)
+    draft = await context.services.network.help_drafts.draft_of(user_id=sender_id(update))
     if draft is not None and draft.id == request_id:
         return True
     await flows.step_passed(update, context)
     return False
 
 
-def _field_keyboard(t: Translator, request_id: int) -> InlineKeyboardMarkup:
+def _field_keyboard(t: Translator, request_id: int) -> InlineKeyboardMarkup | None:
     rows = keyboards.grid(
         list(Speciality),
         lambda f: Button(t(f"network.field.{f}"), FIELD.build(f.value, request_id)),
@@ -143,7 +147,7 @@ async def _next_question(update: Update, context: Context, draft: RequestView) -
 
 async def _ask_where(update: Update, context: Context, request_id: int) -> str:
     t = context.t
-    home = await context.services.network.help_drafts.home_region(user_id=update.effective_user.id)
+    home = await context.services.network.help_drafts.home_region(user_id=sender_id(update))
     here = Button(t("network.help.here", region=home), HERE.build(request_id))
     keyboard = render.inline(
         [[*([here] if home else []), Button(t("common.skip"), SKIP.build(request_id))]]
@@ -154,13 +158,13 @@ async def _ask_where(update: Update, context: Context, request_id: int) -> str:
 
 async def btn_ask_field(update: Update, context: Context) -> str | None:
     """Record the field and ask where the requester is."""
-    field, request_id = FIELD.parse(update.callback_query.data)
+    field, request_id = FIELD.parse(data_of(update))
     if not await _current(update, context, request_id):
         return None
     await render.answer(update)
     try:
         draft = await context.services.network.help_drafts.choose_field(
-            user_id=update.effective_user.id, field=field
+            user_id=sender_id(update), field=field
         )
     except DraftError:
         return None
@@ -175,28 +179,28 @@ async def btn_ask_field(update: Update, context: Context) -> str | None:
 async def msg_ask_pick_please(update: Update, context: Context) -> None:
     """Typed text where a field button is expected: show the fields again."""
     t = context.t
-    draft = await context.services.network.help_drafts.draft_of(user_id=update.effective_user.id)
+    draft = await context.services.network.help_drafts.draft_of(user_id=sender_id(update))
     keyboard = _field_keyboard(t, draft.id if draft else 0)
     await render.reply(update, context, t("network.help.pick_field"), keyboard)
 
 
 async def msg_ask_region(update: Update, context: Context) -> int | None:
     """The typed place: submit."""
-    return await _submit(update, context, update.message.text)
+    return await _submit(update, context, text_of(update))
 
 
 async def btn_ask_here(update: Update, context: Context) -> int | None:
     """The enterprise's place: submit."""
-    if not await _current(update, context, HERE.one(update.callback_query.data)):
+    if not await _current(update, context, HERE.one(data_of(update))):
         return None
     await render.answer(update)
-    home = await context.services.network.help_drafts.home_region(user_id=update.effective_user.id)
+    home = await context.services.network.help_drafts.home_region(user_id=sender_id(update))
     return await _submit(update, context, home)
 
 
 async def btn_ask_skip(update: Update, context: Context) -> int | None:
     """No place given: submit."""
-    if not await _current(update, context, SKIP.one(update.callback_query.data)):
+    if not await _current(update, context, SKIP.one(data_of(update))):
         return None
     await render.answer(update)
     return await _submit(update, context, None)
@@ -206,7 +210,7 @@ async def _submit(update: Update, context: Context, region: str | None) -> int |
     t = context.t
     try:
         offered = await context.services.network.help_drafts.submit(
-            user_id=update.effective_user.id, region=region
+            user_id=sender_id(update), region=region
         )
     except DraftError as exc:
         await render.reply(update, context, t(f"network.help.error_{exc}"))
@@ -222,7 +226,7 @@ async def _submit(update: Update, context: Context, region: str | None) -> int |
 
 async def cmd_ask_cancel(update: Update, context: Context) -> int:
     """Throw the draft away."""
-    await context.services.network.help_drafts.abandon(user_id=update.effective_user.id)
+    await context.services.network.help_drafts.abandon(user_id=sender_id(update))
     await render.reply(update, context, context.t("network.help.cancelled"))
     return ConversationHandler.END
 

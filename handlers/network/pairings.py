@@ -32,6 +32,7 @@ from bot.services.network.pairings import CADENCES, REMIND_KIND, PairError, Pair
 from handlers import flows
 from handlers.callbacks import Callback
 from handlers.commands import Command
+from handlers.parts import data_of, sender_id, sender_of, text_of
 
 CADENCE = Callback("pair", "cad", int)
 CHECKIN = Callback("pair", "in", int)
@@ -65,10 +66,10 @@ def _pair_buttons(t: Translator, pair: PairView) -> list[Button]:
 async def cmd_newpair(update: Update, context: Context) -> str | None:
     """A model worker starts a pair: first the enterprise."""
     t = context.t
-    if not await context.services.network.experts.is_expert(user_id=update.effective_user.id):
+    if not await context.services.network.experts.is_expert(user_id=sender_id(update)):
         await render.reply(update, context, t("network.pair.experts_only"))
         return None
-    await context.services.network.pairings.start(expert_id=update.effective_user.id)
+    await context.services.network.pairings.start(expert_id=sender_id(update))
     await render.reply(update, context, t("network.pair.ask_enterprise"))
     return STATES["enterprise"]
 
@@ -77,7 +78,7 @@ async def msg_pair_enterprise(update: Update, context: Context) -> str | None:
     """Record the enterprise; ask for the goals."""
     try:
         await context.services.network.pairings.name_enterprise(
-            expert_id=update.effective_user.id, name=update.message.text
+            expert_id=sender_id(update), name=text_of(update)
         )
     except PairError:
         await render.reply(update, context, context.t("network.pair.bad_enterprise"))
@@ -91,7 +92,7 @@ async def msg_pair_goals(update: Update, context: Context) -> str | None:
     t = context.t
     try:
         await context.services.network.pairings.set_goals(
-            expert_id=update.effective_user.id, goals=update.message.text
+            expert_id=sender_id(update), goals=text_of(update)
         )
     except PairError:
         await render.reply(update, context, t("network.pair.bad_goals"))
@@ -107,7 +108,7 @@ async def btn_pair_cadence(update: Update, context: Context) -> int | None:
     t = context.t
     try:
         pair = await context.services.network.pairings.set_cadence(
-            expert_id=update.effective_user.id, days=CADENCE.one(update.callback_query.data)
+            expert_id=sender_id(update), days=CADENCE.one(data_of(update))
         )
     except PairError:
         return None
@@ -128,7 +129,7 @@ async def deep_pair(update: Update, context: Context, rest: str) -> None:
     t, network = context.t, context.services.network
     pairing_id = network.invites.check("pair", rest)
     notice = (
-        await network.pairings.join(pairing_id=pairing_id, user_id=update.effective_user.id)
+        await network.pairings.join(pairing_id=pairing_id, user_id=sender_id(update))
         if pairing_id
         else None
     )
@@ -153,7 +154,7 @@ async def deep_pair(update: Update, context: Context, rest: str) -> None:
 async def cmd_pairs(update: Update, context: Context) -> None:
     """The pairs one is a side of (admins: every pair), with check-in and history buttons."""
     t = context.t
-    pairs = await context.services.network.pairings.pairs(user_id=update.effective_user.id)
+    pairs = await context.services.network.pairings.pairs(user_id=sender_id(update))
     if not pairs:
         await render.reply(update, context, t("network.pair.none"))
         return
@@ -167,9 +168,9 @@ async def btn_pair_history(update: Update, context: Context) -> None:
     """A pair's check-ins, oldest first."""
     await render.answer(update)
     t = context.t
-    pairing_id = HISTORY.one(update.callback_query.data)
+    pairing_id = HISTORY.one(data_of(update))
     found = await context.services.network.pairings.history(
-        pairing_id=pairing_id, user_id=update.effective_user.id
+        pairing_id=pairing_id, user_id=sender_id(update)
     )
     if found is None:
         await render.reply(update, context, t("network.pair.not_yours"))
@@ -199,9 +200,9 @@ async def btn_pair_history(update: Update, context: Context) -> None:
 async def btn_pair_checkin(update: Update, context: Context) -> str | None:
     """Ask for a short note on how the pair's goals are going."""
     await render.answer(update)
-    pairing_id = CHECKIN.one(update.callback_query.data)
+    pairing_id = CHECKIN.one(data_of(update))
     pair = await context.services.network.pairings.begin_checkin(
-        pairing_id=pairing_id, user_id=update.effective_user.id
+        pairing_id=pairing_id, user_id=sender_id(update)
     )
     if pair is None:
         await render.reply(update, context, context.t("network.pair.not_yours"))
@@ -221,7 +222,7 @@ async def msg_pair_checkin(update: Update, context: Context) -> int | None:
     t = context.t
     try:
         notice = await context.services.network.pairings.checkin(
-            user_id=update.effective_user.id, note=update.message.text
+            user_id=sender_id(update), note=text_of(update)
         )
     except PairError:
         await render.reply(update, context, t("network.pair.bad_note"))
@@ -233,8 +234,8 @@ async def msg_pair_checkin(update: Update, context: Context) -> int | None:
         text = other(
             "network.pair.partner_checked_in",
             enterprise=notice.pair.enterprise or "",
-            name=update.effective_user.full_name,
-            note=update.message.text,
+            name=sender_of(update).full_name,
+            note=text_of(update),
         )
         await render.send(
             context, recipient.user_id, text, render.inline([_pair_buttons(other, notice.pair)])
@@ -244,7 +245,7 @@ async def msg_pair_checkin(update: Update, context: Context) -> int | None:
 
 async def cmd_pair_cancel(update: Update, context: Context) -> int:
     """Stop setting up a pair or writing a check-in."""
-    await context.services.network.pairings.abandon(user_id=update.effective_user.id)
+    await context.services.network.pairings.abandon(user_id=sender_id(update))
     await render.reply(update, context, context.t("network.pair.cancelled"))
     return ConversationHandler.END
 

@@ -20,12 +20,13 @@ from bot.render import Button
 from bot.services.core import ADMINS, EXPERTS
 from bot.services.network.dossier import dossier_xlsx
 from bot.services.network.reports import AreaReport, LevelReport
-from handlers.callbacks import Callback
+from handlers.callbacks import Callback, UserId
 from handlers.commands import Command
 from handlers.guards import allowed, require_role
+from handlers.parts import chat_id_of, data_of, sender_id
 
 UNIT = Callback("rep", "unit", int, str)
-PERSON = Callback("rep", "dos", int)
+PERSON = Callback("rep", "dos", UserId)
 PERIODS = ("y", "a")
 
 
@@ -71,7 +72,7 @@ def report_text(t: Translator, report: LevelReport, period: str) -> str:
     return "\n\n".join(parts)
 
 
-def _keyboard(t: Translator, report: LevelReport, period: str) -> InlineKeyboardMarkup:
+def _keyboard(t: Translator, report: LevelReport, period: str) -> InlineKeyboardMarkup | None:
     rows = [
         [Button(child.unit.name, UNIT.build(child.unit.id, period))]
         for child in report.children
@@ -101,7 +102,7 @@ async def cmd_report(update: Update, context: Context) -> None:
 async def btn_report_unit(update: Update, context: Context) -> None:
     """Admins: the figures of another unit or period."""
     await render.answer(update)
-    unit_id, period = UNIT.parse(update.callback_query.data)
+    unit_id, period = UNIT.parse(data_of(update))
     if period not in PERIODS:
         return
     report = await context.services.network.reports.level(
@@ -125,7 +126,7 @@ async def _send_dossier(update: Update, context: Context, user_id: int) -> None:
     filename = f"dossier-{user_id}.xlsx"
     await render.send_document(
         context,
-        update.effective_chat.id,
+        chat_id_of(update),
         data,
         filename,
         t("network.dossier.caption", name=dossier.name),
@@ -134,7 +135,7 @@ async def _send_dossier(update: Update, context: Context, user_id: int) -> None:
 
 async def cmd_dossier(update: Update, context: Context) -> None:
     """One's own record as a spreadsheet; admins add a name to find someone else's."""
-    t, user_id = context.t, update.effective_user.id
+    t, user_id = context.t, sender_id(update)
     query = " ".join(context.args or []).strip()
     if not query:
         await _send_dossier(update, context, user_id)
@@ -156,7 +157,7 @@ async def cmd_dossier(update: Update, context: Context) -> None:
 async def btn_report_dossier(update: Update, context: Context) -> None:
     """Admins: the dossier of the person pressed."""
     await render.answer(update)
-    user_id = PERSON.one(update.callback_query.data)
+    user_id = PERSON.one(data_of(update))
     await _send_dossier(update, context, user_id)
 
 

@@ -23,6 +23,7 @@ from handlers import keyboards
 from handlers.callbacks import Callback
 from handlers.commands import Command
 from handlers.guards import require_role
+from handlers.parts import data_of, sender_id
 
 PAGE = Callback("studio", "page", int)
 OPEN = Callback("studio", "open", int)
@@ -47,7 +48,7 @@ def _studio_card(t: Translator, studio: StudioView) -> str:
     )
 
 
-async def _registry(context: Context, page: int) -> tuple[str, InlineKeyboardMarkup]:
+async def _registry(context: Context, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
     t = context.t
     studios, total = await context.services.network.studios.registry(
         offset=page * PAGE_SIZE, limit=PAGE_SIZE
@@ -73,7 +74,7 @@ async def cmd_studios(update: Update, context: Context) -> None:
 async def btn_studio_page(update: Update, context: Context) -> None:
     """Another page of the registry."""
     await render.answer(update)
-    page = max(PAGE.one(update.callback_query.data), 0)
+    page = max(PAGE.one(data_of(update)), 0)
     text, keyboard = await _registry(context, page)
     await render.edit(update, context, text, keyboard)
 
@@ -82,13 +83,13 @@ async def btn_studio_open(update: Update, context: Context) -> None:
     """A studio's card; its leader also gets the invitation button."""
     await render.answer(update)
     t, studios = context.t, context.services.network.studios
-    studio_id = OPEN.one(update.callback_query.data)
+    studio_id = OPEN.one(data_of(update))
     studio = await studios.studio(studio_id=studio_id)
     if studio is None:
         await render.reply(update, context, t("network.studio.gone"))
         return
     rows = []
-    if await studios.leads(studio_id=studio_id, user_id=update.effective_user.id):
+    if await studios.leads(studio_id=studio_id, user_id=sender_id(update)):
         rows.append([Button(t("network.studio.invite"), INVITE.build(studio_id))])
     await render.reply(update, context, _studio_card(t, studio), render.inline(rows))
 
@@ -96,10 +97,10 @@ async def btn_studio_open(update: Update, context: Context) -> None:
 async def btn_studio_invite(update: Update, context: Context) -> None:
     """The leader gets the studio's invitation link and QR code."""
     network = context.services.network
-    studio_id = INVITE.one(update.callback_query.data)
+    studio_id = INVITE.one(data_of(update))
     studio = await network.studios.studio(studio_id=studio_id)
     if studio is None or not await network.studios.leads(
-        studio_id=studio_id, user_id=update.effective_user.id
+        studio_id=studio_id, user_id=sender_id(update)
     ):
         await render.answer(update, context.t("errors.not_allowed"), alert=True)
         return
@@ -120,7 +121,7 @@ async def deep_studio(update: Update, context: Context, rest: str) -> None:
     network = context.services.network
     studio_id = network.invites.check("studio", rest)
     studio = (
-        await network.studios.join(studio_id=studio_id, user_id=update.effective_user.id)
+        await network.studios.join(studio_id=studio_id, user_id=sender_id(update))
         if studio_id
         else None
     )
@@ -214,8 +215,12 @@ async def cmd_coverage(update: Update, context: Context) -> None:
 @require_role(ADMINS)
 async def btn_studio_coverage(update: Update, context: Context) -> None:
     """Admins: coverage of the unit pressed."""
+    try:
+        await _send_coverage(update, context, COVER.one(data_of(update)))
+    except LookupError:
+        await render.answer(update, context.t("common.gone"), alert=True)
+        return
     await render.answer(update)
-    await _send_coverage(update, context, COVER.one(update.callback_query.data))
 
 
 COMMANDS = [

@@ -23,6 +23,7 @@ from bot.render import Button
 from bot.services.network.teams import ActivityView, TeamError
 from handlers import flows
 from handlers.callbacks import Callback
+from handlers.parts import data_of, message_of, sender_id
 
 LOG = Callback("team", "log", int)
 KIND = Callback("team", "kind", int, str)
@@ -33,10 +34,13 @@ NOTE = "team_note"
 
 
 async def btn_team_log(update: Update, context: Context) -> None:
-    """Which kind of activity: a visit, a training, a problem solved."""
+    """Which kind of activity: a visit, a training, a problem solved (the team's members only)."""
+    team_id, t = LOG.one(data_of(update)), context.t
+    teams = context.services.network.teams
+    if not await teams.may_log(team_id=team_id, user_id=sender_id(update)):
+        await render.answer(update, t("network.team.members_only"), alert=True)
+        return
     await render.answer(update)
-    team_id = LOG.one(update.callback_query.data)
-    t = context.t
     rows = [
         [
             Button(t(f"network.activity.{kind}"), KIND.build(team_id, kind.value))
@@ -51,9 +55,9 @@ async def btn_team_kind(update: Update, context: Context) -> str | int | None:
     await render.answer(update)
     t = context.t
     try:
-        team_id, kind = KIND.parse(update.callback_query.data)
+        team_id, kind = KIND.parse(data_of(update))
         activity = await context.services.network.teams.start_activity(
-            team_id=team_id, user_id=update.effective_user.id, kind=kind
+            team_id=team_id, user_id=sender_id(update), kind=kind
         )
     except TeamError:
         return None
@@ -62,9 +66,7 @@ async def btn_team_kind(update: Update, context: Context) -> str | int | None:
         return ConversationHandler.END
     if activity.step == "note":
         return await _ask_note(update, context, activity)
-    record = await context.services.network.teams.record(
-        team_id=team_id, user_id=update.effective_user.id
-    )
+    record = await context.services.network.teams.record(team_id=team_id, user_id=sender_id(update))
     served = record.team.enterprises if record else ()
     rows = [[Button(name, PLACE.build(activity.id, eid))] for eid, name in served]
     rows.append([Button(t("network.team.no_enterprise"), PLACE.build(activity.id, 0))])
@@ -75,10 +77,10 @@ async def btn_team_kind(update: Update, context: Context) -> str | int | None:
 async def btn_team_place(update: Update, context: Context) -> str | None:
     """Record the enterprise; ask for the note and photos."""
     await render.answer(update)
-    activity_id, enterprise_id = PLACE.parse(update.callback_query.data)
+    activity_id, enterprise_id = PLACE.parse(data_of(update))
     activity = await context.services.network.teams.choose_enterprise(
         activity_id=activity_id,
-        user_id=update.effective_user.id,
+        user_id=sender_id(update),
         enterprise_id=enterprise_id or None,
     )
     if activity is None:
@@ -86,7 +88,7 @@ async def btn_team_place(update: Update, context: Context) -> str | None:
     return await _ask_note(update, context, activity)
 
 
-def _note_keyboard(t: Translator) -> InlineKeyboardMarkup:
+def _note_keyboard(t: Translator) -> InlineKeyboardMarkup | None:
     return render.inline(
         [[Button(t("network.team.save"), SAVE.build()), Button(t("common.cancel"), DROP.build())]]
     )
@@ -102,11 +104,11 @@ async def _ask_note(update: Update, context: Context, activity: ActivityView) ->
 
 async def msg_team_note(update: Update, context: Context) -> None:
     """Add text or a photo to the activity's note."""
-    t, message = context.t, update.message
+    t, message = context.t, message_of(update)
     photo = message.photo[-1].file_id if message.photo else None
     try:
         activity = await context.services.network.teams.add(
-            user_id=update.effective_user.id, text=message.text or message.caption, photo=photo
+            user_id=sender_id(update), text=message.text or message.caption, photo=photo
         )
     except TeamError as exc:
         await render.reply(update, context, t(f"network.team.error_{exc}"), _note_keyboard(t))
@@ -123,7 +125,7 @@ async def btn_team_save(update: Update, context: Context) -> int:
     """Finish the activity and show the team's record."""
     await render.answer(update)
     try:
-        activity = await context.services.network.teams.save(user_id=update.effective_user.id)
+        activity = await context.services.network.teams.save(user_id=sender_id(update))
     except TeamError:
         return ConversationHandler.END
     await render.edit(
@@ -136,7 +138,7 @@ async def btn_team_save(update: Update, context: Context) -> int:
 
 async def cmd_team_cancel(update: Update, context: Context) -> int:
     """Throw away the activity being written."""
-    await context.services.network.teams.discard(user_id=update.effective_user.id)
+    await context.services.network.teams.discard(user_id=sender_id(update))
     await render.reply(update, context, context.t("network.team.discarded"))
     return ConversationHandler.END
 

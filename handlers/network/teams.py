@@ -28,6 +28,7 @@ from handlers.callbacks import Callback
 from handlers.commands import Command
 from handlers.guards import allowed, require_role
 from handlers.network import team_log
+from handlers.parts import data_of, sender_id
 
 OPEN = Callback("team", "open", int)
 SERVE = Callback("team", "srv", int, int)
@@ -69,7 +70,7 @@ def _record_text(context: Context, record: TeamRecord) -> str:
     return "\n\n".join(lines)
 
 
-def _record_keyboard(t: Translator, team: TeamView) -> InlineKeyboardMarkup:
+def _record_keyboard(t: Translator, team: TeamView) -> InlineKeyboardMarkup | None:
     return render.inline(
         [
             [
@@ -82,9 +83,7 @@ def _record_keyboard(t: Translator, team: TeamView) -> InlineKeyboardMarkup:
 
 async def _show(update: Update, context: Context, team_id: int, *, edit: bool = False) -> None:
     t = context.t
-    record = await context.services.network.teams.record(
-        team_id=team_id, user_id=update.effective_user.id
-    )
+    record = await context.services.network.teams.record(team_id=team_id, user_id=sender_id(update))
     if record is None:
         await render.reply(update, context, t("network.team.not_member"))
         return
@@ -95,7 +94,7 @@ async def _show(update: Update, context: Context, team_id: int, *, edit: bool = 
 async def cmd_team(update: Update, context: Context) -> None:
     """Open one's team, or choose among several (admins see every team)."""
     t = context.t
-    teams = await context.services.network.teams.teams(user_id=update.effective_user.id)
+    teams = await context.services.network.teams.teams(user_id=sender_id(update))
     if not teams:
         await render.reply(update, context, t("network.team.none"))
         return
@@ -109,7 +108,7 @@ async def cmd_team(update: Update, context: Context) -> None:
 async def btn_team_open(update: Update, context: Context) -> None:
     """Show the record of the team pressed."""
     await render.answer(update)
-    await _show(update, context, OPEN.one(update.callback_query.data), edit=True)
+    await _show(update, context, OPEN.one(data_of(update)), edit=True)
 
 
 @require_role(ADMINS)
@@ -118,7 +117,7 @@ async def cmd_newteam(update: Update, context: Context) -> None:
     t = context.t
     name = " ".join(context.args or [])
     try:
-        team = await context.services.network.teams.create(name=name, by=update.effective_user.id)
+        team = await context.services.network.teams.create(name=name, by=sender_id(update))
     except TeamError as exc:
         await render.reply(update, context, t(f"network.team.error_{exc}"))
         return
@@ -136,10 +135,8 @@ async def _send_invite(update: Update, context: Context, team: TeamView) -> None
 async def btn_team_invite(update: Update, context: Context) -> None:
     """A member asks for the team's invitation link and QR code."""
     await render.answer(update)
-    team_id = INVITE.one(update.callback_query.data)
-    record = await context.services.network.teams.record(
-        team_id=team_id, user_id=update.effective_user.id
-    )
+    team_id = INVITE.one(data_of(update))
+    record = await context.services.network.teams.record(team_id=team_id, user_id=sender_id(update))
     if record is not None:
         await _send_invite(update, context, record.team)
 
@@ -153,7 +150,7 @@ async def deep_team(update: Update, context: Context, rest: str) -> None:
         return
     if not await allowed(update, context, EXPERTS, refusal="network.team.members_only"):
         return
-    team = await network.teams.join(team_id=team_id, user_id=update.effective_user.id)
+    team = await network.teams.join(team_id=team_id, user_id=sender_id(update))
     if team is None:
         await render.reply(update, context, t("network.invite.invalid"))
         return
@@ -169,7 +166,7 @@ async def cmd_serve(update: Update, context: Context) -> None:
     except InvalidName:
         await render.reply(update, context, t("network.team.serve_usage"))
         return
-    teams = await context.services.network.teams.teams(user_id=update.effective_user.id)
+    teams = await context.services.network.teams.teams(user_id=sender_id(update))
     if not teams:
         await render.reply(update, context, t("network.team.none"))
         return
@@ -185,12 +182,12 @@ async def cmd_serve(update: Update, context: Context) -> None:
 async def btn_team_serve(update: Update, context: Context) -> None:
     """Add the enterprise to the team pressed."""
     await render.answer(update)
-    team_id, enterprise_id = SERVE.parse(update.callback_query.data)
+    team_id, enterprise_id = SERVE.parse(data_of(update))
     enterprise = await context.services.enterprises.find(enterprise_id=enterprise_id)
     if enterprise is None:
         return
     team = await context.services.network.teams.serve(
-        team_id=team_id, user_id=update.effective_user.id, enterprise_name=enterprise.name
+        team_id=team_id, user_id=sender_id(update), enterprise_name=enterprise.name
     )
     if team is None:
         await render.edit(update, context, context.t("network.team.not_member"))

@@ -13,6 +13,7 @@ from bot.context import Context
 from bot.services.core import ADMINS, qr
 from handlers.commands import Command
 from handlers.guards import require_role
+from handlers.parts import chat_id_of
 from handlers.proposals.write import PLACE_MAX, PREFIX
 
 PLACE = re.compile(rf"^[A-Za-z0-9_-]{{1,{PLACE_MAX}}}$")
@@ -37,7 +38,7 @@ async def cmd_export_ideas(update: Update, context: Context) -> None:
     data = await context.services.proposals.export(fmt=fmt, t=context.t)
     name = f"proposals-{utcnow().astimezone(context.services.settings.zone):%Y%m%d}.{fmt}"
     await render.send_document(
-        context, update.effective_chat.id, data, name, context.t("proposals.export.caption")
+        context, chat_id_of(update), data, name, context.t("proposals.export.caption")
     )
 
 

@@ -17,6 +17,7 @@ from bot.render import Button
 from bot.services.proposals.rules import OwnProposal, ProposalCard, ProposalError
 from handlers import keyboards
 from handlers.commands import Command
+from handlers.parts import chat_id_of, data_of, sender_id
 from handlers.proposals.buttons import BROWSE, COMMENT, SHOW, STARS, SUPPORT
 from handlers.proposals.cards import card, line, plain
 from handlers.proposals.notify import send_media
@@ -28,7 +29,7 @@ OURS, ALL = "o", "a"
 async def _list(update: Update, context: Context, scope: str, page: int) -> None:
     t = context.t
     found, total = await context.services.proposal_peers.browse(
-        user_id=update.effective_user.id,
+        user_id=sender_id(update),
         ours=scope == OURS,
         offset=page * PAGE_SIZE,
         limit=PAGE_SIZE,
@@ -54,11 +55,11 @@ async def cmd_ideas(update: Update, context: Context) -> None:
 async def btn_browse_list(update: Update, context: Context) -> None:
     """Another tab or page of the list."""
     await render.answer(update)
-    scope, page = BROWSE.parse(update.callback_query.data)
+    scope, page = BROWSE.parse(data_of(update))
     await _list(update, context, scope if scope in (OURS, ALL) else OURS, max(page, 0))
 
 
-def _keyboard(context: Context, view: ProposalCard) -> InlineKeyboardMarkup:
+def _keyboard(context: Context, view: ProposalCard) -> InlineKeyboardMarkup | None:
     t = context.t
     key = "proposals.browse.supported" if view.supported else "proposals.browse.support"
     support = Button(plain(t(key, count=view.supporters)), SUPPORT.build(view.id))
@@ -71,21 +72,21 @@ async def btn_browse_show(update: Update, context: Context) -> None:
     await render.answer(update)
     try:
         view = await context.services.proposals.card(
-            proposal_id=SHOW.one(update.callback_query.data), viewer_id=update.effective_user.id
+            proposal_id=SHOW.one(data_of(update)), viewer_id=sender_id(update)
         )
     except ProposalError:
         await render.reply(update, context, context.t("proposals.gone"))
         return
-    await send_media(context, update.effective_chat.id, view)
+    await send_media(context, chat_id_of(update), view)
     text = card(context.t, view, context.services.settings.zone, with_history=False)
     await render.reply(update, context, text, _keyboard(context, view))
 
 
 async def btn_browse_support(update: Update, context: Context) -> None:
     """Add the user's 👍 (once) and show the new count."""
-    t, user_id = context.t, update.effective_user.id
+    t, user_id = context.t, sender_id(update)
     try:
-        proposal_id = SUPPORT.one(update.callback_query.data)
+        proposal_id = SUPPORT.one(data_of(update))
         done = await context.services.proposal_peers.support(
             user_id=user_id, proposal_id=proposal_id
         )
@@ -106,7 +107,7 @@ async def btn_browse_stars(update: Update, context: Context) -> None:
     """This month's innovation stars of the user's enterprise."""
     await render.answer(update)
     t = context.t
-    board = await context.services.proposal_peers.stars(user_id=update.effective_user.id)
+    board = await context.services.proposal_peers.stars(user_id=sender_id(update))
     lines = [t("proposals.stars.title")]
     lines += [
         t.plural("proposals.stars.line", row.points, rank=n, name=row.name)

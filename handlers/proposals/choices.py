@@ -20,6 +20,7 @@ from bot.services.proposals.rules import DailyLimit, ProposalNotFound
 from bot.services.proposals.steps import DraftStep, DraftView
 from handlers import keyboards
 from handlers.flows import step_passed
+from handlers.parts import data_of, sender_id
 from handlers.proposals.buttons import (
     ANONYMOUS,
     BENEFIT,
@@ -38,9 +39,9 @@ Change = Callable[[int, str], Awaitable[DraftView]]
 
 async def _choose(update: Update, context: Context, change: Change) -> str | int | None:
     """Apply a button's choice; the answered question's buttons go, the next question follows."""
-    user_id = update.effective_user.id
+    user_id = sender_id(update)
     try:
-        draft = await change(user_id, update.callback_query.data or "")
+        draft = await change(user_id, data_of(update) or "")
     except InvalidAnswer as error:
         if error.reason == "passed":
             await step_passed(update, context)
@@ -58,7 +59,7 @@ async def _ask_again(update: Update, context: Context) -> str | int:
     """The choice is no longer offered: say so and ask the current question again."""
     await render.answer(update)
     await render.reply(update, context, context.t("proposals.invalid.stale"))
-    current = await context.services.proposal_drafts.current(user_id=update.effective_user.id)
+    current = await context.services.proposal_drafts.current(user_id=sender_id(update))
     return await ask(update, context, current) if current else END
 
 
@@ -123,14 +124,14 @@ async def btn_idea_edit(update: Update, context: Context) -> str | int | None:
 async def btn_idea_go_on(update: Update, context: Context) -> str | int | None:
     """Carry on with one's own proposal after seeing similar ones."""
     await render.answer(update)
-    draft = await context.services.proposal_drafts.current(user_id=update.effective_user.id)
+    draft = await context.services.proposal_drafts.current(user_id=sender_id(update))
     return await ask(update, context, draft) if draft else await lost(update, context)
 
 
 async def btn_idea_support_instead(update: Update, context: Context) -> int:
     """Support the similar proposal and drop one's own draft."""
     await render.answer(update)
-    user_id, proposal_id = update.effective_user.id, SUPPORT_INSTEAD.one(update.callback_query.data)
+    user_id, proposal_id = sender_id(update), SUPPORT_INSTEAD.one(data_of(update))
     try:
         supported = await context.services.proposal_peers.support(
             user_id=user_id, proposal_id=proposal_id
@@ -148,9 +149,9 @@ async def btn_idea_support_instead(update: Update, context: Context) -> int:
 async def btn_idea_submit(update: Update, context: Context) -> str | int | None:
     """Submit the draft; its number is shown only once it is safely stored."""
     await render.answer(update)
-    drafts, user_id = context.services.proposal_drafts, update.effective_user.id
+    drafts, user_id = context.services.proposal_drafts, sender_id(update)
     draft = await drafts.current(user_id=user_id)
-    if draft is None or draft.id != SUBMIT.one(update.callback_query.data):
+    if draft is None or draft.id != SUBMIT.one(data_of(update)):
         return await lost(update, context)
     try:
         moved = await drafts.submit(user_id=user_id)
@@ -175,6 +176,6 @@ async def btn_idea_submit(update: Update, context: Context) -> str | int | None:
 async def btn_idea_discard(update: Update, context: Context) -> int:
     """Throw the draft away."""
     await render.answer(update)
-    await context.services.proposal_drafts.discard(user_id=update.effective_user.id)
+    await context.services.proposal_drafts.discard(user_id=sender_id(update))
     await render.edit(update, context, context.t("proposals.discarded"))
     return END

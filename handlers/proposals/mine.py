@@ -17,9 +17,11 @@ from bot.services.proposals.rules import (
     IllegalTransition,
     ProposalCard,
     ProposalError,
+    ProposalNotFound,
 )
 from handlers.callbacks import Callback
 from handlers.commands import Command
+from handlers.parts import data_of, sender_id
 from handlers.proposals.buttons import (
     MINE,
     REPLY,
@@ -32,12 +34,12 @@ from handlers.proposals.cards import card, line, plain, status
 
 
 def _id(update: Update, scheme: Callback) -> int:
-    return int(scheme.one(update.callback_query.data))
+    return int(scheme.one(data_of(update)))
 
 
 async def cmd_myideas(update: Update, context: Context) -> None:
     """List the user's proposals with their status and supporters."""
-    t, user_id = context.t, update.effective_user.id
+    t, user_id = context.t, sender_id(update)
     await render.answer(update)
     overview = await context.services.proposals.overview(user_id=user_id)
     mine = overview.proposals
@@ -50,7 +52,7 @@ async def cmd_myideas(update: Update, context: Context) -> None:
     await render.reply(update, context, "\n".join(lines), render.inline(rows) if rows else None)
 
 
-def _actions(context: Context, view: ProposalCard) -> InlineKeyboardMarkup:
+def _actions(context: Context, view: ProposalCard) -> InlineKeyboardMarkup | None:
     t, pid = context.t, view.id
     rows = []
     if view.status == ProposalStatus.NEEDS_INFO:
@@ -69,7 +71,7 @@ async def btn_my_show(update: Update, context: Context) -> None:
     proposal_id = _id(update, SHOW_MINE)
     try:
         view = await context.services.proposals.card(
-            proposal_id=proposal_id or 0, viewer_id=update.effective_user.id
+            proposal_id=proposal_id or 0, viewer_id=sender_id(update)
         )
     except ProposalError:
         await render.reply(update, context, context.t("proposals.gone"))
@@ -82,9 +84,19 @@ async def btn_my_show(update: Update, context: Context) -> None:
 
 
 async def btn_my_withdraw(update: Update, context: Context) -> None:
-    """Ask to confirm taking the proposal back."""
-    await render.answer(update)
+    """Ask to confirm taking the proposal back (only its author, only before a decision)."""
     t, proposal_id = context.t, _id(update, WITHDRAW)
+    try:
+        await context.services.proposals.may_withdraw(
+            proposal_id=proposal_id, user_id=sender_id(update)
+        )
+    except ProposalNotFound:
+        await render.answer(update, t("proposals.gone"), alert=True)
+        return
+    except IllegalTransition as error:
+        await render.answer(update, t("proposals.already", status=status(t, error.current)))
+        return
+    await render.answer(update)
     keyboard = render.inline(
         [[Button(plain(t("common.confirm")), WITHDRAW_CONFIRM.build(proposal_id))]]
     )
@@ -97,7 +109,7 @@ async def btn_my_withdraw_confirm(update: Update, context: Context) -> None:
     t = context.t
     try:
         moved = await context.services.proposals.withdraw(
-            proposal_id=_id(update, WITHDRAW_CONFIRM), user_id=update.effective_user.id
+            proposal_id=_id(update, WITHDRAW_CONFIRM), user_id=sender_id(update)
         )
     except (Conflict, IllegalTransition) as error:
         now = error.status if isinstance(error, Conflict) else error.current
@@ -114,7 +126,7 @@ async def btn_my_step_forward(update: Update, context: Context) -> None:
     await render.answer(update)
     try:
         done = await context.services.proposals.step_forward(
-            proposal_id=_id(update, STEP_FORWARD), user_id=update.effective_user.id
+            proposal_id=_id(update, STEP_FORWARD), user_id=sender_id(update)
         )
     except ProposalError:
         done = False

@@ -38,6 +38,7 @@ from bot.services.proposals.rules import (
 from handlers import flows, keyboards
 from handlers.callbacks import Callback
 from handlers.commands import menu_buttons
+from handlers.parts import MissingPart, data_of, message_of, sender_id, sender_of, text_of
 from handlers.proposals.buttons import (
     ACCEPT,
     ACCEPT_NOW,
@@ -64,9 +65,9 @@ STARTS: dict[PromptKind, Callback] = {
 
 
 async def _start(update: Update, context: Context, kind: PromptKind) -> str | None:
-    t, user_id = context.t, update.effective_user.id
+    t, user_id = context.t, sender_id(update)
     try:
-        proposal_id = STARTS[kind].one(update.callback_query.data)
+        proposal_id = STARTS[kind].one(data_of(update))
         about = await context.services.proposal_prompts.ask(
             user_id=user_id, proposal_id=proposal_id, kind=kind
         )
@@ -113,7 +114,7 @@ async def btn_review_accept_now(update: Update, context: Context) -> int | None:
     args = await pressed(update, context, ACCEPT_NOW)
     if not args:
         return None
-    t, user_id = context.t, update.effective_user.id
+    t, user_id = context.t, sender_id(update)
     await context.services.proposal_prompts.clear(user_id=user_id)
     try:
         moved = await context.services.proposals.move(
@@ -164,7 +165,7 @@ async def _deliver(
     text: str | None,
     media: list[NewMedia],
 ) -> None:
-    services, user_id, t = context.services, update.effective_user.id, context.t
+    services, user_id, t = context.services, sender_id(update), context.t
     if kind == PromptKind.COMMENT:
         done = await services.proposal_peers.comment(
             user_id=user_id, proposal_id=proposal_id, text=text
@@ -176,7 +177,7 @@ async def _deliver(
                 "proposals.notify.comment",
                 number=done.number,
                 title=done.title,
-                name=update.effective_user.full_name,
+                name=sender_of(update).full_name,
                 text=done.text,
             )
         await render.reply(update, context, t("proposals.comment.saved", number=done.number))
@@ -204,7 +205,7 @@ async def _deliver(
 async def _answer(
     update: Update, context: Context, text: str | None, media: list[NewMedia]
 ) -> int | None:
-    prompts, user_id, t = context.services.proposal_prompts, update.effective_user.id, context.t
+    prompts, user_id, t = context.services.proposal_prompts, sender_id(update), context.t
     pending = await prompts.pending(user_id=user_id)
     if pending is None:
         return END
@@ -230,13 +231,13 @@ async def _answer(
 
 async def msg_prompt_text(update: Update, context: Context) -> int | None:
     """The typed answer the person owed."""
-    return await _answer(update, context, update.message.text, [])
+    return await _answer(update, context, text_of(update), [])
 
 
 async def msg_prompt_media(update: Update, context: Context) -> int | None:
     """A photo, voice note or document: the author's reply may carry one; other answers are text."""
-    pending = await context.services.proposal_prompts.pending(user_id=update.effective_user.id)
-    message = update.message
+    pending = await context.services.proposal_prompts.pending(user_id=sender_id(update))
+    message = message_of(update)
     if pending is not None and pending[1] != PromptKind.REPLY:
         await render.reply(update, context, context.t("proposals.invalid.text_expected"))
         return None
@@ -248,6 +249,8 @@ async def msg_prompt_media(update: Update, context: Context) -> int | None:
         media = NewMedia(MediaKind.VOICE, message.voice.file_id, message.voice.file_unique_id)
     else:
         doc = message.document
+        if doc is None:
+            raise MissingPart("no photo, voice note or document")
         media = NewMedia(
             MediaKind.DOCUMENT, doc.file_id, doc.file_unique_id, (doc.file_name or "")[:128] or None
         )
@@ -262,14 +265,14 @@ async def msg_prompt_other(update: Update, context: Context) -> None:
 async def btn_prompt_cancel(update: Update, context: Context) -> int:
     """Never mind: nothing is sent."""
     await render.answer(update)
-    await context.services.proposal_prompts.clear(user_id=update.effective_user.id)
+    await context.services.proposal_prompts.clear(user_id=sender_id(update))
     await render.edit(update, context, context.t("proposals.prompt.cancelled"))
     return END
 
 
 async def cmd_prompt_cancel(update: Update, context: Context) -> int:
     """Leave the owed answer: nothing is sent and nothing decided."""
-    await context.services.proposal_prompts.clear(user_id=update.effective_user.id)
+    await context.services.proposal_prompts.clear(user_id=sender_id(update))
     t = context.t
     await render.reply(update, context, t("proposals.prompt.dropped"), keyboards.main_menu(t))
     return END

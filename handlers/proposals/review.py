@@ -28,6 +28,7 @@ from bot.services.proposals.rules import (
     ProposalNotFound,
 )
 from handlers.commands import Command
+from handlers.parts import chat_id_of, sender_id
 from handlers.proposals.buttons import (
     ACCEPT,
     ASSIGN,
@@ -78,7 +79,7 @@ def _card_keyboard(
     filters: tuple[str, int, int],
     *,
     media: bool = False,
-) -> InlineKeyboardMarkup:
+) -> InlineKeyboardMarkup | None:
     t, pid = context.t, item.card.id if item.card else 0
 
     def label(key: str) -> str:
@@ -130,10 +131,10 @@ async def show_queue(
 
     ``in_place`` replaces the message pressed on (its media are offered by a button instead).
     """
-    t, chat_id = context.t, update.effective_chat.id
+    t, chat_id = context.t, chat_id_of(update)
     show = render.edit if in_place else render.reply
     item = await context.services.proposal_reviews.queue(
-        user_id=update.effective_user.id,
+        user_id=sender_id(update),
         where=_where(mode, category, enterprise, studio),
         position=position,
     )
@@ -182,12 +183,12 @@ async def btn_review_media(update: Update, context: Context) -> None:
         return
     try:
         view = await context.services.proposal_reviews.card(
-            user_id=update.effective_user.id, proposal_id=args[0]
+            user_id=sender_id(update), proposal_id=args[0]
         )
     except (ProposalError, PermissionDenied):
         await render.reply(update, context, context.t("proposals.gone"))
         return
-    await send_media(context, update.effective_chat.id, view)
+    await send_media(context, chat_id_of(update), view)
 
 
 async def btn_review_implemented(update: Update, context: Context) -> None:
@@ -198,7 +199,7 @@ async def btn_review_implemented(update: Update, context: Context) -> None:
     t, to = context.t, ProposalStatus.IMPLEMENTED
     try:
         moved = await context.services.proposals.move(
-            proposal_id=args[0], actor_id=update.effective_user.id, to=to
+            proposal_id=args[0], actor_id=sender_id(update), to=to
         )
     except (Conflict, IllegalTransition) as error:
         now = error.status if isinstance(error, Conflict) else error.current

@@ -11,6 +11,7 @@ from bot.context import Context
 from bot.services.core import PermissionDenied
 from handlers.callbacks import Callback
 from handlers.guards import refuse
+from handlers.parts import data_of, sender_id
 
 ANY = "any"
 PENDING, ACCEPTED = "p", "a"
@@ -19,7 +20,7 @@ PENDING, ACCEPTED = "p", "a"
 async def allowed(update: Update, context: Context) -> bool:
     """Whether the presser may review at all; answers the refusal when not."""
     try:
-        await context.services.proposal_reviews.scope(user_id=update.effective_user.id)
+        await context.services.proposal_reviews.scope(user_id=sender_id(update))
     except PermissionDenied:
         await refuse(update, context)
         return False
@@ -31,4 +32,4 @@ async def pressed(update: Update, context: Context, scheme: Callback) -> tuple[A
     if not await allowed(update, context):
         return None
     await render.answer(update)
-    return scheme.parse(update.callback_query.data)
+    return scheme.parse(data_of(update))

@@ -11,6 +11,7 @@ from bot.render import Button
 from bot.services.core import PermissionDenied
 from bot.services.proposals.rules import OwnProposal, ProposalError
 from handlers import keyboards
+from handlers.parts import sender_id
 from handlers.proposals.buttons import ASSIGN, ASSIGN_TO, FILTER, QUEUE, SCORE, SCORE_START
 from handlers.proposals.cards import plain
 from handlers.proposals.notify import tell
@@ -34,7 +35,7 @@ async def btn_review_filter(update: Update, context: Context) -> None:
             ),
         )
     elif what == "ent":
-        found = await services.proposal_reviews.enterprises(user_id=update.effective_user.id)
+        found = await services.proposal_reviews.enterprises(user_id=sender_id(update))
         rows = keyboards.grid(found, lambda e: Button(e[1], QUEUE.build(mode, ANY, e[0], 0, 0)))
     elif what == "st":
         found = await services.proposals.studios()
@@ -74,10 +75,10 @@ async def btn_review_assign_to(update: Update, context: Context) -> None:
     proposal_id, studio_id = args
     try:
         leader = await context.services.proposal_reviews.assign(
-            user_id=update.effective_user.id, proposal_id=proposal_id, studio_id=studio_id
+            user_id=sender_id(update), proposal_id=proposal_id, studio_id=studio_id
         )
         view = await context.services.proposal_reviews.card(
-            user_id=update.effective_user.id, proposal_id=proposal_id
+            user_id=sender_id(update), proposal_id=proposal_id
         )
     except (ProposalError, PermissionDenied):
         await render.edit(update, context, context.t("proposals.gone"))
@@ -98,7 +99,7 @@ async def btn_review_assign_to(update: Update, context: Context) -> None:
         )
 
 
-def _score_keyboard(proposal_id: int, criterion: str) -> InlineKeyboardMarkup:
+def _score_keyboard(proposal_id: int, criterion: str) -> InlineKeyboardMarkup | None:
     return render.inline(
         [[Button(str(n), SCORE.build(proposal_id, criterion, n)) for n in range(1, 6)]]
     )
@@ -120,7 +121,7 @@ async def btn_review_score(update: Update, context: Context) -> None:
     args = await pressed(update, context, SCORE)
     if not args:
         return
-    t, user_id = context.t, update.effective_user.id
+    t, user_id = context.t, sender_id(update)
     proposal_id, criterion, value = args
     try:
         await context.services.proposal_reviews.score(

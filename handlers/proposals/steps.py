@@ -18,6 +18,7 @@ from bot.services.proposals.answers import MAX_PHOTOS, InvalidAnswer
 from bot.services.proposals.rules import NewMedia, ProposalNotFound
 from bot.services.proposals.steps import DraftStep, DraftView
 from handlers import keyboards
+from handlers.parts import MissingPart, message_of, sender_id, text_of
 from handlers.proposals.buttons import (
     ANONYMOUS,
     BENEFIT,
@@ -80,7 +81,7 @@ async def _keyboard(context: Context, draft: DraftView) -> InlineKeyboardMarkup 
     return None
 
 
-def _preview_keyboard(context: Context, draft: DraftView) -> InlineKeyboardMarkup:
+def _preview_keyboard(context: Context, draft: DraftView) -> InlineKeyboardMarkup | None:
     t = context.t
     edits = keyboards.grid(
         EDITABLE, lambda s: Button(plain(t(f"proposals.edit.{s.value}")), EDIT.build(s.value))
@@ -131,7 +132,7 @@ async def refuse(update: Update, context: Context, error: InvalidAnswer) -> None
     await render.reply(
         update, context, context.t.plural(f"proposals.invalid.{error.reason}", error.limit)
     )
-    draft = await context.services.proposal_drafts.current(user_id=update.effective_user.id)
+    draft = await context.services.proposal_drafts.current(user_id=sender_id(update))
     if draft is not None:
         await ask(update, context, draft)
 
@@ -149,7 +150,7 @@ async def msg_idea_text(update: Update, context: Context) -> str | int | None:
     """A typed answer; after the title, similar proposals are offered before going on."""
     try:
         draft = await context.services.proposal_drafts.answer(
-            user_id=update.effective_user.id, text=update.message.text
+            user_id=sender_id(update), text=text_of(update)
         )
     except InvalidAnswer as error:
         await refuse(update, context, error)
@@ -182,7 +183,7 @@ async def _attach(
 ) -> str | int | None:
     try:
         draft = await context.services.proposal_drafts.attach(
-            user_id=update.effective_user.id, media=media, size=size
+            user_id=sender_id(update), media=media, size=size
         )
     except InvalidAnswer as error:
         await refuse(update, context, error)
@@ -203,7 +204,7 @@ async def _attach(
 
 async def msg_idea_photo(update: Update, context: Context) -> str | int | None:
     """A photo of the problem (up to five)."""
-    photo = update.message.photo[-1]
+    photo = message_of(update).photo[-1]
     return await _attach(
         update, context, NewMedia(MediaKind.PHOTO, photo.file_id, photo.file_unique_id)
     )
@@ -211,7 +212,9 @@ async def msg_idea_photo(update: Update, context: Context) -> str | int | None:
 
 async def msg_idea_voice(update: Update, context: Context) -> str | int | None:
     """A voice note: the spoken problem and solution, or an extra explanation."""
-    voice = update.message.voice
+    voice = message_of(update).voice
+    if voice is None:
+        raise MissingPart("no voice note")
     return await _attach(
         update, context, NewMedia(MediaKind.VOICE, voice.file_id, voice.file_unique_id)
     )
@@ -219,7 +222,9 @@ async def msg_idea_voice(update: Update, context: Context) -> str | int | None:
 
 async def msg_idea_document(update: Update, context: Context) -> str | int | None:
     """A document such as a drawing or a measurement sheet."""
-    doc = update.message.document
+    doc = message_of(update).document
+    if doc is None:
+        raise MissingPart("no document")
     media = NewMedia(
         MediaKind.DOCUMENT, doc.file_id, doc.file_unique_id, (doc.file_name or "")[:128] or None
     )
@@ -228,7 +233,7 @@ async def msg_idea_document(update: Update, context: Context) -> str | int | Non
 
 async def msg_idea_other(update: Update, context: Context) -> None:
     """A sticker, video or anything else the question cannot take."""
-    draft = await context.services.proposal_drafts.current(user_id=update.effective_user.id)
+    draft = await context.services.proposal_drafts.current(user_id=sender_id(update))
     reason = "unsupported_file"
     if draft is not None and draft.question in (
         DraftStep.TITLE,

@@ -25,6 +25,7 @@ from bot.services.proposals.steps import DraftView
 from handlers import deeplinks, flows, keyboards
 from handlers.callbacks import Callback, either
 from handlers.commands import Command, MenuButton, menu_buttons
+from handlers.parts import data_of, sender_id
 from handlers.proposals import choices, steps
 from handlers.proposals.buttons import (
     ANONYMOUS,
@@ -82,7 +83,7 @@ async def _offer(update: Update, context: Context, draft: DraftView, place: str 
 
 
 async def _begin(update: Update, context: Context, place: str | None) -> str | int:
-    drafts, user_id = context.services.proposal_drafts, update.effective_user.id
+    drafts, user_id = context.services.proposal_drafts, sender_id(update)
     draft = await drafts.current(user_id=user_id)
     if draft is not None and draft.title:
         await drafts.pause(user_id=user_id)
@@ -125,10 +126,10 @@ async def deep_idea(update: Update, context: Context, place: str) -> None:
 async def btn_idea_continue(update: Update, context: Context) -> str | int:
     """Continue the unfinished draft where it stopped."""
     await render.answer(update)
-    place = _place_in(CONTINUE_AT, update.callback_query.data)
+    place = _place_in(CONTINUE_AT, data_of(update))
     try:
         draft = await context.services.proposal_drafts.resume(
-            user_id=update.effective_user.id, place=place
+            user_id=sender_id(update), place=place
         )
     except ProposalNotFound:
         return await lost(update, context)
@@ -138,11 +139,9 @@ async def btn_idea_continue(update: Update, context: Context) -> str | int:
 async def btn_idea_new(update: Update, context: Context) -> str | int:
     """Drop the unfinished draft and start again."""
     await render.answer(update)
-    place = _place_in(NEW_AT, update.callback_query.data)
+    place = _place_in(NEW_AT, data_of(update))
     try:
-        draft = await context.services.proposal_drafts.start(
-            user_id=update.effective_user.id, place=place
-        )
+        draft = await context.services.proposal_drafts.start(user_id=sender_id(update), place=place)
     except DailyLimit as limit:
         await render.reply(update, context, context.t.plural("proposals.limit", limit.limit))
         return END
@@ -151,7 +150,7 @@ async def btn_idea_new(update: Update, context: Context) -> str | int:
 
 async def cmd_cancel(update: Update, context: Context) -> int:
     """Stop here: the draft is kept for /idea."""
-    kept = await context.services.proposal_drafts.pause(user_id=update.effective_user.id)
+    kept = await context.services.proposal_drafts.pause(user_id=sender_id(update))
     key = "proposals.cancelled_kept" if kept else "proposals.cancelled"
     await render.reply(update, context, context.t(key), keyboards.main_menu(context.t))
     return END
@@ -188,10 +187,8 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
             CommandHandler(
                 "start", cmd_start_idea, filters=filters.Regex(deeplinks.payload_filter(PREFIX))
             ),
-            CallbackQueryHandler(
-                btn_idea_continue, pattern=f"{CONTINUE.pattern}|{CONTINUE_AT.pattern}"
-            ),
-            CallbackQueryHandler(btn_idea_new, pattern=f"{NEW.pattern}|{NEW_AT.pattern}"),
+            CallbackQueryHandler(btn_idea_continue, pattern=either(CONTINUE, CONTINUE_AT)),
+            CallbackQueryHandler(btn_idea_new, pattern=either(NEW, NEW_AT)),
         ],
         states=dict.fromkeys(DRAFT_STATES, draft),
         fallbacks=[CommandHandler("cancel", cmd_cancel)],

@@ -21,8 +21,9 @@ from bot.services.settings.preferences import (
     PushSettings,
     format_minutes,
 )
-from handlers.callbacks import Callback
+from handlers.callbacks import Callback, either
 from handlers.commands import Command
+from handlers.parts import data_of, sender_id
 
 MODE = Callback("set", "mode", str, str)
 QUIET = Callback("set", "quiet", int)
@@ -43,7 +44,7 @@ def _quiet_label(t: Translator, push: PushSettings) -> str:
     )
 
 
-def _keyboard(t: Translator, push: PushSettings) -> InlineKeyboardMarkup:
+def _keyboard(t: Translator, push: PushSettings) -> InlineKeyboardMarkup | None:
     rows = []
     for topic in TOPICS:
         mode = push.mode(topic)
@@ -66,15 +67,15 @@ def _keyboard(t: Translator, push: PushSettings) -> InlineKeyboardMarkup:
 
 async def cmd_settings(update: Update, context: Context) -> None:
     """Show the push settings with one button per choice."""
-    push = await context.services.preferences.of(user_id=update.effective_user.id)
+    push = await context.services.preferences.of(user_id=sender_id(update))
     await render.reply(update, context, context.t("settings.text"), _keyboard(context.t, push))
 
 
 async def btn_settings_change(update: Update, context: Context) -> None:
     """Apply the choice a button carries and redraw the settings."""
     await render.answer(update)
-    preferences, user_id = context.services.preferences, update.effective_user.id
-    data = update.callback_query.data
+    preferences, user_id = context.services.preferences, sender_id(update)
+    data = data_of(update)
     try:
         if MODE.matches(data):
             topic, mode = MODE.parse(data)
@@ -96,7 +97,5 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """/settings and its buttons."""
     return [
         CommandHandler("settings", cmd_settings),
-        CallbackQueryHandler(
-            btn_settings_change, pattern=rf"{MODE.pattern}|{QUIET.pattern}|{DIGEST.pattern}"
-        ),
+        CallbackQueryHandler(btn_settings_change, pattern=either(MODE, QUIET, DIGEST)),
     ]

@@ -40,6 +40,7 @@ from bot.models.base import UTCDateTime, table
 from bot.models.inbox import InboxUpdate
 from bot.models.users import User
 from bot.services.core.users import VISIT
+from bot.text.clean import clean_payload
 
 log = logging.getLogger(__name__)
 CHANNEL = "engage_inbox"
@@ -171,7 +172,11 @@ class InboxService:
         return await self.store_many([payload]) == 1
 
     async def store_many(self, payloads: Sequence[dict[str, Any]]) -> int:
-        """Keep updates, dropping those already stored; returns how many were new."""
+        """Keep updates, dropping those already stored; returns how many were new.
+
+        Every string is cleaned here, where each update enters (webhook or polling), so
+        neither the database nor a handler ever sees a character they would refuse.
+        """
         if not payloads:
             return 0
         now = utcnow()
@@ -179,7 +184,7 @@ class InboxService:
             {
                 "update_id": int(p["update_id"]),
                 "chat_key": chat_key(p),
-                "payload": p,
+                "payload": clean_payload(p),
                 "received_at": now,
                 "attempts": 0,
             }

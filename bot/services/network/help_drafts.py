@@ -39,18 +39,24 @@ class HelpDraftService:
     async def start(
         self, *, user_id: int, rural: bool = False, preferred_profile_id: int | None = None
     ) -> RequestView:
-        """Begin a new request (an unfinished draft is replaced)."""
+        """Begin a new request (an unfinished draft is replaced).
+
+        Raises :class:`DraftError` ``expert_gone`` when the chosen expert's profile does not
+        exist (an old card, or forged data), before anything is written.
+        """
         async with self._db.session() as session:
+            profile = None
+            if preferred_profile_id is not None:
+                profile = await session.get(ExpertProfile, preferred_profile_id)
+                if profile is None:
+                    raise DraftError("expert_gone")
             await session.exec(
                 delete(HelpRequest).where(
                     col(HelpRequest.requester_id) == user_id,
                     col(HelpRequest.status) == HelpStatus.DRAFT.value,
                 )
             )
-            preferred = None
-            if preferred_profile_id is not None:
-                profile = await session.get(ExpertProfile, preferred_profile_id)
-                preferred = profile.user_id if profile and profile.user_id != user_id else None
+            preferred = profile.user_id if profile and profile.user_id != user_id else None
             request = HelpRequest(
                 requester_id=user_id,
                 rural=rural,

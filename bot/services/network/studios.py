@@ -132,9 +132,14 @@ class StudioService:
             return (await OrgTree.load(session)).view(unit_id)
 
     async def coverage(self, *, unit_id: int | None = None) -> CoverageReport:
-        """Coverage at ``unit_id`` (the province when None), by units below and by enterprise."""
+        """Coverage at ``unit_id`` (the province when None), by units below and by enterprise.
+
+        Raises LookupError for a unit that does not exist (an old button, or forged data).
+        """
         async with self._db.reader() as session:
             tree = await OrgTree.load(session)
+            if unit_id is not None and unit_id not in tree.units:
+                raise LookupError(unit_id)
             people = await _first_line(session)
         scope = unit_id if unit_id is not None else tree.root()
         if scope is not None:

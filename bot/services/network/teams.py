@@ -152,6 +152,11 @@ class TeamService:
         team = await self._team(team_id)
         return TeamRecord(team, {k: counts.get(k, 0) for k in ActivityKind}, tuple(recent))
 
+    async def may_log(self, *, team_id: int, user_id: int) -> bool:
+        """Whether this person may log the team's activity (its members only), asked first."""
+        async with self._db.reader() as session:
+            return await self._allowed(session, team_id, user_id, members_only=True)
+
     async def start_activity(self, *, team_id: int, user_id: int, kind: str) -> ActivityView | None:
         """Begin logging an activity: next the enterprise, or the note when the team serves none."""
         if kind not in set(ActivityKind):

@@ -64,6 +64,8 @@ class ProposalPromptService:
         self._proposals = proposals
 
     async def _check(self, user_id: int, proposal_id: int, kind: PromptKind) -> ProposalLine:
+        if kind in DECISIONS:
+            await self._proposals.may_review(user_id=user_id)
         proposal = await self._proposals.find(proposal_id=proposal_id)
         if proposal is None or not await self._proposals.visible(
             proposal=proposal, viewer_id=user_id

@@ -113,6 +113,28 @@ class ProposalService:
             rows = await session.exec(select(Studio.id).where(Studio.leader_id == user_id))
             return frozenset(i for i in rows.all() if i is not None)
 
+    async def may_review(self, *, user_id: int) -> None:
+        """Refuse anyone who reviews nothing at all, before any proposal is read for them."""
+        if holds(await self._users.roles(user_id=user_id), REVIEWERS):
+            return
+        if not await self.led_studios(user_id=user_id):
+            raise PermissionDenied(user_id)
+
+    async def may_withdraw(self, *, proposal_id: int, user_id: int) -> ProposalLine:
+        """The proposal its author may still take back; refused before they are asked to confirm.
+
+        Raises :class:`ProposalNotFound` for someone else's (or no) proposal and
+        :class:`IllegalTransition` once it is decided or withdrawn.
+        """
+        async with self._db.reader() as session:
+            proposal = await session.get(Proposal, proposal_id)
+        if proposal is None or proposal.author_id != user_id:
+            raise ProposalNotFound(proposal_id)
+        current = S(proposal.status)
+        if actor_for(current, S.WITHDRAWN) is None:
+            raise IllegalTransition(current, S.WITHDRAWN)
+        return ProposalLine(proposal_id, proposal.number or "", proposal.title or "", current, 0)
+
     async def authorize_review(self, *, user_id: int, proposal: Proposal) -> None:
         """Refuse authors, and anyone with no reviewing role who does not lead the target studio."""
         if proposal.author_id == user_id:

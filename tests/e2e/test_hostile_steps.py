@@ -1,0 +1,129 @@
+"""Presses a hurried or late thumb makes: a double tap on every kind of skip, an old Continue.
+
+Each press is answered exactly once (the emulator fails the test otherwise), the second tap of
+a double tap skips nothing more, no edit that changes nothing is sent, and a Continue or a
+Submit pressed after the proposal went in says so instead of raising.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import col, func, select
+
+from bot.models.proposals import Proposal, ProposalStatus
+from bot.models.users import Role
+from bot.sandbox import Emulator
+from bot.sandbox.users import SimUser
+from bot.services import Services
+from tests.conftest import BotRunner
+from tests.e2e.proposals_helpers import answer, person, until
+from tests.services.proposal_helpers import write
+
+pytestmark = pytest.mark.usefixtures("daytime")
+
+ADMIN_ID = 900001
+
+
+async def double_tap(user: SimUser, text: str) -> list[str]:
+    """Press ``text`` twice on the same message before the bot answers; both toasts."""
+    message = next(m for m in reversed(user.history) if text in m.button_texts)
+    first = await user.press(text, message_id=message.message_id)
+    second = await user.press(text, message_id=message.message_id)
+    answers = [await user.answer_to(first), await user.answer_to(second)]
+    await user.settle(quiet=0.3)
+    return [a.text or "" for a in answers]
+
+
+async def test_a_double_tap_on_onboardings_skip_skips_one_question(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """The workshop's Skip tapped twice: the trade question is asked, and still waits."""
+    newcomer = emulator.user("Li Wei", lang="en")
+    await newcomer.send("/start")
+    await newcomer.replies(2)
+    await newcomer.send("Baoji Topda Titanium")
+    await newcomer.reply()
+    await double_tap(newcomer, "Skip")
+    asked = [m.text for m in newcomer.pending_replies()]
+    assert sum("trade" in text for text in asked) == 1, asked
+    assert await services.onboarding.step(user_id=newcomer.id) == "occupation"
+
+
+async def test_a_double_tap_on_each_skip_of_a_proposal_skips_one_question(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """Photos' 跳过 tapped twice, then the extra details' 跳过 twice: two steps, not four."""
+    worker = await person(emulator, services, "王师傅")
+    await worker.send("/idea")
+    await worker.reply()
+    await answer(worker, "快速定位夹具", "")
+    await answer(worker, "每次换型都要重新找正", "")
+    await answer(worker, "加定位销", "")
+    await worker.press("⚡ 效率")
+    await worker.reply()
+    await answer(worker, "每班省半小时", "照片")
+
+    await double_tap(worker, "跳过")
+    assert any("补充" in m.text for m in worker.pending_replies())
+    await double_tap(worker, "跳过")
+    draft = await services.proposal_drafts.current(user_id=worker.id)
+    assert draft is not None
+    assert draft.step == "anonymous"
+
+
+async def test_a_double_tap_on_an_events_skip_skips_one_question(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """The description's 跳过 tapped twice while creating an event: the place is asked once."""
+    admin = await person(emulator, services, "管理员", role=Role.ADMIN)
+    await admin.send("/event_new")
+    await until(admin, "活动名称")
+    await admin.send("班组安全讲座")
+    await until(admin, "介绍")
+    await double_tap(admin, "跳过")
+    asked = [m.text for m in admin.pending_replies()]
+    assert sum("第 3 步" in text for text in asked) == 1, asked
+
+
+async def test_an_old_continue_and_submit_after_submitting_are_answered_once(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """The draft's Continue and Submit, pressed again once it went in: told so, nothing twice."""
+    worker = await person(emulator, services, "赵师傅")
+    await write(services, worker.id)
+    await worker.send("/idea")
+    offer = await until(worker, "")
+    assert "✍️ 接着写" in offer.button_texts, offer.button_texts
+    await worker.press("✍️ 接着写", message_id=offer.message_id)
+    await until(worker, "提交前")
+    await worker.settle(quiet=0.3)
+    worker.pending_replies()
+    preview = next(m for m in reversed(worker.history) if "📨 提交" in m.button_texts)
+    await worker.press("📨 提交", message_id=preview.message_id)
+    await until(worker, "提交成功")
+    await worker.settle(quiet=0.3)
+    worker.pending_replies()
+
+    # The preview lost its buttons once submitted; a client that still shows them sends this.
+    submit_data = (preview.raw_button("📨 提交") or {})["callback_data"]
+    for text, message in (("✍️ 接着写", offer), ("📨 提交", preview)):
+        query = (
+            await worker.press(text, message_id=message.message_id)
+            if text in (worker.bot_message(message.message_id) or message).button_texts
+            else await worker.press_data(submit_data, message_id=message.message_id)
+        )
+        await worker.answer_to(query)
+        await worker.settle(quiet=0.3)
+        told = [m.text for m in worker.pending_replies()] + [worker.callback_answers[-1].text or ""]
+        assert any("没有正在写的建议" in t or "已经" in t for t in told), (text, told)
+
+    async with services.db.reader() as session:
+        submitted = await session.exec(
+            select(func.count())
+            .select_from(Proposal)
+            .where(
+                col(Proposal.author_id) == worker.id,
+                col(Proposal.status) == ProposalStatus.SUBMITTED.value,
+            )
+        )
+        assert submitted.one() == 1
