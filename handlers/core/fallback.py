@@ -43,7 +43,7 @@ async def btn_stale(update: Update, context: Context) -> None:
     await render.answer(update, context.t("fallback.stale_button"), alert=False)
 
 
-class Dataless(BaseHandler):  # type: ignore[type-arg]
+class Dataless(CallbackQueryHandler):  # type: ignore[type-arg]
     """A press that carries no data (forged, or a game button): stale, before any flow sees it.
 
     PTB's ``CallbackQueryHandler`` matches such a press whatever its pattern, so without this
