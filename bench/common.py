@@ -171,3 +171,22 @@ async def serve_emulator(
     }
     print(json.dumps(report), flush=True)
     await emulator.stop()
+
+
+AIOGRAM = "aiogram==3.31.0"
+AIOGRAM_VENV = Path(__file__).with_name(".aiogram-venv")
+
+
+def aiogram_python() -> str:
+    """The interpreter of a virtual environment with aiogram 3, built on first use.
+
+    aiogram pins its own aiohttp and magic-filter, so it lives apart from this bot's
+    environment; the baseline it runs (``bench/aiogram_echo.py``) imports nothing of the bot.
+    """
+    python = AIOGRAM_VENV / "bin" / "python"
+    if not python.exists():
+        import subprocess
+
+        subprocess.run([sys.executable, "-m", "venv", str(AIOGRAM_VENV)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", AIOGRAM], check=True)
+    return str(python)

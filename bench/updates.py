@@ -230,6 +230,41 @@ async def measure_echo(
     )
 
 
+async def measure_aiogram(run: str, users: int, counts: list[int]) -> Result:
+    """The second framework's baseline: aiogram 3's bare echo bot, in a process of its own."""
+    from bench.common import aiogram_python
+
+    python = aiogram_python()
+    child = await Child.start("--serve", run, "--users", str(users))
+    bot = await asyncio.create_subprocess_exec(
+        python,
+        str(Path(__file__).with_name("aiogram_echo.py")),
+        child.url,
+        child.token,
+        json.dumps(counts),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert bot.stdin is not None
+    assert bot.stdout is not None
+    assert (await bot.stdout.readline()).strip() == b"ready"
+    report = await child.run({"bot": "echo", "counts": counts})
+    bot.stdin.close()
+    cpu = json.loads(await bot.stdout.readline())["cpu"]
+    await bot.wait()
+    await child.close()
+    return Result(
+        "aiogram 3 echo bot (baseline)",
+        report["updates"],
+        report["replies"],
+        report["seconds"],
+        report["latencies"],
+        cpu,
+        by_step=report["by_step"],
+        steps=report["steps"],
+    )
+
+
 def _by_step(engage: Result, echo: Result) -> list[str]:
     """p50 and p99 of each step of the script, this bot beside the echo bot: where the tail is."""
     lines = [
@@ -269,6 +304,9 @@ def _verdict(engage: Result, echo: Result, throughput: float, p99: float | None)
 
 
 TARGETS: dict[str, tuple[float, float | None]] = {"read": (0.75, 1.5), "mixed": (0.5, None)}
+# Against aiogram's echo bot (docs/benchmarks.md): replies/s and p99 of the read run, and
+# replies/s of the mixed run.
+AIOGRAM_TARGETS: dict[str, tuple[float, float | None]] = {"read": (1.0, 1.0), "mixed": (0.7, None)}
 
 
 def _ratio(engage: Result, echo: Result) -> float:
@@ -276,7 +314,13 @@ def _ratio(engage: Result, echo: Result) -> float:
 
 
 async def compare(
-    run: str, users: int, database_url: str | None, rounds: int, *, freeze: bool = True
+    run: str,
+    users: int,
+    database_url: str | None,
+    rounds: int,
+    *,
+    freeze: bool = True,
+    with_aiogram: bool = True,
 ) -> list[str]:
     """Calibrate; then, ``rounds`` times, the echo bots and this bot, each with a fresh child.
 
@@ -288,14 +332,39 @@ async def compare(
     for _ in range(rounds):
         echo = await measure_echo(run, users, counts)
         client = await measure_echo(run, users, counts, keep_alive=True)
+        aiogram = await measure_aiogram(run, users, counts) if with_aiogram else None
         engage, _ = await measure_engage(run, users, database_url, counts, freeze=freeze)
-        played.append((echo, client, engage))
-    played.sort(key=lambda trio: _ratio(trio[2], trio[0]))
-    echo, client, engage = played[len(played) // 2]
+        played.append((echo, client, engage, aiogram))
+    played.sort(key=lambda round_: _ratio(round_[2], round_[0]))
+    echo, client, engage, aiogram = played[len(played) // 2]
     every = ", ".join(
         f"{_ratio(e, b):.0%} / {percentile(e.latencies, 99) / percentile(b.latencies, 99):.2f}x"
-        for b, _, e in played
+        for b, _, e, _ in played
     )
+    against_aiogram: list[str] = []
+    if aiogram is not None:
+        by_aiogram = sorted(
+            (r for r in played if r[3] is not None), key=lambda r: _ratio(r[2], r[3])
+        )
+        middle = by_aiogram[len(by_aiogram) // 2]
+        assert middle[3] is not None
+        rounds_aiogram = ", ".join(
+            f"{r[3].replies / r[3].seconds:.0f} against {r[2].replies / r[2].seconds:.0f} "
+            f"({_ratio(r[2], r[3]):.0%} / "
+            f"{percentile(r[2].latencies, 99) / percentile(r[3].latencies, 99):.2f}x)"
+            for r in played
+            if r[3] is not None
+        )
+        against_aiogram = [
+            "Against aiogram 3's echo bot (median round): "
+            + _verdict(middle[2], middle[3], *AIOGRAM_TARGETS[run]).replace(
+                "the echo bot's", "aiogram's"
+            ),
+            "",
+            f"Every round, aiogram's replies/s against this bot's (ratio / p99 ratio): "
+            f"{rounds_aiogram}.",
+            "",
+        ]
     throughput, p99 = TARGETS[run]
     return [
         f"**{run}** run: {users} users, {echo.updates // users} updates each; the median of "
@@ -306,10 +375,12 @@ async def compare(
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         echo.row(),
         client.row(),
+        *([aiogram.row()] if aiogram is not None else []),
         engage.row(),
         "",
         _verdict(engage, echo, throughput, p99),
         "",
+        *against_aiogram,
         f"Every round, replies/s against the echo bot's / p99 against its p99: {every}.",
         "",
         _against_client(engage, client),
@@ -379,6 +450,7 @@ async def main(arguments: argparse.Namespace) -> None:
             arguments.database_url,
             arguments.rounds,
             freeze=not arguments.no_freeze,
+            with_aiogram=not arguments.no_aiogram,
         )
     print(header("Update path: this bot against a bare echo bot", command))
     print(
@@ -404,4 +476,7 @@ if __name__ == "__main__":
         "--no-freeze", action="store_true", help="leave start-up's objects to the collector"
     )
     parser.add_argument("--memory", action="store_true")
+    parser.add_argument(
+        "--no-aiogram", action="store_true", help="leave out aiogram's echo bot (no venv built)"
+    )
     asyncio.run(main(parser.parse_args()))
