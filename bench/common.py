@@ -85,14 +85,31 @@ async def _fresh_postgres(server: str) -> str:
     from sqlalchemy.engine import make_url
 
     parsed = make_url(server)
-    name = f"engage_bench_{next(_BENCH_DATABASES)}"
+    name = f"engage_bench_{os.getpid()}_{next(_BENCH_DATABASES)}"
     admin = await asyncpg.connect(parsed.set(drivername="postgresql").render_as_string(False))
     try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        # Each process names its own databases, so two benchmarks on one server never drop
+        # each other's; what a finished process left behind is dropped here.
+        for row in await admin.fetch(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'engage\\_bench\\_%'"
+        ):
+            parts = row["datname"].split("_")  # engage, bench, the process, its number
+            if len(parts) != 4 or (parts[2].isdigit() and not _alive(int(parts[2]))):
+                await admin.execute(f'DROP DATABASE IF EXISTS "{row["datname"]}" WITH (FORCE)')
         await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
     return parsed.set(database=name).render_as_string(False)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def resident_mib() -> float:

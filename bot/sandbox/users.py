@@ -390,6 +390,12 @@ class SimUser:
         """Return (without consuming) bot messages not yet taken by ``reply()``."""
         return list(self._inbox)
 
+    def drain(self) -> list[BotMessage]:
+        """Take every bot message not yet taken by ``reply()``, oldest first."""
+        taken = list(self._inbox)
+        self._inbox.clear()
+        return taken
+
     def busy(self) -> bool:
         """Return True while an update is undelivered or a request for this chat is running."""
         delivered = max(self._delivered_id, self.bot.delivered_upto)

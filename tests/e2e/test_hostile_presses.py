@@ -158,6 +158,6 @@ async def test_buttons_for_someone_elses_things_are_refused_before_any_question(
         query = await other.press_data(data)
         assert refusal in ((await other.answer_to(query)).text or "")
         await other.settle(quiet=0.05)
-        assert other.pending_replies() == [], data  # no question was asked
+        assert other.drain() == [], data  # no question was asked
 
     assert await snapshot(services) == before

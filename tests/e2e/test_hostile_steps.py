@@ -44,7 +44,7 @@ async def test_a_double_tap_on_onboardings_skip_skips_one_question(
     await newcomer.send("Baoji Topda Titanium")
     await newcomer.reply()
     await double_tap(newcomer, "Skip")
-    asked = [m.text for m in newcomer.pending_replies()]
+    asked = [m.text for m in newcomer.drain()]
     assert sum("trade" in text for text in asked) == 1, asked
     assert await services.onboarding.step(user_id=newcomer.id) == "occupation"
 
@@ -64,7 +64,7 @@ async def test_a_double_tap_on_each_skip_of_a_proposal_skips_one_question(
     await answer(worker, "每班省半小时", "照片")
 
     await double_tap(worker, "跳过")
-    assert any("补充" in m.text for m in worker.pending_replies())
+    assert any("补充" in m.text for m in worker.drain())
     await double_tap(worker, "跳过")
     draft = await services.proposal_drafts.current(user_id=worker.id)
     assert draft is not None
@@ -81,7 +81,7 @@ async def test_a_double_tap_on_an_events_skip_skips_one_question(
     await admin.send("班组安全讲座")
     await until(admin, "介绍")
     await double_tap(admin, "跳过")
-    asked = [m.text for m in admin.pending_replies()]
+    asked = [m.text for m in admin.drain()]
     assert sum("第 3 步" in text for text in asked) == 1, asked
 
 
@@ -97,12 +97,12 @@ async def test_an_old_continue_and_submit_after_submitting_are_answered_once(
     await worker.press("✍️ 接着写", message_id=offer.message_id)
     await until(worker, "提交前")
     await worker.settle(quiet=0.3)
-    worker.pending_replies()
+    worker.drain()
     preview = next(m for m in reversed(worker.history) if "📨 提交" in m.button_texts)
     await worker.press("📨 提交", message_id=preview.message_id)
     await until(worker, "提交成功")
     await worker.settle(quiet=0.3)
-    worker.pending_replies()
+    worker.drain()
 
     # The preview lost its buttons once submitted; a client that still shows them sends this.
     submit_data = (preview.raw_button("📨 提交") or {})["callback_data"]
@@ -114,8 +114,10 @@ async def test_an_old_continue_and_submit_after_submitting_are_answered_once(
         )
         await worker.answer_to(query)
         await worker.settle(quiet=0.3)
-        told = [m.text for m in worker.pending_replies()] + [worker.callback_answers[-1].text or ""]
-        assert any("没有正在写的建议" in t or "已经" in t for t in told), (text, told)
+        told = [m.text for m in worker.drain()] + [worker.callback_answers[-1].text or ""]
+        assert any(
+            phrase in t for t in told for phrase in ("没有正在写的建议", "已经", "已失效")
+        ), (text, told)
 
     async with services.db.reader() as session:
         submitted = await session.exec(

@@ -57,7 +57,7 @@ async def wander(user: SimUser, rng: random.Random, steps: int) -> None:
         elif user.last is not None:
             await user.press_data(rng.choice(FORGED))
         await user.settle(quiet=rng.choice((0.05, 1.2, 1.2)), timeout=60)
-        user.pending_replies()
+        user.drain()
 
 
 async def test_random_people_break_no_rule_of_telegram(
@@ -92,6 +92,6 @@ async def test_a_storm_of_429s_is_waited_out_call_by_call(
         await user.send("/learn")
     for user in people:
         await user.settle(quiet=2.5, timeout=60)
-        assert any("课" in m.text for m in user.pending_replies())
+        assert any("课" in m.text for m in user.drain())
     assert emulator.faults.injected == 4
     emulator.assert_no_violations()
