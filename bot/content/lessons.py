@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
-from bot.config import LOCALES
+from bot.config import LOCALES, Locale
 from bot.content.checks import unknown_commands
-from bot.content.files import Report, read_text, read_yaml, validate
+from bot.content.files import Report, YamlDoc, read_text, read_yaml, validate
 from bot.content.models import SLUG, FrontMatter, Lesson, LessonText, Source
+from bot.content.sources import SourceText, check_citation, normalize, uncited
 from bot.text import markdown
 from bot.text.visible import TEXT_LIMIT, screen_width, visible_length
 
@@ -124,13 +125,52 @@ def _check_commands(
             report.error(path, body_line + offset, unknown_command(name))
 
 
+def _check_claims(
+    doc: YamlDoc,
+    locale: Locale,
+    body_line: int,
+    parts: list[markdown.Part],
+    front: FrontMatter,
+    sources: Mapping[str, SourceText],
+) -> list[tuple[int, str]]:
+    """Claims that misquote their part or source, and source words a part uses uncited."""
+    found: list[tuple[int, str]] = []
+    plain = [markdown.plain_text(part.html) for part in parts]
+    for index, claim in enumerate(front.claims):
+        line = doc.line(("claims", index))
+        if claim.part > len(parts):
+            found.append((line, f"claims[{index}].part: the lesson has {len(parts)} parts"))
+            continue
+        if normalize(claim.says) not in normalize(plain[claim.part - 1]):
+            found.append((line, f"claims[{index}]: part {claim.part} does not say “{claim.says}”"))
+        found += [
+            (line, f"claims[{index}]: {m}") for m in check_citation(claim, sources, [claim.says])
+        ]
+    for number, (part, text) in enumerate(zip(parts, plain, strict=True), 1):
+        said = [claim.says for claim in front.claims if claim.part == number]
+        for word in uncited(text, said, sources, locale):
+            found.append(
+                (
+                    body_line + part.line,
+                    f"part {number} says “{word}”, which comes from a source, with no claim "
+                    "citing it (`claims:` in the front matter)",
+                )
+            )
+    return found
+
+
 def unknown_command(name: str) -> str:
     """The problem of a text naming a command the bot does not register."""
     return f"/{name} is not a command of this bot; name one it has (/help lists them)"
 
 
 def _load_lesson_text(
-    path: Path, locale: str, folder: Path, report: Report, commands: Collection[str] | None
+    path: Path,
+    locale: Locale,
+    folder: Path,
+    report: Report,
+    commands: Collection[str] | None,
+    sources: Mapping[str, SourceText],
 ) -> LessonText | None:
     text = read_text(path, report)
     split = _split_front_matter(path, text, report) if text is not None else None
@@ -150,6 +190,8 @@ def _load_lesson_text(
     _check_commands(path, body_line, body, commands, report)
     if front is None or doc is None:
         return None
+    for line, message in _check_claims(doc, locale, body_line, parts, front, sources):
+        report.error(path, line, message)
     if front.minutes is None:
         report.warn(path, doc.line(()), "no `minutes:` reading-time estimate")
     if not front.sources and _YEAR.search(body):
@@ -212,6 +254,7 @@ def load_lessons(
     files: dict[str, dict[str, Path]],
     report: Report,
     commands: Collection[str] | None = None,
+    sources: Mapping[str, SourceText] | None = None,
 ) -> tuple[Lesson, ...]:
     """Every lesson present and valid in both languages, in file order."""
     lessons = []
@@ -229,8 +272,11 @@ def load_lessons(
             )
         positions[position] = key
         texts = {
-            locale: _load_lesson_text(path, locale, folder, report, commands)
-            for locale, path in paths.items()
+            locale: _load_lesson_text(
+                paths[locale], locale, folder, report, commands, sources or {}
+            )
+            for locale in LOCALES
+            if locale in paths
         }
         zh, en = texts.get("zh"), texts.get("en")
         if zh is None or en is None:

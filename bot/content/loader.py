@@ -6,7 +6,7 @@ Reading never stops at the first problem: an author fixing a course wants the wh
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from bot.config import LOCALES, Locale
@@ -24,6 +24,14 @@ from bot.content.models import (
     Question,
     QuestionFile,
     QuizFile,
+)
+from bot.content.sources import (
+    SOURCES_FOLDER,
+    SourceText,
+    check_citation,
+    load_sources,
+    normalize,
+    uncited,
 )
 
 COURSE_FOLDER = re.compile(rf"^(\d{{2}})-({SLUG})$")
@@ -54,6 +62,40 @@ def _check_question(
             report.warn(doc.path, line, f"two options read the same in {locale}")
 
 
+def _answer_text(question: QuestionFile, locale: Locale) -> str:
+    """What a question asserts in ``locale``: its text, right options and explanation."""
+    right = [option.text(locale) for option in question.options if option.correct]
+    return "\n".join([question.text.text(locale), *right, question.explanation.text(locale)])
+
+
+def _check_question_claims(
+    question: QuestionFile,
+    doc: YamlDoc,
+    index: int,
+    sources: Mapping[str, SourceText],
+    report: Report,
+) -> None:
+    """Each claim says the question's words and quotes its source; no source word goes uncited."""
+    for number, claim in enumerate(question.claims):
+        line = doc.line(("questions", index, "claims", number))
+        where = f"questions[{index}].claims[{number}]"
+        for locale in LOCALES:
+            said = claim.says.text(locale)
+            if normalize(said) not in normalize(_answer_text(question, locale)):
+                report.error(doc.path, line, f"{where}: the question does not say “{said}”")
+        for message in check_citation(claim, sources, [claim.says.zh, claim.says.en]):
+            report.error(doc.path, line, f"{where}: {message}")
+    for locale in LOCALES:
+        spoken = [claim.says.text(locale) for claim in question.claims]
+        for word in uncited(_answer_text(question, locale), spoken, sources, locale):
+            report.error(
+                doc.path,
+                doc.line(("questions", index)),
+                f"questions[{index}] says “{word}” ({locale}), which comes from a source, "
+                "with no claim citing it (`claims:`)",
+            )
+
+
 def _check_quiz_commands(
     question: QuestionFile, doc: YamlDoc, index: int, commands: Collection[str], report: Report
 ) -> None:
@@ -70,7 +112,11 @@ def _check_quiz_commands(
 
 
 def _load_quiz(
-    folder: Path, keys: set[str], report: Report, commands: Collection[str] | None
+    folder: Path,
+    keys: set[str],
+    report: Report,
+    commands: Collection[str] | None,
+    sources: Mapping[str, SourceText],
 ) -> tuple[Question, ...]:
     path = folder / "quiz.yaml"
     if not path.is_file():
@@ -105,6 +151,7 @@ def _load_quiz(
             continue
         seen.add(entry.id)
         _check_question(entry, doc, index, keys, report)
+        _check_question_claims(entry, doc, index, sources, report)
         if commands is not None:
             _check_quiz_commands(entry, doc, index, commands, report)
         questions.append(
@@ -124,7 +171,11 @@ def _load_quiz(
 
 
 def _load_course(
-    folder: Path, report: Report, slugs: dict[str, Path], commands: Collection[str] | None
+    folder: Path,
+    report: Report,
+    slugs: dict[str, Path],
+    commands: Collection[str] | None,
+    sources: Mapping[str, SourceText],
 ) -> Course | None:
     path = folder / "course.yaml"
     match = COURSE_FOLDER.match(folder.name)
@@ -137,8 +188,8 @@ def _load_course(
     doc = read_yaml(path, text, report) if text is not None else None
     meta = validate(CourseFile, doc, report) if doc else None
     files = lesson_files(folder, report)
-    lessons = load_lessons(folder, files, report, commands)
-    questions = _load_quiz(folder, set(files), report, commands)
+    lessons = load_lessons(folder, files, report, commands, sources)
+    questions = _load_quiz(folder, set(files), report, commands, sources)
     if meta is None or doc is None or match is None:
         return None
     if meta.slug in slugs:
@@ -175,10 +226,13 @@ def load(root: Path, *, commands: Collection[str] | None = None) -> Catalogue:
         report.error(root, 1, "no such content folder")
         return Catalogue(root=root, courses=(), problems=tuple(report.problems))
     slugs: dict[str, Path] = {}
+    sources = load_sources(root, report)
     for folder in sorted(
-        p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
+        p
+        for p in root.iterdir()
+        if p.is_dir() and not p.name.startswith((".", "_")) and p.name != SOURCES_FOLDER
     ):
-        course = _load_course(folder, report, slugs, commands)
+        course = _load_course(folder, report, slugs, commands, sources)
         if course is not None:
             courses.append(course)
     if not courses and not report.problems:

@@ -91,6 +91,51 @@ class Source(_Strict):
         return value
 
 
+class Markers(_Strict):
+    """Words (names, figures) that mark a statement as drawn from a source, per language."""
+
+    zh: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+
+    def text(self, locale: Locale) -> list[str]:
+        """The words in ``locale``."""
+        return self.zh if locale == "zh" else self.en
+
+
+class SourceFile(_Strict):
+    """``content/sources/<id>.yaml``: where the verbatim text next to it comes from."""
+
+    title: str = Field(min_length=1)
+    publication: str = Field(min_length=1)
+    date: dt.date
+    language: Locale
+    origin: str = Field(min_length=1)
+    author: str | None = None
+    url: str | None = None
+    markers: Markers = Field(default_factory=Markers)
+
+
+class Citation(_Strict):
+    """Words of one line of a source in ``content/sources/``."""
+
+    source: str = Field(min_length=1)
+    line: int = Field(ge=1)
+    quote: str = Field(min_length=1)
+
+
+class LessonClaim(Citation):
+    """What a part of a lesson says (its own words) and the source words that back it."""
+
+    part: int = Field(ge=1)
+    says: str = Field(min_length=1)
+
+
+class QuestionClaim(Citation):
+    """What a question or its answer says in each language and the source words behind it."""
+
+    says: Localized
+
+
 class CourseFile(_Strict):
     """``course.yaml``."""
 
@@ -114,6 +159,7 @@ class FrontMatter(_Strict):
     minutes: int | None = Field(default=None, ge=1, le=30)
     image: str | None = None
     sources: list[Source] = Field(default_factory=list)
+    claims: list[LessonClaim] = Field(default_factory=list)
 
 
 class Option(_Strict):
@@ -137,6 +183,7 @@ class QuestionFile(_Strict):
     text: Prompt
     options: list[Option] = Field(min_length=2, max_length=6)
     explanation: Explanation
+    claims: list[QuestionClaim] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _right_answers(self) -> QuestionFile:

@@ -1,4 +1,4 @@
-"""Loading of the official Bot API method table (``api.json``).
+"""Loading of the official Bot API method table (``api.json``, shipped in ``bot_api/``).
 
 The emulator uses the table to tell apart three cases Telegram tells apart:
 a method that does not exist (404), a method that exists but is missing a
@@ -6,6 +6,10 @@ required parameter (400) and a method that exists but the emulator does not
 implement (400 plus a recorded violation). The ``BotCommandScope`` types of the
 same file say which command scopes exist and which fields each one needs, and the fields
 of ``Update`` which update types there are (the names ``allowed_updates`` may list).
+
+The table is a copy packaged with the code (``bot/sandbox/bot_api/api.json``, with its licence
+and origin next to it; ``tools/refresh_bot_api.py`` renews it), so nothing outside the installed
+package is read unless ``ENGAGE_BOT_API_SPEC`` names another file.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 
 __all__ = [
     "BUILTIN_UPDATES",
+    "PACKAGED_SPEC",
     "SPEC_ENV_VAR",
     "ApiSpec",
     "MethodSpec",
@@ -31,6 +36,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 SPEC_ENV_VAR = "ENGAGE_BOT_API_SPEC"
+PACKAGED_SPEC = Path(__file__).resolve().parent / "bot_api" / "api.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +59,7 @@ class ScopeSpec:
 
 
 # Methods implemented by the emulator with their required parameters; used
-# when api.json cannot be found (for example in an installed wheel).
+# when the file named by ENGAGE_BOT_API_SPEC cannot be read.
 _BUILTIN: dict[str, tuple[str, ...]] = {
     "getMe": (),
     "logOut": (),
@@ -139,6 +145,7 @@ class ApiSpec:
     version: str
     methods: dict[str, MethodSpec]
     builtin: bool
+    path: Path | None = None
     scopes: dict[str, ScopeSpec] = field(default_factory=dict)
     update_types: frozenset[str] = BUILTIN_UPDATES
 
@@ -148,11 +155,11 @@ class ApiSpec:
 
 
 def default_spec_path() -> Path:
-    """Return where api.json is looked for (env override first)."""
+    """Return where api.json is read from: ``ENGAGE_BOT_API_SPEC`` or the packaged copy."""
     env = os.environ.get(SPEC_ENV_VAR)
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[3] / "shared/telegram-bot-api/api.json"
+    return PACKAGED_SPEC
 
 
 def _from_json(data: dict[str, Any]) -> dict[str, MethodSpec]:
@@ -214,7 +221,14 @@ def load_spec(path: Path | str | None = None) -> ApiSpec:
     for lower, builtin in _builtin().items():
         methods.setdefault(lower, builtin)
     version = str(data.get("version", "unknown"))
-    return ApiSpec(version, methods, builtin=False, scopes=scopes, update_types=update_types)
+    return ApiSpec(
+        version,
+        methods,
+        builtin=False,
+        path=spec_path,
+        scopes=scopes,
+        update_types=update_types,
+    )
 
 
 def builtin_method_names() -> tuple[str, ...]:
