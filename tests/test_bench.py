@@ -69,3 +69,16 @@ async def test_webhook_benchmark_walks_every_flow_step_once(workers: int) -> Non
     report = await webhook.measure(workers, "flows", args)
     assert len(report["latencies"]) == webhook.expected_steps("flows", args)
     assert (report["wrong"], report["lost"], report["extra"], report["violations"]) == (0, 0, 0, 0)
+
+
+@pytest.mark.skipif(not PG_URL, reason="the dashboard benchmark seeds PostgreSQL by COPY")
+async def test_dashboard_benchmark_times_every_call_for_both_viewers() -> None:
+    """A tiny province seeded by COPY; every dashboard call answers 200 for admin and organiser."""
+    from bench import dashboard
+
+    url = await scratch_database(PG_URL)
+    made = await dashboard.seed(url, dashboard.Sizes(300, 20, 40, 600))
+    results = await dashboard.measure(url, made, 1)
+    assert set(results) == {"admin", "city organiser"}
+    assert all(len(times) == 1 for timings in results.values() for times in timings.values())
+    assert "| overview | admin |" in dashboard.table(results)

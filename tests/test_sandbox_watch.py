@@ -26,9 +26,10 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    """A content folder with one real course, for an author to edit."""
+    """A content folder with one real course (and the sources it cites), for an author to edit."""
     root = tmp_path / "content"
     shutil.copytree(CONTENT / COURSE, root / COURSE)
+    shutil.copytree(CONTENT / "sources", root / "sources")
     return root
 
 

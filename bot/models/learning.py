@@ -110,7 +110,10 @@ class LessonProgress(SQLModel, table=True):
     lesson read to the end and opened again starts at 1 while staying completed.
     """
 
-    __table_args__ = (Index("ix_lessonprogress_lesson", "lesson_id"),)
+    __table_args__ = (
+        Index("ix_lessonprogress_lesson", "lesson_id"),
+        Index("ix_lessonprogress_completed", "completed_at"),  # the dashboard's trends
+    )
 
     user_id: int = Field(sa_column=_user_column(primary_key=True))
     lesson_id: int = Field(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, ForeignKey, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from bot.clock import utcnow
@@ -54,6 +54,8 @@ class Studio(SQLModel, table=True):
 
 class StudioMember(SQLModel, table=True):
     """A person belonging to a studio (the leader is a member too)."""
+
+    __table_args__ = (Index("ix_studiomember_user", "user_id"),)  # "is this person in one?"
 
     studio_id: int = Field(
         sa_column=Column(ForeignKey("studio.id", ondelete="CASCADE"), primary_key=True)

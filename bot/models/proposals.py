@@ -73,6 +73,7 @@ class Proposal(SQLModel, table=True):
         UniqueConstraint("year", "seq"),
         Index("ix_proposal_status_submitted", "status", "submitted_at"),
         Index("ix_proposal_author_status", "author_id", "status"),
+        Index("ix_proposal_enterprise_status", "enterprise_id", "status", "submitted_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -60,7 +60,9 @@ PEOPLE = (
     DemoPerson(
         7_100_008, "马晓东", "zh", ENTERPRISES[4], "焊装车间", "机器人调试工", (Role.CRAFTSMAN,)
     ),
+    DemoPerson(7_100_009, "周敏", "zh", None, "宝鸡市总工会", "组织部干事", (Role.ORGANISER,)),
 )
+CITY_ORGANISER = PEOPLE[8]  # sees the dashboard for 宝鸡市 only
 
 
 REVIEWER = PEOPLE[5]
@@ -176,6 +178,9 @@ async def seed(services: Services) -> SeedReport:
         for role in person.roles:
             report.roles += await services.users.grant(user_id=person.id, role=role)
     extras = await seed_network(services)
+    city = await services.network.reports.find_unit(path="陕西省/宝鸡市")
+    if city is not None:
+        await services.dashboard.scopes.assign(user_id=CITY_ORGANISER.id, unit_id=city.id)
     proposals = [p for p in PROPOSALS if not await _proposed(services, p)]
     for proposal in proposals:
         await _propose(services, proposal)

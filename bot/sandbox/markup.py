@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.sandbox.errors import bad_request
+from bot.sandbox.miniapp import web_app_url_ok
 
 __all__ = ["Markup", "parse_markup"]
 
@@ -68,12 +69,23 @@ def _inline_button(button: Any) -> Button:
         if not isinstance(data, str) or not 1 <= len(data.encode("utf-8")) <= 64:
             raise bad_request("BUTTON_DATA_INVALID")
         return text, data
+    if button.get("web_app") is not None:
+        return text, _web_app_url(button["web_app"])
     url = button.get("url")
     if url is not None:
         if not isinstance(url, str) or not url.lower().startswith(_URL_SCHEMES) or " " in url:
             raise bad_request("BUTTON_URL_INVALID")
         return text, url
     return text, None
+
+
+def _web_app_url(web_app: Any) -> str:
+    """The URL of a ``WebAppInfo``: an object with an https ``url`` (loopback http too)."""
+    if not isinstance(web_app, dict) or not isinstance(web_app.get("url"), str):
+        raise bad_request('can\'t parse inline keyboard button: Field "url" must be of type String')
+    if not web_app_url_ok(web_app["url"]):
+        raise bad_request("BUTTON_URL_INVALID")
+    return str(web_app["url"])
 
 
 def _rows(value: Any) -> list[list[Any]]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.sandbox.errors import WRONG_FILE_ID, ApiError, bad_request
 from bot.sandbox.messaging import target
+from bot.sandbox.miniapp import web_app_url_ok
 from bot.sandbox.registry import api_method
 from bot.sandbox.tghtml import utf16_len
 from bot.sandbox.webhook import webhook_from
@@ -232,19 +233,33 @@ def delete_my_commands(emu: Emulator, bot: BotAccount, p: Params) -> bool:
 
 @api_method("setChatMenuButton")
 def set_chat_menu_button(emu: Emulator, bot: BotAccount, p: Params) -> bool:
-    """Set the menu button of one private chat or the default one."""
+    """Set the menu button of one private chat or the default one (a MenuButton object)."""
     button = p.obj("menu_button", "menu button") or {"type": "default"}
-    if not isinstance(button, dict) or button.get("type") not in ("commands", "web_app", "default"):
-        raise bad_request("can't parse menu button JSON object")
-    if button["type"] == "web_app":
-        url = (button.get("web_app") or {}).get("url", "")
-        if not button.get("text") or not str(url).startswith("https://"):
-            raise bad_request("BUTTON_URL_INVALID")
-    chat_id = p.chat_id() if p.has("chat_id") else None
+    _check_menu_button(button)
+    chat_id = p.integer("chat_id", error="chat not found")
     if chat_id is not None and chat_id not in bot.chats:
         raise bad_request("chat not found")
     bot.menu_buttons[chat_id] = button
+    if emu.has_subscribers:
+        emu.publish({"type": "menu_button", "chat_id": chat_id, "button": button})
     return True
+
+
+def _check_menu_button(button: Any) -> None:
+    """MenuButtonCommands, MenuButtonDefault or MenuButtonWebApp (text and an https URL)."""
+    if not isinstance(button, dict) or button.get("type") not in ("commands", "web_app", "default"):
+        raise bad_request("can't parse menu button JSON object")
+    if button["type"] != "web_app":
+        return
+    if not isinstance(button.get("text"), str):
+        raise bad_request('can\'t parse menu button: Field "text" must be of type String')
+    if not button["text"].strip():
+        raise bad_request("BUTTON_TEXT_INVALID")
+    web_app = button.get("web_app")
+    if not isinstance(web_app, dict) or not isinstance(web_app.get("url"), str):
+        raise bad_request('can\'t parse menu button: Field "url" must be of type String')
+    if not web_app_url_ok(web_app["url"]):
+        raise bad_request("BUTTON_URL_INVALID")
 
 
 @api_method("getChatMenuButton")

@@ -106,7 +106,8 @@ class Sandbox:
         stack.callback(listener.close)  # the server closes it too; closing twice is harmless
         try:
             await stack.enter_async_context(self.emulator)
-            bot = build_application(self._bot_settings())
+            here = address(self.settings.sandbox_host, listener.getsockname()[1])
+            bot = build_application(self._bot_settings(dashboard=f"{here}/dashboard/"))
             await self._prepare(services_of(bot))
             people = People(self.emulator, bot)
             await people.restore()  # before the bot starts: due jobs may message anyone
@@ -132,11 +133,16 @@ class Sandbox:
             await stack.aclose()
         self.app = None
 
-    def _bot_settings(self) -> Settings:
-        """The bot's settings, with the emulator as its Bot API."""
+    def _bot_settings(self, *, dashboard: str) -> Settings:
+        """The bot's settings: the emulator as its Bot API, the dashboard served beside the chat.
+
+        ``dashboard`` is plain http on loopback, which the emulator, like Telegram's test
+        environment, accepts for Mini Apps (model_copy does not run the https check).
+        """
         update: dict[str, object] = {
             "bot_token": SecretStr(self.emulator.bot_token),
             "bot_api_url": self.emulator.base_url,
+            "dashboard_url": dashboard,
         }
         if self.watch is not None:
             update["content_dir"] = self.watch  # lesson images come from the folder being edited

@@ -1,8 +1,8 @@
 """What the web chat draws: a chat message or a reply keyboard as plain JSON.
 
 Built from the Telegram ``Message`` objects the emulator stores, so a bot message and a
-message the person sent look alike to the page, and URL buttons are told apart from
-callback buttons the way a Telegram client tells them apart (by the field, not the text).
+message the person sent look alike to the page, and URL, callback and Mini App buttons are
+told apart the way a Telegram client tells them apart (by the field, not the text).
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ def _buttons(msg: dict[str, Any]) -> list[list[dict[str, str]]]:
             for field in ("callback_data", "url"):
                 if isinstance(button.get(field), str):
                     cell[field] = button[field]
+            if isinstance(button.get("web_app"), dict):
+                cell["web_app"] = str(button["web_app"].get("url", ""))
             cells.append(cell)
         out.append(cells)
     return out

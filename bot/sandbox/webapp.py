@@ -13,16 +13,21 @@ import asyncio
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import tornado.iostream
 import tornado.web
 
+from bot.clock import utcnow
 from bot.models.users import Role
 from bot.sandbox.control import make_app
 from bot.sandbox.demo import PEOPLE
+from bot.sandbox.miniapp import menu_button_of
+from bot.sandbox.panel import panel_routes
 from bot.sandbox.people import ROLE_ORDER, People
 from bot.sandbox.users import SimUser
 from bot.sandbox.views import chat_view, keyboard_view, message_view
+from bot.services.settings import PushSettings, quiet_end
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator import Emulator
@@ -112,6 +117,27 @@ class Info(_Handler):
         )
 
 
+class Clock(_Handler):
+    """GET: the bot's local time and what waits for quiet hours; POST: send that now."""
+
+    async def get(self) -> None:
+        """What the page's clock shows, so a tester elsewhere sees the bot's night."""
+        zone = self.people.services.settings.timezone
+        now = utcnow()
+        self.reply(
+            {
+                "time": now.astimezone(ZoneInfo(zone)).strftime("%H:%M"),
+                "timezone": zone,
+                "quiet": quiet_end(now, PushSettings(timezone=zone)) is not None,
+                "held": await self.people.services.broadcasts.outbox.held(),
+            }
+        )
+
+    async def post(self) -> None:
+        """Send what quiet hours hold, as if they had ended."""
+        self.reply({"released": await self.people.services.broadcasts.release_held()})
+
+
 class PeopleList(_Handler):
     """GET: the people in the sandbox; POST {name, lang, role, id?}: add one."""
 
@@ -152,6 +178,7 @@ class Chat(_Handler):
                 "messages": chat_view(user),
                 "keyboard": keyboard_view(user),
                 "commands": self.emu.visible_commands((user.lang or "")[:2], user.id),
+                "menu_button": menu_button_of(user),
             }
         )
 
@@ -249,6 +276,8 @@ class Events(_Handler):
             ]
         if kind == "chat_action":
             return [{"type": "action", "chat_id": chat_id, "action": event.get("action")}]
+        if kind == "menu_button":
+            return [{"type": "menu_button", "chat_id": chat_id}]
         if kind in ("commands_changed", "people_changed"):
             return [{"type": kind}]
         if kind == "content_reloaded":
@@ -276,6 +305,8 @@ def make_web_app(people: People) -> tornado.web.Application:
             (r"/sandbox/app/chats/(-?\d+)", Chat, init),
             (r"/sandbox/app/chats/(-?\d+)/role", RoleChange, init),
             (r"/sandbox/app/events", Events, init),
+            (r"/sandbox/app/clock", Clock, init),
+            *panel_routes(people),
             (r"/()", Page, {"path": str(WEB), "default_filename": "index.html"}),
             (r"/static/(.+)", Page, {"path": str(WEB)}),
         ],

@@ -1,7 +1,8 @@
 """/report: the network's figures at any level of the organisation tree; /dossier: one's record.
 
 Admins read the report at the province and step down to a city, a county or a union, each with
-its own studio target. Experts export their own dossier; admins find anyone's by name.
+its own studio target; an organiser reads it for their own unit's subtree only. Experts export
+their own dossier; admins find anyone's by name.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from bot.context import Context
 from bot.i18n import Translator
 from bot.render import Button
 from bot.services.core import ADMINS, EXPERTS
+from bot.services.dashboard.scopes import Area
 from bot.services.network.dossier import dossier_xlsx
 from bot.services.network.reports import AreaReport, LevelReport
 from handlers.callbacks import Callback, UserId
 from handlers.commands import Command
 from handlers.guards import allowed, require_role
+from handlers.network.studios import ORGANISERS, reach, within_reach
 from handlers.parts import chat_id_of, data_of, sender_id
 
 UNIT = Callback("rep", "unit", int, str)
@@ -41,9 +44,10 @@ def _since(context: Context, period: str) -> datetime | None:
 def _area_text(t: Translator, area: AreaReport, *, heading: str) -> str:
     counts = area.tally.counts
     row = area.coverage
+    key = "network.report.coverage_met" if row.met else "network.report.coverage"
     coverage = (
         t(
-            "network.report.coverage",
+            key,
             share=f"{row.share * 100:.1f}",
             target=f"{row.target * 100:.0f}",
             gap=row.gap,
@@ -72,7 +76,9 @@ def report_text(t: Translator, report: LevelReport, period: str) -> str:
     return "\n\n".join(parts)
 
 
-def _keyboard(t: Translator, report: LevelReport, period: str) -> InlineKeyboardMarkup | None:
+def _keyboard(
+    t: Translator, report: LevelReport, period: str, area: Area
+) -> InlineKeyboardMarkup | None:
     rows = [
         [Button(child.unit.name, UNIT.build(child.unit.id, period))]
         for child in report.children
@@ -80,7 +86,7 @@ def _keyboard(t: Translator, report: LevelReport, period: str) -> InlineKeyboard
     ]
     unit = report.area.unit
     nav = []
-    if unit is not None and unit.parent_id is not None:
+    if unit is not None and unit.parent_id is not None and within_reach(area, unit.parent_id):
         nav.append(Button(t("network.report.up"), UNIT.build(unit.parent_id, period)))
     other = "a" if period == "y" else "y"
     nav.append(
@@ -89,30 +95,42 @@ def _keyboard(t: Translator, report: LevelReport, period: str) -> InlineKeyboard
     return render.inline([*rows, nav])
 
 
-@require_role(ADMINS)
 async def cmd_report(update: Update, context: Context) -> None:
-    """Admins: this year's figures for the province and each city."""
-    report = await context.services.network.reports.level(since=_since(context, "y"))
-    await render.reply(
-        update, context, report_text(context.t, report, "y"), _keyboard(context.t, report, "y")
-    )
-
-
-@require_role(ADMINS)
-async def btn_report_unit(update: Update, context: Context) -> None:
-    """Admins: the figures of another unit or period."""
-    await render.answer(update)
-    unit_id, period = UNIT.parse(data_of(update))
-    if period not in PERIODS:
+    """Admins: this year's figures for the province and each city; organisers: for their part."""
+    area = await reach(update, context)
+    if area is None:
         return
     report = await context.services.network.reports.level(
-        unit_id=unit_id or None, since=_since(context, period)
+        since=_since(context, "y"), top=area.top, enterprises=area.enterprises
+    )
+    keyboard = _keyboard(context.t, report, "y", area)
+    await render.reply(update, context, report_text(context.t, report, "y"), keyboard)
+
+
+async def btn_report_unit(update: Update, context: Context) -> None:
+    """The figures of another unit or period, if the unit lies inside the viewer's part."""
+    area = await reach(update, context)
+    if area is None:
+        return
+    unit_id, period = UNIT.parse(data_of(update))
+    if period not in PERIODS:
+        await render.answer(update)
+        return
+    if not within_reach(area, unit_id or None):
+        await render.answer(update, context.t("network.scope.outside"), alert=True)
+        return
+    await render.answer(update)
+    report = await context.services.network.reports.level(
+        unit_id=unit_id or None,
+        since=_since(context, period),
+        top=area.top,
+        enterprises=area.enterprises,
     )
     await render.edit(
         update,
         context,
         report_text(context.t, report, period),
-        _keyboard(context.t, report, period),
+        _keyboard(context.t, report, period, area),
     )
 
 
@@ -162,7 +180,7 @@ async def btn_report_dossier(update: Update, context: Context) -> None:
 
 
 COMMANDS = [
-    Command("report", "network.report.command", roles=ADMINS),
+    Command("report", "network.report.command", roles=ORGANISERS),
     Command(
         "dossier",
         "network.dossier.command",

@@ -1,7 +1,8 @@
 """/studios: the registry of innovation studios; /coverage: how near each place is to 80%.
 
-A studio's leader gets an invitation link for its members. Coverage is for admins, as a text
-table and a chart, at the province or any unit below it.
+A studio's leader gets an invitation link for its members. Coverage is for admins and
+organisers, as a text table and a chart, at the province or any unit below it; an organiser sees
+only their unit's subtree (the dashboard's scope) and is told so when a unit outside it is asked.
 """
 
 from __future__ import annotations
@@ -15,14 +16,17 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot import render
 from bot.context import Context
 from bot.i18n import Translator
+from bot.models.users import Role
 from bot.render import Button
-from bot.services.core import ADMINS, qr
+from bot.services.core import qr
+from bot.services.dashboard import NotAllowed
+from bot.services.dashboard.scopes import Area
 from bot.services.network.coverage_chart import ChartLabels, coverage_png
 from bot.services.network.studios import CoverageReport, CoverageRow, StudioView
 from handlers import keyboards
 from handlers.callbacks import Callback
 from handlers.commands import Command
-from handlers.guards import require_role
+from handlers.guards import refuse
 from handlers.parts import data_of, sender_id
 
 PAGE = Callback("studio", "page", int)
@@ -30,6 +34,7 @@ OPEN = Callback("studio", "open", int)
 INVITE = Callback("studio", "inv", int)
 COVER = Callback("studio", "cov", int)
 PAGE_SIZE = 8
+ORGANISERS = frozenset({Role.ADMIN, Role.ORGANISER})
 ENTERPRISE_ROWS = 10
 
 
@@ -91,6 +96,7 @@ async def btn_studio_open(update: Update, context: Context) -> None:
     rows = []
     if await studios.leads(studio_id=studio_id, user_id=sender_id(update)):
         rows.append([Button(t("network.studio.invite"), INVITE.build(studio_id))])
+    rows.append([Button(t("common.back"), PAGE.build(0))])
     await render.reply(update, context, _studio_card(t, studio), render.inline(rows))
 
 
@@ -133,7 +139,7 @@ async def deep_studio(update: Update, context: Context, rest: str) -> None:
 
 def _coverage_line(t: Translator, row: CoverageRow) -> str:
     values = {
-        "name": row.label or t("network.coverage.other"),
+        "name": _row_name(t, row),
         "covered": row.covered,
         "population": row.population,
         "share": f"{row.share * 100:.1f}",
@@ -142,7 +148,7 @@ def _coverage_line(t: Translator, row: CoverageRow) -> str:
     }
     if not row.known:
         return t("network.coverage.line_none", name=values["name"])
-    if row.gap:
+    if not row.met:
         return t("network.coverage.line_gap", **values)
     return t("network.coverage.line_met", **values)
 
@@ -182,18 +188,57 @@ def chart_labels(t: Translator, report: CoverageReport, *, plain: bool) -> Chart
         t("network.coverage.chart_target"),
         t("network.coverage.other"),
         t("network.coverage.chart_none"),
+        t("network.coverage.chart_passing"),
+        t("network.coverage.chart_failing"),
+        t("network.coverage.direct", name="{name}"),
     )
 
 
-async def _send_coverage(update: Update, context: Context, unit_id: int | None) -> None:
-    t = context.t
-    report = await context.services.network.studios.coverage(unit_id=unit_id)
+def _row_name(t: Translator, row: CoverageRow) -> str:
+    if row.direct and row.label:
+        return t("network.coverage.direct", name=row.label)
+    return row.label or t("network.coverage.other")
+
+
+async def reach(update: Update, context: Context) -> Area | None:
+    """The sender's part of the tree for the chat reports; None, said politely, for a worker."""
+    dashboard = context.services.dashboard
+    try:
+        scope = await dashboard.scope(user_id=sender_id(update))
+    except NotAllowed:
+        await refuse(update, context)
+        return None
+    return await dashboard.scopes.area(scope)
+
+
+def within_reach(area: Area, unit_id: int | None) -> bool:
+    """Whether a unit may be shown to the viewer (None: the top of their part)."""
+    if unit_id is None or area.scope.everything:
+        return unit_id is None or unit_id in area.tree.units
+    return area.units is not None and unit_id in area.units
+
+
+def _coverage_keyboard(
+    t: Translator, report: CoverageReport, area: Area
+) -> InlineKeyboardMarkup | None:
     rows = [
         [Button(r.label, COVER.build(r.unit_id))]
         for r in report.by_area
-        if r.unit_id is not None and r.label
+        if r.unit_id is not None and r.label and within_reach(area, r.unit_id)
     ]
-    await render.reply(update, context, coverage_text(t, report), render.inline(rows))
+    parent = report.unit.parent_id if report.unit else None
+    if parent is not None and within_reach(area, parent):
+        rows.append([Button(t("network.report.up"), COVER.build(parent))])
+    return render.inline(rows)
+
+
+async def _send_coverage(update: Update, context: Context, area: Area, unit_id: int | None) -> None:
+    t = context.t
+    report = await context.services.network.studios.coverage(
+        unit_id=unit_id, top=area.top, enterprises=area.enterprises
+    )
+    keyboard = _coverage_keyboard(t, report, area)
+    await render.reply(update, context, coverage_text(t, report), keyboard)
     if not report.total.known:
         return  # nothing to draw
     english = context.translator_for("en")
@@ -206,17 +251,24 @@ async def _send_coverage(update: Update, context: Context, unit_id: int | None) 
     await render.reply(update, context, t("network.coverage.chart_caption"), photo=png)
 
 
-@require_role(ADMINS)
 async def cmd_coverage(update: Update, context: Context) -> None:
-    """Admins: studio coverage of the whole province, as a table and a chart."""
-    await _send_coverage(update, context, None)
+    """Admins and organisers: studio coverage of their whole part, as a table and a chart."""
+    area = await reach(update, context)
+    if area is not None:
+        await _send_coverage(update, context, area, None)
 
 
-@require_role(ADMINS)
 async def btn_studio_coverage(update: Update, context: Context) -> None:
-    """Admins: coverage of the unit pressed."""
+    """Admins and organisers: coverage of the unit pressed, if it lies inside their part."""
+    area = await reach(update, context)
+    if area is None:
+        return
+    unit_id = COVER.one(data_of(update))
+    if not within_reach(area, unit_id):
+        await render.answer(update, context.t("network.scope.outside"), alert=True)
+        return
     try:
-        await _send_coverage(update, context, COVER.one(data_of(update)))
+        await _send_coverage(update, context, area, unit_id)
     except LookupError:
         await render.answer(update, context.t("common.gone"), alert=True)
         return
@@ -225,7 +277,7 @@ async def btn_studio_coverage(update: Update, context: Context) -> None:
 
 COMMANDS = [
     Command("studios", "network.studio.command"),
-    Command("coverage", "network.coverage.command", roles=ADMINS),
+    Command("coverage", "network.coverage.command", roles=ORGANISERS),
 ]
 DEEP_LINKS = {"studio_": deep_studio}
 

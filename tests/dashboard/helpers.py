@@ -11,10 +11,12 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import httpx
 import init_data_py
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import utcnow
+from bot.config import Settings
 from bot.models.learning import Course, Lesson, LessonProgress
 from bot.models.network import ExpertProfile
 from bot.models.organizations import OrgUnit, Studio, StudioMember
@@ -39,6 +41,18 @@ def sign(token: str, user_id: int, *, lang: str = "zh", at: datetime | None = No
     """InitData as Telegram would sign it for ``user_id`` with the bot ``token``."""
     user = json.dumps({"id": user_id, "first_name": "测试", "language_code": lang})
     return init_data_py.sign({"user": user, "query_id": "AAH"}, token, auth_date=at or utcnow())
+
+
+def auth(settings: Settings, user_id: int, **kwargs: object) -> dict[str, str]:
+    """The header the page sends."""
+    return {"Authorization": "tma " + sign(settings.token or "", user_id, **kwargs)}  # type: ignore[arg-type]
+
+
+async def get(client: httpx.AsyncClient, settings: Settings, path: str, user_id: int) -> dict:  # type: ignore[type-arg]
+    """One API call's JSON answer, which must be a 200."""
+    response = await client.get(f"/dashboard/api/{path}", headers=auth(settings, user_id))
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
 
 
 async def province(services: Services) -> Province:

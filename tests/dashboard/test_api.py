@@ -3,53 +3,23 @@
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import httpx
-import pytest
 from openpyxl import load_workbook
 
 from bot.clock import utcnow
 from bot.config import Settings
-from bot.edge.metrics import Metrics
-from bot.edge.web import web_app
-from bot.services import Services
 from tests.dashboard.helpers import (
     ADMIN,
     FACTORY_ORGANISER,
     WORKER,
     XIAN_ORGANISER,
     Province,
-    province,
+    auth,
+    get,
     sign,
 )
-
-
-@pytest.fixture
-async def made(services: Services) -> Province:
-    """The small province of tests/dashboard/helpers.py."""
-    return await province(services)
-
-
-@pytest.fixture
-async def client(services: Services) -> AsyncIterator[httpx.AsyncClient]:
-    """The web process's routes, called in this loop."""
-    app = web_app(services, Metrics(), webhook=False)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-        yield http
-
-
-def auth(settings: Settings, user_id: int, **kwargs: object) -> dict[str, str]:
-    """The header the page sends."""
-    return {"Authorization": "tma " + sign(settings.token or "", user_id, **kwargs)}  # type: ignore[arg-type]
-
-
-async def get(client: httpx.AsyncClient, settings: Settings, path: str, user_id: int) -> dict:  # type: ignore[type-arg]
-    response = await client.get(f"/dashboard/api/{path}", headers=auth(settings, user_id))
-    assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
 
 
 async def test_missing_forged_expired_and_other_bot_init_data_are_refused(

@@ -186,3 +186,51 @@ async def test_studio_registry_and_joining_by_the_leaders_link(
     assert "You joined “法士特齿轮工匠工作室”" in (await qian.reply()).text
     report = await services.network.studios.coverage()
     assert (report.total.covered, report.total.gap) == (7, 3)
+
+
+XIAN_ORGANISER = 800001
+
+
+async def test_a_city_organiser_sees_only_their_city_in_coverage_and_report(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """Xi'an's organiser gets Xi'an's coverage and report, no way up, and Baoji politely refused."""
+    await load_network(services)
+    xian = await services.network.reports.find_unit(path="陕西省/西安市")
+    baoji = await services.network.reports.find_unit(path="陕西省/宝鸡市")
+    assert xian is not None
+    assert baoji is not None
+    organiser = await started(emulator, "西安组织者", user_id=XIAN_ORGANISER)
+    await services.dashboard.scopes.assign(user_id=XIAN_ORGANISER, unit_id=xian.id)
+    await organiser.send("/coverage")
+    table = await organiser.reply()
+    assert "陕西省 / 西安市" in table.text
+    assert "2/6 人，33.3%" in table.text
+    assert "宝鸡市" not in table.text
+    assert "⬆️ 上一级" not in str(table.buttons)
+    await organiser.reply()  # the chart
+    refused = await organiser.answer_to(await organiser.press_data(f"studio:cov:{baoji.id}"))
+    assert "不在您负责的范围内" in (refused.text or "")
+    await organiser.send("/report")
+    report = await organiser.reply()
+    assert "陕西省 / 西安市" in report.text
+    assert "宝鸡市" not in report.text
+    assert "⬆️ 上一级" not in str(report.buttons)
+
+
+async def test_report_and_coverage_agree_on_a_met_target(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """Baoji at 4 of 5 (80 %) is ✅ in /coverage and in /report, never "还差 0 人"."""
+    await load_network(services)
+    admin = await started(emulator, "管理员", user_id=ADMIN_ID)
+    await admin.send("/report")
+    report = await admin.reply()
+    assert "工作室覆盖 80.0%（4/5，目标 80% ✅）" in report.text
+    assert "还差 0 人" not in report.text
+    await admin.send("/coverage")
+    assert "宝鸡市：4/5 人，80.0%（目标 80% ✅）" in (await admin.reply()).text
+    await admin.reply()  # the chart
+    await admin.press("西安市")
+    city = await admin.reply()
+    assert "⬆️ 上一级" in str(city.buttons)

@@ -201,6 +201,9 @@ function handle(event) {
     case "commands_changed":
       for (const each of readyChats()) each.refreshCommands();
       break;
+    case "menu_button":
+      for (const each of chat ? [chat] : readyChats()) each.refreshMenuButton();
+      break;
     case "people_changed":
       loadPeople(false);
       break;

@@ -2,6 +2,7 @@
 
 import { $, api, ask, clock, fileUrl, fillRoles, paintAvatar, sizeText, state, t, translate } from "./common.js";
 import { renderText } from "./entities.js";
+import { openMiniApp } from "./miniapp.js";
 
 export class Chat {
   // `hooks` lets the page follow the chat: focus(id), close(id), replay(event).
@@ -14,6 +15,8 @@ export class Chat {
     this.messages = $(".messages", this.root);
     this.input = $(".input", this.root);
     this.commands = [];
+    this.menuButton = { type: "commands" };
+    this.miniapp = null;
     this.keyboard = [];
     this.keyboardShown = true;
     this.uploadKind = "document";
@@ -40,7 +43,10 @@ export class Chat {
     });
     this.input.addEventListener("input", () => this.grow());
     $(".start-button", root).addEventListener("click", () => this.send("/start"));
-    $(".menu-button", root).addEventListener("click", () => this.toggle(".commands-popup"));
+    $(".menu-button", root).addEventListener("click", () => {
+      if (this.menuButton.type === "web_app") openMiniApp(this, this.menuButton.web_app.url);
+      else this.toggle(".commands-popup");
+    });
     $(".attach", root).addEventListener("click", () => this.toggle(".attach-popup"));
     $(".keyboard-toggle", root).addEventListener("click", () => {
       this.keyboardShown = !this.keyboardShown;
@@ -105,6 +111,7 @@ export class Chat {
     for (const message of chat.messages) this.upsert(message);
     this.setKeyboard(chat.keyboard);
     this.setCommands(chat.commands);
+    this.setMenuButton(chat.menu_button);
     this.refreshStart();
     this.scrollDown();
     this.state = "ready";
@@ -225,7 +232,11 @@ export class Chat {
         const button = document.createElement("button");
         button.type = "button";
         button.textContent = cell.text;
-        if (cell.url) {
+        if (cell.web_app) {
+          button.classList.add("web-app");
+          button.title = cell.web_app;
+          button.addEventListener("click", () => openMiniApp(this, cell.web_app));
+        } else if (cell.url) {
           button.classList.add("url");
           button.title = cell.url;
           button.addEventListener("click", () => this.openUrl(cell.url));
@@ -312,7 +323,27 @@ export class Chat {
       });
       popup.append(button);
     }
-    $(".menu-button", this.root).hidden = this.commands.length === 0;
+    this.drawMenuButton();
+  }
+
+  // The menu button opens the command list, or the Mini App the bot set with setChatMenuButton.
+  setMenuButton(button) {
+    this.menuButton = button || { type: "commands" };
+    this.drawMenuButton();
+  }
+
+  async refreshMenuButton() {
+    this.setMenuButton(await api(`/sandbox/app/chats/${this.id}/menu`));
+  }
+
+  drawMenuButton() {
+    const button = $(".menu-button", this.root);
+    const app = this.menuButton.type === "web_app";
+    button.classList.toggle("web-app", app);
+    $(".menu-commands", button).hidden = app;
+    $(".menu-app", button).hidden = !app;
+    $(".menu-app", button).textContent = app ? this.menuButton.text : "";
+    button.hidden = !app && this.commands.length === 0;
   }
 
   async refreshCommands() {

@@ -30,6 +30,8 @@ const UI = {
     open_link: "打开此链接？",
     violation: "Bot API 违规",
     failed: "没有成功",
+    close: "关闭",
+    theme: "深色/浅色",
     names: ["王师傅", "李师傅", "张工", "刘班长", "陈技师", "赵师傅", "孙工", "周师傅"],
   },
   en: {
@@ -61,6 +63,8 @@ const UI = {
     open_link: "Open this link?",
     violation: "Bot API violation",
     failed: "That did not work",
+    close: "Close",
+    theme: "Dark/light",
     names: ["Li Wei", "Zhang Min", "Chen Jie", "Wang Fang", "Liu Yang", "Zhao Lei"],
   },
 };

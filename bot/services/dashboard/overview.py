@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.models.broadcasts import Broadcast, Delivery, DeliveryStatus
-from bot.models.events import Answer, Event, Rsvp
+from bot.models.events import Answer, Event, EventStatus, Rsvp
 from bot.models.learning import LessonProgress
 from bot.models.proposals import Proposal, ProposalStatus
 from bot.models.users import User
@@ -91,7 +91,9 @@ async def _proposals(session: AsyncSession, area: Area, window: Window) -> Figur
 
 async def _events(session: AsyncSession, area: Area, window: Window) -> list[Figure]:
     """Events held, and attendance: check-ins of the area's people against their "going"."""
-    held = select(func.count()).select_from(Event).where(Event.status == "published")
+    held = (
+        select(func.count()).select_from(Event).where(Event.status == EventStatus.PUBLISHED.value)
+    )
     events = await _between(session, held, Event.starts_at, window)
     mine = people_within(Rsvp.user_id, area)
     rates = []
@@ -100,6 +102,7 @@ async def _events(session: AsyncSession, area: Area, window: Window) -> list[Fig
             select(func.count())
             .select_from(Rsvp)
             .join(Event, col(Event.id) == Rsvp.event_id)
+            .where(Event.status == EventStatus.PUBLISHED.value)  # not those called off
             .where(col(Event.starts_at) >= start, col(Event.starts_at) < end)
         )
         going = await scalar(session, where(base, mine, col(Rsvp.answer) == Answer.GOING.value))

@@ -105,21 +105,30 @@ class ReportService:
         self._studios = studios
 
     async def level(
-        self, *, unit_id: int | None = None, since: datetime | None = None
+        self,
+        *,
+        unit_id: int | None = None,
+        since: datetime | None = None,
+        top: int | None = None,
+        enterprises: frozenset[int] | None = None,
     ) -> LevelReport:
-        """The figures at ``unit_id`` (the province when None) and at each unit just below it."""
+        """The figures at ``unit_id`` (``top``, else the province, when None) and just below it.
+
+        With ``enterprises`` (an organiser's scope), only what those enterprises did counts.
+        """
         async with self._db.reader() as session:
             tree = await OrgTree.load(session)
             items = await _items(session, since)
-        scope = unit_id if unit_id is not None else tree.root()
-        coverage = await self._studios.coverage(unit_id=scope)
-        by_name = {row.label: row for row in coverage.by_area}
+        if enterprises is not None:
+            items = [item for item in items if item[2] in enterprises]
+        scope = unit_id if unit_id is not None else top if top is not None else tree.root()
+        coverage = await self._studios.coverage(unit_id=scope, enterprises=enterprises)
+        by_unit = {row.unit_id: row for row in coverage.by_area if row.unit_id is not None}
         area = AreaReport(coverage.unit, _tally(items, tree, scope), coverage.total)
         children = []
         for child in tree.children.get(scope, []) if scope is not None else []:
             view = tree.view(child)
-            empty = CoverageRow(view.name, 0, 0, view.target)
-            row = by_name.get(view.name, empty)
+            row = by_unit.get(child, CoverageRow(view.name, 0, 0, view.target, child))
             children.append(AreaReport(view, _tally(items, tree, child), row))
         return LevelReport(area, tuple(children), since)
 
@@ -209,34 +218,38 @@ class ReportService:
         )
 
 
-def _tally(items: list[tuple[str, int | None]], tree: OrgTree, unit_id: int | None) -> Tally:
+Item = tuple[str, int | None, int | None]
+"""A counted thing: its kind, the org unit and the enterprise it is attributed to."""
+
+
+def _tally(items: list[Item], tree: OrgTree, unit_id: int | None) -> Tally:
     inside = tree.subtree(unit_id) if unit_id is not None else None
-    counts = Counter(kind for kind, unit in items if inside is None or unit in inside)
+    counts = Counter(kind for kind, unit, _ in items if inside is None or unit in inside)
     return Tally({kind: counts.get(kind, 0) for kind in COUNTED})
 
 
-async def _items(session: AsyncSession, since: datetime | None) -> list[tuple[str, int | None]]:
-    """Every counted thing as (kind, org unit of the enterprise it is attributed to)."""
+async def _items(session: AsyncSession, since: datetime | None) -> list[Item]:
+    """Every counted thing as (kind, org unit and enterprise it is attributed to)."""
     activities = (
-        select(Activity.kind, Enterprise.org_unit_id)
+        select(Activity.kind, Enterprise.org_unit_id, Enterprise.id)
         .join(User, col(User.id) == Activity.author_id)
         .join(Enterprise, col(Enterprise.id) == User.enterprise_id, isouter=True)
         .where(col(Activity.step).is_(None))
     )
     helped = (
-        select(Enterprise.org_unit_id)
+        select(Enterprise.org_unit_id, Enterprise.id)
         .select_from(HelpRequest)
         .join(User, col(User.id) == HelpRequest.expert_id)
         .join(Enterprise, col(Enterprise.id) == User.enterprise_id, isouter=True)
         .where(HelpRequest.status == HelpStatus.SOLVED.value)
     )
     studios = (
-        select(Enterprise.org_unit_id)
+        select(Enterprise.org_unit_id, Enterprise.id)
         .select_from(Studio)
         .join(Enterprise, col(Enterprise.id) == Studio.enterprise_id, isouter=True)
     )
     proposals = (
-        select(Enterprise.org_unit_id)
+        select(Enterprise.org_unit_id, Enterprise.id)
         .select_from(Proposal)
         .join(Enterprise, col(Enterprise.id) == Proposal.enterprise_id, isouter=True)
         .where(col(Proposal.status).in_(ACCEPTED))
@@ -245,10 +258,10 @@ async def _items(session: AsyncSession, since: datetime | None) -> list[tuple[st
         activities = activities.where(col(Activity.logged_at) >= since)
         helped = helped.where(col(HelpRequest.closed_at) >= since)
         proposals = proposals.where(col(Proposal.decided_at) >= since)
-    items = [(kind, unit) for kind, unit in (await session.exec(activities)).all()]
-    items += [("help", unit) for unit in (await session.exec(helped)).all()]
-    items += [("studios", unit) for unit in (await session.exec(studios)).all()]
-    items += [("proposals", unit) for unit in (await session.exec(proposals)).all()]
+    items: list[Item] = [(k, u, e) for k, u, e in (await session.exec(activities)).all()]
+    items += [("help", u, e) for u, e in (await session.exec(helped)).all()]
+    items += [("studios", u, e) for u, e in (await session.exec(studios)).all()]
+    items += [("proposals", u, e) for u, e in (await session.exec(proposals)).all()]
     return items
 
 

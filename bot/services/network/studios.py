@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import func
@@ -45,6 +45,7 @@ class CoverageRow:
     covered: int
     target: float
     unit_id: int | None = None
+    direct: bool = False  # the people of enterprises attached to the unit shown itself
 
     @property
     def known(self) -> bool:
@@ -61,6 +62,11 @@ class CoverageRow:
         """How many more people need a studio to reach the target."""
         needed = math.ceil(self.target * self.population - 1e-9)
         return max(0, needed - self.covered)
+
+    @property
+    def met(self) -> bool:
+        """Whether the target is reached: the one test /coverage's ✅ and /report's words share."""
+        return self.known and self.gap == 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +137,16 @@ class StudioService:
         async with self._db.reader() as session:
             return (await OrgTree.load(session)).view(unit_id)
 
-    async def coverage(self, *, unit_id: int | None = None) -> CoverageReport:
-        """Coverage at ``unit_id`` (the province when None), by units below and by enterprise.
+    async def coverage(
+        self,
+        *,
+        unit_id: int | None = None,
+        top: int | None = None,
+        enterprises: frozenset[int] | None = None,
+    ) -> CoverageReport:
+        """Coverage at ``unit_id`` (``top``, else the province, when None), by area and enterprise.
+
+        With ``enterprises``, only the people of those enterprises are counted (a scope).
 
         Raises LookupError for a unit that does not exist (an old button, or forged data).
         """
@@ -141,33 +155,38 @@ class StudioService:
             if unit_id is not None and unit_id not in tree.units:
                 raise LookupError(unit_id)
             people = await _first_line(session)
-        scope = unit_id if unit_id is not None else tree.root()
+        if enterprises is not None:
+            people = [p for p in people if p.enterprise and p.enterprise[0] in enterprises]
+        scope = unit_id if unit_id is not None else top if top is not None else tree.root()
         if scope is not None:
             inside = tree.subtree(scope)
             people = [p for p in people if p.unit_id in inside]
         total = _row(None, people, tree.target(scope)[0])
         areas: dict[int | None, list[_Person]] = defaultdict(list)
-        enterprises: dict[tuple[int, str] | None, list[_Person]] = defaultdict(list)
+        firms: dict[tuple[int, str] | None, list[_Person]] = defaultdict(list)
         for person in people:
             areas[tree.child_toward(scope, person.unit_id)].append(person)
-            enterprises[person.enterprise].append(person)
+            firms[person.enterprise].append(person)
         by_area = [
-            _row(
-                tree.units[a].name if a is not None else None,
-                group,
-                tree.target(a if a is not None else scope)[0],
-                a,
-            )
+            _row(_area_name(tree, a, scope), group, tree.target(scope if a is None else a)[0], a)
             for a, group in areas.items()
         ]
+        by_area = [replace(r, direct=r.unit_id is None and scope is not None) for r in by_area]
         by_enterprise = [
             _row(e[1] if e else None, group, tree.target(group[0].unit_id if e else scope)[0])
-            for e, group in enterprises.items()
+            for e, group in firms.items()
         ]
-        by_area.sort(key=lambda r: (r.label is None, r.label or ""))
+        by_area.sort(key=lambda r: (r.direct, r.label is None, r.label or ""))
         by_enterprise.sort(key=lambda r: (-r.gap, r.label is None, r.label or ""))
         view = tree.view(scope) if scope is not None else None
         return CoverageReport(view, total, tuple(by_area), tuple(by_enterprise))
+
+
+def _area_name(tree: OrgTree, area: int | None, scope: int | None) -> str | None:
+    """A unit's name; for the people directly under the unit shown, that unit's own name."""
+    if area is not None:
+        return tree.units[area].name
+    return tree.units[scope].name if scope is not None else None
 
 
 def _row(

@@ -7,10 +7,13 @@ const webview = window.TelegramWebviewProxy;
 const initData = (window.Telegram && Telegram.WebApp && Telegram.WebApp.initData)
   || launch.get("tgWebAppData") || "";
 let T = {};
-let state = { tab: "overview", unit: null, statuses: "", course: null, lunit: null };
+let state = { tab: "overview", unit: null, statuses: "", course: null, lunit: null, lpath: [] };
 
+// To the Telegram client: a native app's proxy, or the page around the frame (Telegram Web).
 function post(event, data) {
-  if (webview) webview.postEvent(event, data === undefined ? "" : JSON.stringify(data));
+  const payload = data === undefined ? "" : JSON.stringify(data);
+  if (webview) webview.postEvent(event, payload);
+  else if (window.parent !== window) window.parent.postMessage(JSON.stringify({ eventType: event, eventData: data }), "*");
 }
 
 function applyTheme() {
@@ -20,7 +23,16 @@ function applyTheme() {
   for (const [key, value] of Object.entries(theme)) {
     root.style.setProperty("--tg-" + key.replace(/_/g, "-"), value);
   }
-  if (Object.keys(theme).length) root.classList.add("tg");
+  if (!Object.keys(theme).length) return;
+  root.classList.add("tg");
+  root.style.colorScheme = isDark(theme.bg_color) ? "dark" : "light"; // form controls, scrollbars
+}
+
+function isDark(colour) {
+  const hex = /^#?([0-9a-f]{6})$/i.exec(colour || "");
+  if (!hex) return false;
+  const n = parseInt(hex[1], 16);
+  return 0.299 * (n >> 16) + 0.587 * ((n >> 8) & 255) + 0.114 * (n & 255) < 128;
 }
 
 function t(key, values) {
@@ -58,6 +70,7 @@ async function download(table, params) {
   const url = new URL("api/export/" + table + query({ ...params, tma: initData }), location.href).href;
   if (webview) { post("web_app_request_file_download", { url, file_name: file }); return; }
   const response = await fetch("api/export/" + table + query(params), { headers: { Authorization: "tma " + initData } });
+  if (!response.ok) return;
   const blob = await response.blob();
   const link = el("a", { href: URL.createObjectURL(blob), download: file });
   document.body.append(link);
@@ -82,8 +95,8 @@ function table(head, rows, numeric) {
     el("tbody", {}, rows));
 }
 
-function row(cells, numeric, onclick) {
-  return el("tr", { class: onclick ? "link" : null, onclick },
+function row(cells, numeric, onclick, chosen) {
+  return el("tr", { class: onclick ? "link" : null, onclick, "aria-selected": chosen ? "true" : null },
     cells.map((c, i) => el("td", { class: numeric.includes(i) ? "n" : null }, c)));
 }
 
@@ -148,14 +161,14 @@ async function coverage() {
 
 async function teams() {
   const data = await api("activity");
-  const n = [1, 2];
+  const n = [1, 2, 3];
   return [
     el("h2", {}, t("dashboard.page.teams")), exportButton("teams", {}),
     table([t("dashboard.col.team"), t("dashboard.col.recent"), t("dashboard.col.members"), t("dashboard.col.last")],
       data.teams.map((x) => row([x.name, x.recent, x.members, day(x.last)], n)), n),
     el("h2", {}, t("dashboard.page.pairings")), exportButton("pairings", {}),
     table([t("dashboard.col.expert"), t("dashboard.col.recent"), t("dashboard.col.enterprise"), t("dashboard.col.last")],
-      data.pairings.map((p) => row([p.expert + (p.overdue ? " ⚠" : ""), p.recent, p.enterprise || "—", day(p.last)], [1])), [1]),
+      data.pairings.map((p) => row([p.expert + (p.overdue ? " ⚠" : ""), p.recent, p.enterprise || "—", day(p.last)], [1, 3])), [1, 3]),
   ];
 }
 
@@ -213,14 +226,18 @@ async function learning() {
     el("h2", {}, t("dashboard.page.courses")), exportButton("courses", {}),
     table([t("dashboard.col.course"), t("dashboard.col.started"), t("dashboard.col.finished"), t("dashboard.col.completion")],
       data.courses.map((c) => row([en ? c.title_en : c.title_zh, c.started, c.finished, pct(c.completion)], n,
-        () => { state.course = c.id; draw(); })), n),
+        () => { state.course = c.id; draw(); }, c.id === data.course_id)), n),
   ];
-  if (course && data.units.length) {
-    out.push(el("h2", {}, t("dashboard.page.by_unit", { course: en ? course.title_en : course.title_zh })),
+  if (course && (data.units.length || state.lpath.length)) {
+    out.push(el("h2", {}, t("dashboard.page.by_unit", { course: en ? course.title_en : course.title_zh })));
+    if (state.lpath.length) {
+      out.push(el("button", { class: "action", type: "button", id: "learning-up", onclick: () => { state.lunit = state.lpath.pop() ?? null; draw(); } }, t("dashboard.page.up")));
+    }
+    out.push(
       exportButton("learning_units", { course: data.course_id, unit: state.lunit }),
       table([t("dashboard.col.unit"), t("dashboard.col.people"), t("dashboard.col.finished"), t("dashboard.col.completion")],
         data.units.map((u) => row([u.name, u.people, u.finished, pct(u.completion)], n,
-          u.drillable ? () => { state.lunit = u.id; draw(); } : null)), n));
+          u.drillable ? () => { state.lpath.push(state.lunit); state.lunit = u.id; draw(); } : null)), n));
   }
   return out;
 }
@@ -231,7 +248,7 @@ async function draw() {
   const main = document.getElementById("main");
   document.querySelectorAll("nav button").forEach((b) => b.setAttribute("aria-selected", String(b.dataset.tab === state.tab)));
   try {
-    main.replaceChildren(...(await PAGES[state.tab]()));
+    main.replaceChildren(...(await PAGES[state.tab]()).flat());
   } catch (error) {
     const key = error.status === 403 ? "dashboard.page.forbidden" : error.status === 401 ? "dashboard.page.unauthorized" : "dashboard.page.no_data";
     main.replaceChildren(el("div", { class: "error", id: "error" }, t(key)));
@@ -265,7 +282,7 @@ async function start() {
   document.getElementById("detail-close").addEventListener("click", () => document.getElementById("detail").close());
   const tabs = document.getElementById("tabs");
   for (const tab of Object.keys(PAGES)) {
-    tabs.append(el("button", { type: "button", role: "tab", "data-tab": tab, onclick: () => { state.tab = tab; state.unit = null; draw(); } }, t("dashboard.page.tab_" + tab)));
+    tabs.append(el("button", { type: "button", role: "tab", "data-tab": tab, onclick: () => { state.tab = tab; draw(); } }, t("dashboard.page.tab_" + tab)));
   }
   await draw();
 }
