@@ -73,6 +73,9 @@ def report_text(context: Context, report: DeliveryReport) -> str:
     lines.append(
         t("broadcasts.report_pending", count=pending + digest, held=report.held, digest=digest)
     )
+    if report.held and report.held_until:
+        until = t.moment(report.held_until, user_of(context).timezone)
+        lines.append(t.plural("broadcasts.report_quiet", report.held, until=until))
     lines += [
         t(f"broadcasts.report_{name}", count=report.count(status))
         for name, status in ROWS

@@ -93,6 +93,18 @@ def scores(t: Translator, value: Scores) -> str:
     )
 
 
+def attachments(t: Translator, view: ProposalCard) -> str:
+    """How many photos, voice notes and files a proposal carries; empty when none."""
+    if not (view.photos or view.voices or view.documents):
+        return ""
+    return t(
+        "proposals.preview.media",
+        photos=t.plural("common.count.photos", len(view.photos)),
+        voices=t.plural("common.count.voice_notes", len(view.voices)),
+        documents=t.plural("common.count.files", len(view.documents)),
+    )
+
+
 def history(t: Translator, entries: tuple[HistoryEntry, ...], zone: ZoneInfo) -> str:
     """The status history, one line per change, with comments."""
     lines: list[str] = [t("proposals.card.history")]
@@ -117,8 +129,12 @@ def card(
     *,
     with_history: bool = True,
     with_scores: bool = False,
+    with_media: bool = False,
 ) -> Html:
-    """A submitted proposal: texts, place, author (or "anonymous"), support, maybe history."""
+    """A submitted proposal: texts, place, author (or "anonymous"), support, maybe history.
+
+    ``with_media`` counts its photos, voice notes and files (when it has any).
+    """
     none = t("proposals.card.none")
     author = view.author_name or t("proposals.card.anonymous")
     if view.anonymous and view.author_name:
@@ -145,6 +161,7 @@ def card(
             t("proposals.card.studio", studio=view.studio) if view.studio else "",
             t("proposals.card.enterprise", enterprise=view.enterprise) if view.enterprise else "",
             t("proposals.card.author", author=author),
+            attachments(t, view) if with_media else "",
             t("proposals.card.supporters", count=view.supporters),
             scores(t, view.scores) if with_scores else "",
             history(t, view.history, zone) if with_history and view.history else "",

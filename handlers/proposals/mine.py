@@ -21,7 +21,7 @@ from bot.services.proposals.rules import (
 )
 from handlers.callbacks import Callback
 from handlers.commands import Command
-from handlers.parts import data_of, sender_id
+from handlers.parts import chat_id_of, data_of, sender_id
 from handlers.proposals.buttons import (
     MINE,
     REPLY,
@@ -31,6 +31,9 @@ from handlers.proposals.buttons import (
     WITHDRAW_CONFIRM,
 )
 from handlers.proposals.cards import card, line, plain, status
+from handlers.proposals.notify import send_media
+
+MY_MEDIA = Callback("my", "media", int)
 
 
 def _id(update: Update, scheme: Callback) -> int:
@@ -55,6 +58,9 @@ async def cmd_myideas(update: Update, context: Context) -> None:
 def _actions(context: Context, view: ProposalCard) -> InlineKeyboardMarkup | None:
     t, pid = context.t, view.id
     rows = []
+    count = len(view.photos) + len(view.voices) + len(view.documents)
+    if count:
+        rows.append([Button(plain(t("proposals.review.media", count=count)), MY_MEDIA.build(pid))])
     if view.status == ProposalStatus.NEEDS_INFO:
         rows.append([Button(plain(t("proposals.reply.button")), REPLY.build(pid))])
     if view.status in IN_REVIEW:
@@ -65,22 +71,41 @@ def _actions(context: Context, view: ProposalCard) -> InlineKeyboardMarkup | Non
     return render.inline(rows)
 
 
-async def btn_my_show(update: Update, context: Context) -> None:
-    """One of the user's proposals: everything in it, its history, what can be done."""
+async def _own(update: Update, context: Context, scheme: Callback) -> ProposalCard | None:
+    """The pressed proposal if the presser wrote it; otherwise they are told it is gone."""
     await render.answer(update)
-    proposal_id = _id(update, SHOW_MINE)
     try:
         view = await context.services.proposals.card(
-            proposal_id=proposal_id or 0, viewer_id=sender_id(update)
+            proposal_id=_id(update, scheme), viewer_id=sender_id(update)
         )
     except ProposalError:
+        view = None
+    if view is None or not view.is_author:
         await render.reply(update, context, context.t("proposals.gone"))
+        return None
+    return view
+
+
+async def btn_my_show(update: Update, context: Context) -> None:
+    """One of the user's proposals: everything in it, its scores, history, what can be done."""
+    view = await _own(update, context, SHOW_MINE)
+    if view is None:
         return
-    if not view.is_author:
-        await render.reply(update, context, context.t("proposals.gone"))
-        return
-    text = card(context.t, view, context.services.settings.zone)
+    text = card(
+        context.t,
+        view,
+        context.services.settings.zone,
+        with_scores=bool(view.scores.reviewers),
+        with_media=True,
+    )
     await render.reply(update, context, text, _actions(context, view))
+
+
+async def btn_my_media(update: Update, context: Context) -> None:
+    """Send the photos, voice notes and files of the author's own proposal."""
+    view = await _own(update, context, MY_MEDIA)
+    if view is not None:
+        await send_media(context, chat_id_of(update), view)
 
 
 async def btn_my_withdraw(update: Update, context: Context) -> None:
@@ -143,6 +168,7 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CommandHandler("myideas", cmd_myideas),
         CallbackQueryHandler(cmd_myideas, pattern=MINE.pattern),
         CallbackQueryHandler(btn_my_show, pattern=SHOW_MINE.pattern),
+        CallbackQueryHandler(btn_my_media, pattern=MY_MEDIA.pattern),
         CallbackQueryHandler(btn_my_withdraw, pattern=WITHDRAW.pattern),
         CallbackQueryHandler(btn_my_withdraw_confirm, pattern=WITHDRAW_CONFIRM.pattern),
         CallbackQueryHandler(btn_my_step_forward, pattern=STEP_FORWARD.pattern),

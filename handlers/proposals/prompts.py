@@ -20,6 +20,7 @@ from telegram.ext import (
 )
 
 from bot import render
+from bot.clock import utcnow
 from bot.context import Context
 from bot.models.proposals import MediaKind, ProposalStatus
 from bot.render import Button
@@ -38,7 +39,15 @@ from bot.services.proposals.rules import (
 from handlers import flows, keyboards
 from handlers.callbacks import Callback
 from handlers.commands import menu_buttons
-from handlers.parts import MissingPart, data_of, message_of, sender_id, sender_of, text_of
+from handlers.parts import (
+    MissingPart,
+    data_of,
+    message_of,
+    sender_id,
+    sender_of,
+    text_of,
+    user_of,
+)
 from handlers.proposals.buttons import (
     ACCEPT,
     ACCEPT_NOW,
@@ -101,9 +110,27 @@ async def btn_review_accept(update: Update, context: Context) -> str | None:
     return await _start(update, context, PromptKind.ACCEPT)
 
 
+async def told(context: Context, key: str, moved: Moved) -> str:
+    """``key``'s message, or its variant saying the author hears of it later or not at all.
+
+    Their push settings decide: quiet hours or a digest hold the news (``_later``, with the
+    moment in the reviewer's time), proposal pushes turned off drop it (``_off``).
+    """
+    t, now = context.t, utcnow()
+    when = await context.services.broadcasts.release(
+        user_id=moved.author.user_id, kind="proposal", now=now
+    )
+    values = {"number": moved.number, "title": moved.title}
+    if when is None:
+        return t(f"{key}_off", **values)
+    if when > now:
+        return t(f"{key}_later", when=t.moment(when, user_of(context).timezone), **values)
+    return t(key, **values)
+
+
 async def _accepted(update: Update, context: Context, moved: Moved, *, edit: bool) -> None:
     """Say it is done, tell the author and supporters, and show the next proposal waiting."""
-    text = context.t("proposals.review.done_accepted", number=moved.number, title=moved.title)
+    text = await told(context, "proposals.review.done_accepted", moved)
     await (render.edit if edit else render.reply)(update, context, text)
     await announce(context, moved)
     await show_queue(update, context)
@@ -196,9 +223,12 @@ async def _deliver(
         moved = await services.proposals.move(
             proposal_id=proposal_id, actor_id=user_id, to=TARGET[kind], comment=text
         )
-    await render.reply(
-        update, context, t(f"proposals.prompt.done_{kind.value}", number=moved.number)
-    )
+    key = f"proposals.prompt.done_{kind.value}"
+    if kind == PromptKind.REPLY:  # a reviewer hears of the author's reply
+        text = t(key, number=moved.number)
+    else:
+        text = await told(context, key, moved)
+    await render.reply(update, context, text)
     await announce(context, moved)
 
 

@@ -203,6 +203,29 @@ class Outbox:
             rows = (await connection.execute(query)).all()
         return {str(status): int(count) for status, count in rows}
 
+    def _held(self, now: datetime) -> tuple[Any, ...]:
+        """Rows waiting for a later moment that were never tried: held for quiet hours."""
+        return (
+            DELIVERY.c.status == Status.PENDING.value,
+            DELIVERY.c.due_at > now,
+            DELIVERY.c.attempts == 0,
+        )
+
+    async def held(self) -> int:
+        """How many copies wait for their recipients' quiet hours to end."""
+        query = select(func.count()).where(*self._held(utcnow()))
+        async with self._db.connection() as connection:
+            return int((await connection.execute(query)).scalar() or 0)
+
+    async def release_held(self) -> int:
+        """Make every copy held for quiet hours due now (the sandbox's "send now"); how many."""
+        now = utcnow()
+        async with self._db.writer() as connection:
+            result = await connection.execute(
+                update(DELIVERY).where(*self._held(now)).values(due_at=now)
+            )
+        return int(result.rowcount)
+
     async def attempting(self, *, ids: Sequence[int]) -> None:
         """Mark claimed rows ``sending``: their calls are about to be made."""
         async with self._db.writer() as connection:

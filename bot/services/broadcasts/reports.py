@@ -51,6 +51,7 @@ class DeliveryReport:
     acknowledged: int = 0
     reminded: int = 0
     opted_out: int = 0
+    held_until: datetime | None = None  # when the last copy held for quiet hours goes out
 
     def count(self, status: DeliveryStatus) -> int:
         """Recipients whose message is in ``status``."""
@@ -87,7 +88,9 @@ def _shown(counts: dict[str, int]) -> dict[str, int]:
     return shown
 
 
-def _report(found: Broadcast, counts: dict[str, int], **extra: int) -> DeliveryReport:
+def _report(
+    found: Broadcast, counts: dict[str, int], held_until: datetime | None = None, **extra: int
+) -> DeliveryReport:
     return DeliveryReport(
         id=found.id or 0,
         kind=found.kind,
@@ -102,6 +105,7 @@ def _report(found: Broadcast, counts: dict[str, int], **extra: int) -> DeliveryR
         created_by=found.created_by,
         counts=_shown(counts),
         opted_out=found.opted_out,
+        held_until=held_until,
         **extra,
     )
 
@@ -119,9 +123,13 @@ class BroadcastReports:
         if found is None:
             return None
         mine = (DELIVERY.c.broadcast_id == broadcast_id, DELIVERY.c.round == 0)
-        held = func.count().filter(
-            DELIVERY.c.status == Status.PENDING.value, DELIVERY.c.due_at > utcnow()
+        later = (  # held for quiet hours: never tried yet (a 429's retry is not a quiet hour)
+            DELIVERY.c.status == Status.PENDING.value,
+            DELIVERY.c.due_at > utcnow(),
+            DELIVERY.c.attempts == 0,
         )
+        held = func.count().filter(*later)
+        held_until = func.max(DELIVERY.c.due_at).filter(*later)
         reminded = select(func.count()).where(
             DELIVERY.c.broadcast_id == broadcast_id,
             DELIVERY.c.round > 0,
@@ -132,9 +140,9 @@ class BroadcastReports:
                 select(DELIVERY.c.status, func.count()).where(*mine).group_by(DELIVERY.c.status)
             )
             extra = await connection.execute(
-                select(held, func.count(DELIVERY.c.acknowledged_at)).where(*mine)
+                select(held, func.count(DELIVERY.c.acknowledged_at), held_until).where(*mine)
             )
-            waiting, acknowledged = extra.one()
+            waiting, acknowledged, last = extra.one()
             sent_reminders = (await connection.execute(reminded)).scalar() or 0
         return _report(
             found,
@@ -142,6 +150,7 @@ class BroadcastReports:
             held=waiting,
             acknowledged=acknowledged,
             reminded=sent_reminders,
+            held_until=last,
         )
 
     async def recent(self, *, limit: int = 8) -> list[DeliveryReport]:
