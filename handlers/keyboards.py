@@ -41,6 +41,25 @@ def grid(items: Sequence[T], button: Callable[[T], Button], columns: int = 2) ->
     return [buttons[i : i + columns] for i in range(0, len(buttons), columns)]
 
 
+# The longest label that still shows whole in half the width of a phone's chat (390 px).
+HALF_ROW = 7
+
+
+def by_length(
+    items: Sequence[T], button: Callable[[T], Button], half: int = HALF_ROW
+) -> list[list[Button]]:
+    """Short labels two to a row, a long one alone on its row, so the client never cuts it."""
+    rows: list[list[Button]] = []
+    for item in items:
+        made = button(item)
+        last = rows[-1] if rows else None
+        if len(made.text) <= half and last and len(last) == 1 and len(last[0].text) <= half:
+            last.append(made)
+        else:
+            rows.append([made])
+    return rows
+
+
 def single(button: Button) -> InlineKeyboardMarkup | None:
     """A keyboard of one button."""
     return inline([[button]])

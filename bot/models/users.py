@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, ForeignKey
+from sqlalchemy import true as sa_true
 from sqlmodel import Field, SQLModel
 
 from bot.clock import utcnow
@@ -42,6 +43,8 @@ class Enterprise(SQLModel, table=True):
         default=None, sa_column=Column(ForeignKey("orgunit.id", ondelete="SET NULL"), index=True)
     )
     region: str | None = Field(default=None, max_length=64)
+    # False for a name a user typed in onboarding: shown to admins to merge, not in the picker.
+    verified: bool = Field(default=True, sa_column_kwargs={"server_default": sa_true()})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -59,13 +62,15 @@ class User(SQLModel, table=True):
     department: str | None = Field(default=None, max_length=64)
     occupation: str | None = Field(default=None, max_length=64)
     onboarding_step: str | None = Field(default=OnboardingStep.NEW, max_length=16)
+    # An enterprise name typed in onboarding that matched none, kept until confirmed as new.
+    enterprise_draft: str | None = Field(default=None, max_length=80)
     # The step of each flow the user is in ({"ideas": "title"}), read with every update and
     # written in the same transaction as the answer that moved it.
     flows: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     is_active: bool = Field(default=True)
     blocked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    last_seen_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_seen_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
 
 
 class RoleGrant(SQLModel, table=True):

@@ -1,5 +1,9 @@
 """/start and the onboarding questions (enterprise, department, occupation); also profile edits.
 
+A typed enterprise name searches the list; a name that matches none becomes a new, unverified
+enterprise only when the user presses "add" under the results, and /enterprises shows admins
+those waiting to be checked or merged.
+
 The conversation's state is the ``onboarding_step`` stored on the user row with each answer,
 so it is rebuilt from the database after a restart (see ``bot.edge.persistence``).
 """
@@ -21,17 +25,20 @@ from telegram.ext import (
 from bot import render
 from bot.context import Context
 from bot.render import Button
+from bot.services.core import ADMINS
 from bot.services.core.onboarding import EDIT_PREFIX, NOT_STARTED, InvalidAnswer, field_of
 from handlers import deeplinks, flows, keyboards
 from handlers.callbacks import Callback, either
 from handlers.commands import Command
 from handlers.core import profile
+from handlers.guards import require_role
 from handlers.parts import data_of, sender_id, text_of, user_of
 
 PICK = Callback("onb", "pick", int)
 PAGE = Callback("onb", "page", int)
 SKIP = Callback("onb", "skip")  # from before skip buttons named their question
 SKIP_AT = Callback("onb", "skip", str)
+NEW_AT = Callback("onb", "new", str)  # add the typed name as a new enterprise
 PAGE_SIZE = 8
 STEPS = ("enterprise", "department", "occupation")
 STATES = (*STEPS, *(EDIT_PREFIX + step for step in STEPS))
@@ -42,7 +49,7 @@ async def _enterprise_keyboard(
 ) -> InlineKeyboardMarkup | None:
     t = context.t
     found, total = await context.services.enterprises.page(offset=page * PAGE_SIZE, limit=PAGE_SIZE)
-    rows = keyboards.grid(found, lambda e: Button(e.name, PICK.build(e.id)))
+    rows = keyboards.by_length(found, lambda e: Button(e.name, PICK.build(e.id)))
     nav = keyboards.pager(t, PAGE, page, math.ceil(total / PAGE_SIZE))
     return render.inline([*rows, nav, [Button(t("common.skip"), SKIP_AT.build(step))]])
 
@@ -166,6 +173,40 @@ async def btn_onboarding_skip(update: Update, context: Context) -> str | int | N
     return await ask(update, context, next_step)
 
 
+async def _search_enterprise(update: Update, context: Context, step: str) -> str | int | None:
+    """A typed name picks its enterprise, or lists similar ones and offers to add it."""
+    t = context.t
+    found = await context.services.onboarding.look_up_enterprise(
+        user_id=sender_id(update), text=text_of(update), step=step
+    )
+    if found.picked:  # its exact name: nothing to confirm
+        return await ask(update, context, found.next_step)
+    rows = keyboards.by_length(found.similar, lambda e: Button(e.name, PICK.build(e.id)))
+    add = Button(t("onboarding.add_enterprise", name=found.name), NEW_AT.build(step))
+    key = "onboarding.similar_enterprises" if found.similar else "onboarding.no_enterprise"
+    keyboard = render.inline([*rows, [add], [Button(t("common.skip"), SKIP_AT.build(step))]])
+    await render.reply(update, context, t(key, name=found.name), keyboard)
+    return step
+
+
+async def btn_onboarding_new(update: Update, context: Context) -> str | int | None:
+    """Add the name the user typed as a new enterprise, once they confirmed it."""
+    step = _step(context)
+    if not _asks_enterprise(context) or NEW_AT.one(data_of(update)) != step:
+        await flows.step_passed(update, context)
+        return None
+    await render.answer(update)
+    try:
+        name, next_step = await context.services.onboarding.confirm_enterprise(
+            user_id=sender_id(update), step=step
+        )
+    except InvalidAnswer:
+        return await ask(update, context, step)
+    # A new message rather than an edit: the search's buttons stay until pressed late.
+    await render.reply(update, context, context.t("onboarding.added_enterprise", enterprise=name))
+    return await ask(update, context, next_step)
+
+
 async def msg_onboarding_text(update: Update, context: Context) -> str | int | None:
     """Record a typed answer; a bad one is explained and the question asked again."""
     step = _step(context)
@@ -173,9 +214,8 @@ async def msg_onboarding_text(update: Update, context: Context) -> str | int | N
     user_id, text = sender_id(update), text_of(update)
     try:
         if field_of(step).value == "enterprise":
-            next_step = await onboarding.name_enterprise(user_id=user_id, name=text, step=step)
-        else:
-            next_step = await onboarding.answer(user_id=user_id, step=step, text=text)
+            return await _search_enterprise(update, context, step)
+        next_step = await onboarding.answer(user_id=user_id, step=step, text=text)
     except InvalidAnswer:
         await render.reply(update, context, context.t(f"onboarding.invalid_{field_of(step).value}"))
         return await ask(update, context, step)
@@ -197,11 +237,24 @@ async def cmd_cancel(update: Update, context: Context) -> int:
     return ConversationHandler.END
 
 
+@require_role(ADMINS)
+async def cmd_enterprises(update: Update, context: Context) -> None:
+    """Admins: the enterprises newcomers added themselves, to check or merge."""
+    t = context.t
+    found = await context.services.enterprises.unverified()
+    if not found:
+        await render.reply(update, context, t("enterprises.none_unverified"))
+        return
+    lines = "\n".join(f"• {e.name} (#{e.id})" for e in found)
+    await render.reply(update, context, t("enterprises.unverified", count=len(found), lines=lines))
+
+
 def _state_handlers() -> list[object]:
     return [
         CallbackQueryHandler(btn_onboarding_pick, pattern=PICK.pattern),
         CallbackQueryHandler(btn_onboarding_page, pattern=PAGE.pattern),
         CallbackQueryHandler(btn_onboarding_skip, pattern=either(SKIP, SKIP_AT)),
+        CallbackQueryHandler(btn_onboarding_new, pattern=NEW_AT.pattern),
         MessageHandler(filters.TEXT & ~filters.COMMAND, msg_onboarding_text),
         MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, msg_onboarding_other),
     ]
@@ -219,7 +272,12 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         name="onboarding",
         stop=cmd_cancel,
     )
-    return [conversation, flows.passed(PICK, PAGE, SKIP, SKIP_AT)]
+    enterprises = CommandHandler("enterprises", cmd_enterprises)
+    return [conversation, flows.passed(PICK, PAGE, SKIP, SKIP_AT, NEW_AT), enterprises]
 
 
-COMMANDS = [Command("start", "start.command", in_menu=False), Command("cancel", "cancel.command")]
+COMMANDS = [
+    Command("start", "start.command", in_menu=False),
+    Command("cancel", "cancel.command"),
+    Command("enterprises", "enterprises.command", roles=ADMINS),
+]

@@ -30,6 +30,7 @@ from handlers.parts import data_of, message_of, sender_id, sender_of
 GRANT = Callback("admin", "grant", UserId, str)
 REVOKE = Callback("admin", "revoke", UserId, str)
 PICK = Callback("admin", "pick", str, UserId, str)  # grant|revoke, the person, a role or ANY
+CANCEL = Callback("admin", "cancel")
 ANY = "any"
 ACTIONS = {"grant": GRANT, "revoke": REVOKE}
 # An organiser is bound to a unit of the tree, so /organiser (handlers/dashboard) grants it.
@@ -77,7 +78,14 @@ async def _offer(
     """With a role: the confirm button. Without: the roles one may give (or take) as buttons."""
     t, scheme, user = context.t, ACTIONS[action], _label(person)
     if role is not None:
-        keyboard = render.inline([[Button(t("common.confirm"), scheme.build(person.id, role))]])
+        keyboard = render.inline(
+            [
+                [
+                    Button(t("common.confirm"), scheme.build(person.id, role)),
+                    Button(t("common.cancel"), CANCEL.build()),
+                ]
+            ]
+        )
         text = t(f"admin.confirm_{action}", user=user, role=t(f"role.{role.value}"))
         await show(update, context, text, keyboard)
         return
@@ -210,6 +218,13 @@ async def btn_admin_role(update: Update, context: Context) -> None:
     await render.edit(update, context, t(key, user=_label(person), role=t(f"role.{role.value}")))
 
 
+@require_role(ADMINS)
+async def btn_admin_cancel(update: Update, context: Context) -> None:
+    """Leave the roles as they are: the confirmation is replaced by a word saying so."""
+    await render.answer(update)
+    await render.edit(update, context, context.t("admin.cancelled"))
+
+
 async def refresh_menu(context: Context, user_id: int) -> None:
     """Show the user the commands their roles now allow."""
     roles = await context.services.users.roles(user_id=user_id)
@@ -237,4 +252,5 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CommandHandler("revoke", cmd_revoke),
         CallbackQueryHandler(btn_admin_pick, pattern=PICK.pattern),
         CallbackQueryHandler(btn_admin_role, pattern=either(GRANT, REVOKE)),
+        CallbackQueryHandler(btn_admin_cancel, pattern=CANCEL.pattern),
     ]

@@ -36,9 +36,8 @@ def _clock(hhmm: int) -> str:
 def _menu(t: Translator, daily_at: str | None) -> tuple[str, InlineKeyboardMarkup | None]:
     state = t("daily.on", time=daily_at) if daily_at else t("daily.off_state")
     buttons = [Button(_clock(hhmm), DAILY_SET.build(hhmm)) for hhmm in TIMES]
-    rows = [buttons[:3], buttons[3:]]
-    if daily_at:
-        rows.append([Button(t("daily.turn_off"), DAILY_OFF.build())])
+    off = t("daily.turn_off") if daily_at else t("daily.keep_off")
+    rows = [buttons[:3], buttons[3:], [Button(off, DAILY_OFF.build())]]
     return t("daily.menu", state=state), render.inline(rows)
 
 
@@ -63,9 +62,10 @@ async def btn_daily_set(update: Update, context: Context) -> None:
         return
     at = _clock(hhmm)
     due = await context.services.progress.set_daily(user_id=user.id, at=at, timezone=user.timezone)
-    first = t.when(due, ZoneInfo(user.timezone), pattern="medium") if due else ""
+    first = t.moment(due, ZoneInfo(user.timezone)) if due else ""
     await render.answer(update)
-    await render.edit(update, context, t("daily.saved", time=at, first=first))
+    off = keyboards.single(Button(t("daily.turn_off"), DAILY_OFF.build()))
+    await render.edit(update, context, t("daily.saved", time=at, first=first), off)
 
 
 async def btn_daily_off(update: Update, context: Context) -> None:

@@ -1,5 +1,8 @@
 """Course quizzes: a question at a time, the verdict and explanation at once, the score at the end.
 
+The verdict replaces the question's buttons with "Next question", so the explanation stays on
+screen until the learner has read it and asks for the next one.
+
 Options are listed in the message as A, B, C… and answered with letter buttons. For
 multiple-choice questions the buttons tick options on and off (the ticks live in the buttons'
 data, so nothing is stored until "Submit"). Practice (``handlers.learning.practice``) draws
@@ -23,6 +26,7 @@ from handlers.callbacks import Callback
 from handlers.learning.buttons import BACK, QUIZ_ANSWER, QUIZ_START, QUIZ_SUBMIT, QUIZ_TOGGLE
 from handlers.parts import data_of, sender_id
 
+QUIZ_NEXT = Callback("quiz", "next", int)  # the id of the question to show next
 LETTERS = "ABCDEF"
 OUTCOME_KEYS = {
     Outcome.ALREADY: "quiz.already",
@@ -143,18 +147,33 @@ async def _submit(
     await render.answer(
         update, t("quiz.right_toast") if step.feedback.correct else t("quiz.wrong_toast")
     )
-    await render.edit(
-        update, context, feedback_text(t, header(t, step.feedback.question), step.feedback)
-    )
+    following = None
     if step.next is not None:
-        await render.reply(
-            update,
-            context,
-            question_text(t, header(t, step.next), step.next),
-            question_keyboard(t, step.next, QUIZ),
-        )
-    elif step.score is not None:
+        following = render.inline([[Button(t("quiz.next"), QUIZ_NEXT.build(step.next.id))]])
+    await render.edit(
+        update,
+        context,
+        feedback_text(t, header(t, step.feedback.question), step.feedback),
+        following,
+    )
+    if step.next is None and step.score is not None:
         await render.reply(update, context, *score_message(t, step.score))
+
+
+async def btn_quiz_next(update: Update, context: Context) -> None:
+    """The learner has read the explanation: show the next question below it."""
+    t = context.t
+    view = await context.services.quizzes.question(
+        user_id=sender_id(update), question_id=QUIZ_NEXT.one(data_of(update)), locale=t.locale
+    )
+    if view is None:
+        await render.answer(update, t("learn.gone"), alert=True)
+        return
+    await render.answer(update)
+    await render.edit_keyboard(update, context, None)
+    await render.reply(
+        update, context, question_text(t, header(t, view), view), question_keyboard(t, view, QUIZ)
+    )
 
 
 async def btn_quiz_answer(update: Update, context: Context) -> None:
@@ -198,4 +217,5 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(btn_quiz_answer, pattern=QUIZ_ANSWER.pattern),
         CallbackQueryHandler(btn_quiz_toggle, pattern=QUIZ_TOGGLE.pattern),
         CallbackQueryHandler(btn_quiz_submit, pattern=QUIZ_SUBMIT.pattern),
+        CallbackQueryHandler(btn_quiz_next, pattern=QUIZ_NEXT.pattern),
     ]

@@ -24,7 +24,7 @@ from bot.i18n import Translator
 from bot.models.network import Speciality
 from bot.render import Button
 from bot.services.core import EXPERTS
-from bot.services.network.experts import ExpertCard, InvalidProfile, OwnProfile
+from bot.services.network.experts import ExpertCard, InvalidProfile, OwnProfile, skill_code
 from handlers import flows, keyboards
 from handlers.callbacks import Callback
 from handlers.commands import Command
@@ -54,6 +54,12 @@ def matching_fields(context: Context, query: str) -> set[str]:
     return found
 
 
+def skill_label(t: Translator, skill: str) -> str:
+    """A known skill in the reader's language; any other as the expert typed it."""
+    code = skill_code(skill)
+    return t(f"network.skill.{code}") if code else skill
+
+
 def card_text(t: Translator, card: ExpertCard) -> str:
     """An expert's card: only what they chose to show."""
     honour = t(f"network.honour.{card.honour}")
@@ -64,7 +70,7 @@ def card_text(t: Translator, card: ExpertCard) -> str:
         t(
             "network.card.field",
             field=t(f"network.field.{card.field}"),
-            skills="、".join(card.skills) or "—",
+            skills="、".join(skill_label(t, s) for s in card.skills) or "—",
         ),
     ]
     if card.enterprise or card.region:

@@ -30,7 +30,9 @@ ACCEPT = Callback("ask", "acc", int)
 DECLINE = Callback("ask", "dec", int)
 
 
-def offer_text(t: Translator, request: RequestView, *, admins: bool = False) -> str:
+def offer_text(
+    t: Translator, request: RequestView, *, admins: bool = False, no_expert: bool = False
+) -> str:
     """A request as an expert (or admin) is offered it: no word of who asked."""
     lines = [
         t(
@@ -48,7 +50,8 @@ def offer_text(t: Translator, request: RequestView, *, admins: bool = False) -> 
     if request.media:
         lines.append(t.plural("network.offer.files", len(request.media)))
     if admins:
-        lines.append(t("network.offer.to_admins"))
+        key = "network.offer.no_expert" if no_expert else "network.offer.to_admins"
+        lines.append(t(key))
     return "\n".join(lines)
 
 
@@ -68,7 +71,10 @@ async def deliver(context: Context, offered: Offered) -> int:
             ]
         )
         await render.send(
-            context, recipient.user_id, offer_text(t, request, admins=offered.to_admins), keyboard
+            context,
+            recipient.user_id,
+            offer_text(t, request, admins=offered.to_admins, no_expert=offered.no_expert),
+            keyboard,
         )
     return len(offered.recipients)
 

@@ -55,7 +55,13 @@ async def _begin(
         user_id=sender_id(update), rural=rural, preferred_profile_id=expert
     )
     key = "network.help.describe_rural" if draft.rural else "network.help.describe"
-    await render.reply(update, context, t(key), _describe_keyboard(t))
+    text: str = t(key)
+    if expert is not None:
+        name = await context.services.network.help_drafts.chosen_expert(user_id=sender_id(update))
+        if name is not None:
+            text = t("network.help.to_expert", name=name or t("network.help.this_expert"))
+            text += "\n\n" + t(key)
+    await render.reply(update, context, text, _describe_keyboard(t))
     return STATES["describe"]
 
 
@@ -216,6 +222,12 @@ async def _submit(update: Update, context: Context, region: str | None) -> int |
         await render.reply(update, context, t(f"network.help.error_{exc}"))
         return None
     delivered = await help_offers.deliver(context, offered)
+    if offered.no_expert:
+        chosen = offered.request.field
+        field = t(f"network.field.{chosen}") if chosen else "—"
+        key = "network.help.no_expert_staff" if delivered else "network.help.no_expert"
+        await render.reply(update, context, t(key, number=offered.request.id, field=field))
+        return ConversationHandler.END
     if delivered and not offered.to_admins:
         key = "network.help.sent"
     else:

@@ -188,6 +188,8 @@ async def register(person: Person) -> None:
     await person.chat.locator(".start-button").click()
     await person.sees("哪家企业")
     await person.send("宝鸡石油机械有限责任公司")
+    await person.sees("没有找到")  # a name nobody has: added once confirmed
+    await person.press("➕ 添加新企业：宝鸡石油机械有限责任公司")
     await person.sees("车间")
     await person.send("焊接车间")
     await person.sees("工种")

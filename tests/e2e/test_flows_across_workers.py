@@ -43,6 +43,9 @@ async def test_onboarding_and_a_profile_edit_each_step_on_another_worker(
     assert "王师傅" in (await worker.reply()).text
     assert "哪家企业" in (await worker.reply()).text
     await worker.send("宝鸡石油机械有限责任公司")
+    assert "没有找到" in (await worker.reply()).text
+    await worker.press("➕ 添加新企业：宝鸡石油机械有限责任公司")
+    assert "新添加" in (await worker.reply()).text
     assert "车间" in (await worker.reply()).text
     await worker.send_sticker()
     assert "需要输入文字" in (await worker.reply()).text

@@ -47,15 +47,15 @@ async def feed(user: SimUser, command: str, question: str, text: str) -> list[st
     await user.send(command)
     opened = [await user.reply()]
     await user.settle(quiet=0.3)
-    opened.extend(user.pending_replies())
+    opened.extend(user.drain())
     assert any(question in m.text for m in opened), [m.text for m in opened]
     await user.send(text)
     replies = [await user.reply()]
     await user.settle(quiet=0.3)
-    replies.extend(user.pending_replies())
+    replies.extend(user.drain())
     await user.send("/cancel")
     await user.settle(quiet=0.3)
-    user.pending_replies()
+    user.drain()
     return [m.text for m in replies]
 
 
@@ -83,7 +83,7 @@ async def test_each_text_step_answers_a_hostile_text_clearly(
     newcomer = emulator.user("新来的", lang="zh")
     await newcomer.send("/start")
     await newcomer.settle(quiet=0.2)
-    newcomer.pending_replies()
+    newcomer.drain()
     await newcomer.send(text)
     answer = await newcomer.reply()
     assert not any(a in answer.text for a in APOLOGIES), answer.text
@@ -97,3 +97,40 @@ async def test_each_text_step_answers_a_hostile_text_clearly(
         for value in row
         if isinstance(value, str)
     )
+
+
+async def test_later_text_steps_take_a_blank_and_a_nul_and_keep_their_question(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """Onboarding's department, a proposal's problem, an event's description: blank, then NUL."""
+    await services.enterprises.named(name="宝鸡石油机械有限责任公司")  # typed whole: picked
+    newcomer = emulator.user("新来的", lang="zh")
+    await newcomer.send("/start")
+    await newcomer.settle(quiet=0.3)
+    newcomer.drain()
+    await newcomer.send("宝鸡石油机械有限责任公司")
+    await newcomer.settle(quiet=0.3)
+    newcomer.drain()
+    await newcomer.send(HOSTILE["blank"])
+    assert "请写点内容" in (await newcomer.reply()).text
+    await newcomer.send("焊接\x00车间")
+    await newcomer.settle(quiet=0.3)
+    newcomer.drain()
+    profile = await services.users.profile(user_id=newcomer.id)
+    assert profile is not None
+    assert profile.department == "焊接车间"
+
+    worker = await person(emulator, services, "王师傅")
+    await worker.send("/idea")
+    await worker.settle(quiet=0.3)
+    worker.drain()
+    await worker.send("快速定位夹具")
+    await worker.settle(quiet=0.3)
+    worker.drain()
+    await worker.send(HOSTILE["blank"])
+    assert "请写点内容" in (await worker.reply()).text
+    await worker.send("每次\x00换型都要找正")
+    await worker.settle(quiet=0.3)
+    draft = await services.proposal_drafts.current(user_id=worker.id)
+    assert draft is not None
+    assert draft.problem == "每次换型都要找正"

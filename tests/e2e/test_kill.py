@@ -132,12 +132,14 @@ async def test_onboarding_killed_after_every_answer_resumes_at_the_next_question
     await worker.expect("孙师傅")
     await worker.expect("哪家企业")
     for answer, question in (
-        ("中铁一局五公司", "车间"),
+        ("中铁一局五公司", "没有找到"),  # a name nobody has: added only when confirmed
+        (lambda: worker.user.press("➕ 添加新企业：中铁一局五公司"), "车间"),
         ("隧道施工队", "工种"),
         ("盾构机司机", "设置完成"),
     ):
         await worker.crash()
-        await worker.answer_after_restart(worker.user.send(answer), question)
+        action = worker.user.send(answer) if isinstance(answer, str) else answer()
+        await worker.answer_after_restart(action, question)
     profile = await services.users.profile(user_id=worker.user.id)
     assert profile is not None
     assert (profile.enterprise, profile.department, profile.occupation) == (

@@ -105,12 +105,15 @@ async def take_quiz(worker: SimUser, first: BotMessage, lang: str, wrong: int = 
     while True:
         await answer(worker, message, lang, right=index >= wrong)
         index += 1
-        verdict, following = await worker.replies(2)
+        verdict = await worker.reply()
         assert verdict.edited
         assert "💡" in verdict.text
-        if not following.buttons or "🔁" in following.text or "🏁" in following.text:
-            return following
-        message = following
+        following = verdict.button_texts
+        if not following:
+            return await worker.reply()  # the last question: the score follows the verdict
+        await worker.press(following[0])
+        read, message = await worker.replies(2)  # the button goes, the next question comes
+        assert read.message_id == verdict.message_id
 
 
 async def test_full_journey_in_chinese(
@@ -220,7 +223,7 @@ async def test_quiz_edge_cases_are_answered_politely(
     assert "tick at least one" in ((await toast(worker, empty)).text or "")
 
     await answer(worker, question, "en", right=True)
-    await worker.replies(2)
+    await worker.reply()
     again = await worker.press_data(f"quiz:ans:{question_id}:0", message_id=question.message_id)
     assert "already answered" in ((await toast(worker, again)).text or "")
 
@@ -551,3 +554,28 @@ async def test_a_lesson_goes_on_at_the_part_where_the_learner_stopped(
     parts = await read_lesson(worker, again)
     assert "Source:" in parts[-1].text
     assert "◀️ Back" in parts[-1].button_texts
+
+
+async def test_a_wrong_answers_explanation_stays_on_screen_until_next_is_pressed(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """After a wrong answer the explanation stays in view; the next question waits for 下一题."""
+    worker = await registered(emulator, "钱师傅", "zh")
+    course_id = (await services.learning.courses(user_id=worker.id, locale="zh"))[0][0].id
+    await worker.press_data(f"quiz:start:{course_id}")
+    first = await worker.reply()
+    await answer(worker, first, "zh", right=False)
+    verdict = await worker.reply()
+    assert verdict.message_id == first.message_id
+    assert "💡" in verdict.text
+    assert verdict.button_texts == ["下一题 ▶"]
+    await worker.settle()
+    assert worker.last is not None
+    assert worker.last.message_id == verdict.message_id  # nothing pushed it off screen
+    await worker.press("下一题 ▶")
+    read, second = await worker.replies(2)
+    assert read.message_id == verdict.message_id
+    assert "💡" in read.text
+    assert read.button_texts == []  # pressed once: no second copy of the next question
+    assert second.message_id != first.message_id
+    assert question_of(second) != question_of(first)

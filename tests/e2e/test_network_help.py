@@ -198,7 +198,7 @@ async def test_unaccepted_request_escalates_to_next_experts_then_admins(
     assert admin.history == [] or "求助 #1" not in (admin.last.text if admin.last else "")
 
     await scheduler.run_due(utcnow() + timedelta(minutes=62))
-    assert "已转给工会工作人员" in (await worker.reply()).text
+    assert "转给工会工作人员" in (await worker.reply()).text
     to_admin = await admin.reply()
     assert "求助 #1" in to_admin.text
     assert "专家们都还没有接单" in to_admin.text

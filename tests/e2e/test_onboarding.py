@@ -18,6 +18,9 @@ async def test_start_onboarding_and_profile_in_chinese(
     question = await worker.reply()
     assert "哪家企业" in question.text
     await worker.send("宝鸡石油机械有限责任公司")
+    assert "没有找到" in (await worker.reply()).text
+    await worker.press("➕ 添加新企业：宝鸡石油机械有限责任公司")
+    assert "新添加" in (await worker.reply()).text
     assert "车间" in (await worker.reply()).text
     await worker.send("焊接车间")
     assert "工种" in (await worker.reply()).text
@@ -81,6 +84,8 @@ async def test_bad_answer_keeps_earlier_answers(
     await worker.replies(2)
     await worker.send("西安航天动力")
     await worker.reply()
+    await worker.press("➕ 添加新企业：西安航天动力")
+    await worker.replies(2)
     await worker.send_sticker()
     assert "需要输入文字" in (await worker.reply()).text
     assert "车间" in (await worker.reply()).text
@@ -100,6 +105,10 @@ async def test_restart_mid_onboarding_resumes_at_next_question(
     await worker.send("/start")
     await worker.replies(2)
     await worker.send("陕西法士特")
+    await worker.reply()
+    await bot.restart()
+    await worker.press("➕ 添加新企业：陕西法士特")
+    assert "陕西法士特" in (await worker.reply()).text
     assert "车间" in (await worker.reply()).text
     await bot.restart()
     await worker.send("装配车间")
@@ -204,3 +213,67 @@ async def test_a_restart_does_not_treat_a_newcomers_chat_as_onboarding_answers(
 
     await worker.send("/start")
     assert "哪家企业" in (await worker.reply()).text
+
+
+async def test_typing_part_of_a_name_finds_the_enterprise_and_adds_nothing(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """“宝鸡” lists the enterprises it is part of, each whole on its own row; nothing is created."""
+    await services.enterprises.named(name="宝鸡石油机械有限责任公司")
+    await services.enterprises.named(name="宝鸡钛业股份有限公司")
+    await services.enterprises.named(name="陕西法士特")
+    worker = emulator.user("周师傅", lang="zh")
+    await worker.send("/start")
+    await worker.replies(2)
+    await worker.send("宝鸡")
+    found = await worker.reply()
+    assert "相近的企业" in found.text
+    names = [row[0][0] for row in found.buttons[:2]]
+    assert sorted(names) == ["宝鸡石油机械有限责任公司", "宝鸡钛业股份有限公司"]
+    assert all(len(row) == 1 for row in found.buttons[:2])
+    assert "陕西法士特" not in found.button_texts
+    await worker.press("宝鸡钛业股份有限公司")
+    assert (await worker.reply()).text == "✅ 企业：宝鸡钛业股份有限公司"
+    assert "车间" in (await worker.reply()).text
+    profile = await services.users.profile(user_id=worker.id)
+    assert profile is not None
+    assert profile.enterprise == "宝鸡钛业股份有限公司"
+    assert await services.enterprises.search(text="宝鸡") == await services.enterprises.search(
+        text="宝鸡 "
+    )
+    assert [e.name for e in await services.enterprises.unverified()] == []
+
+
+async def test_a_new_enterprise_needs_confirming_and_stays_out_of_the_list_until_checked(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """A confirmed new name is the worker's enterprise, hidden from newcomers, listed for admins."""
+    from bot.models.users import Role
+    from tests.e2e.proposals_helpers import person
+
+    await services.enterprises.named(name="陕西法士特")
+    worker = emulator.user("吴师傅", lang="zh")
+    await worker.send("/start")
+    await worker.replies(2)
+    await worker.send("秦川机床")
+    offer = await worker.reply()
+    assert "没有找到" in offer.text
+    assert await services.enterprises.unverified() == []
+    await worker.press("➕ 添加新企业：秦川机床")
+    assert "秦川机床" in (await worker.reply()).text
+    await worker.reply()
+
+    newcomer = emulator.user("郑师傅", lang="zh")
+    await newcomer.send("/start")
+    question = (await newcomer.replies(2))[-1]
+    assert question.button_texts[:1] == ["陕西法士特"]
+    assert "秦川机床" not in question.button_texts
+
+    admin = await person(emulator, services, "管理员", role=Role.ADMIN, enterprise=None)
+    await admin.send("/enterprises")
+    listing = await admin.reply()
+    assert "待核对" in listing.text
+    assert "秦川机床" in listing.text
+    assert "陕西法士特" not in listing.text
+    await newcomer.send("/enterprises")
+    assert "秦川机床" not in (await newcomer.reply()).text

@@ -252,3 +252,26 @@ async def test_forged_picker_buttons_from_a_worker_are_refused(
     await worker.send("/grant @mallory admin")
     assert "not allowed" in (await worker.reply()).text
     assert await services.users.roles(user_id=worker.id) == frozenset({Role.WORKER})
+
+
+async def test_admin_cancels_a_grant_at_the_confirmation(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """Cancel sits beside Confirm and changes no role; a worker's forged cancel is refused."""
+    worker = emulator.user("王师傅", lang="zh")
+    await worker.send("/start")
+    await worker.replies(2)
+    admin = emulator.user("管理员", lang="zh", user_id=ADMIN_ID)
+    await admin.send(f"/grant {worker.id} reviewer")
+    confirm = await admin.reply()
+    assert confirm.button_texts == ["✅ 确认", "取消"]
+    await admin.press("取消")
+    cancelled = await admin.reply()
+    assert cancelled.message_id == confirm.message_id
+    assert "已取消" in cancelled.text
+    assert cancelled.buttons == []
+    assert Role.REVIEWER not in await services.users.roles(user_id=worker.id)
+
+    await worker.press_data("admin:cancel")
+    await worker.settle()
+    assert worker.callback_answers[-1].text

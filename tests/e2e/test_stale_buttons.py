@@ -63,6 +63,7 @@ async def test_an_old_skip_in_onboarding_is_answered_and_the_next_question_stays
     emulator: Emulator, bot: BotRunner, services: Services
 ) -> None:
     """The workshop question's Skip, pressed at the trade question, skips nothing."""
+    await services.enterprises.named(name="Baoji Topda Titanium")
     worker = emulator.user("Li Wei", lang="en")
     await worker.send("/start")
     await worker.replies(2)
@@ -91,7 +92,11 @@ async def test_old_flow_buttons_after_the_flow_ended_are_answered_as_passed(
     await worker.send("/start")
     await worker.reply()
     enterprises = await worker.reply()
-    for text in ("西安航天动力", "焊接车间", "焊工"):
+    await worker.send("西安航天动力")
+    await worker.reply()
+    await worker.press("➕ 添加新企业：西安航天动力")
+    await worker.replies(2)
+    for text in ("焊接车间", "焊工"):
         await worker.send(text)
         await worker.reply()
     await worker.press("宝鸡石油机械", message_id=enterprises.message_id)

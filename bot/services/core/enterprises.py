@@ -1,24 +1,28 @@
-"""Enterprises users pick during onboarding, or type in when theirs is missing."""
+"""Enterprises users pick in onboarding, find by typing part of the name, or add when missing."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz, process
 from sqlalchemy import bindparam, func
 from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.db import Database
 from bot.models.base import table
 from bot.models.users import Enterprise
 
 NAME_MIN, NAME_MAX = 2, 80
+# partial_ratio compares characters, so a Chinese fragment ("宝鸡石由") still finds its name.
+SIMILAR = 75
 _ENTERPRISES = table(Enterprise)
 # The picker every newcomer sees: a page and the count in one round trip, built once.
 PAGE = (
     core_select(_ENTERPRISES.c.id, _ENTERPRISES.c.name, func.count().over().label("total"))
+    .where(_ENTERPRISES.c.verified)
     .order_by(_ENTERPRISES.c.name)
     .offset(bindparam("offset"))
     .limit(bindparam("limit"))
@@ -57,7 +61,9 @@ class EnterpriseService:
                 return [EnterpriseView(row.id, row.name) for row in rows], int(rows[0].total)
             if not offset:
                 return [], 0
-            count = core_select(func.count()).select_from(_ENTERPRISES)  # past the last page
+            count = (  # past the last page
+                core_select(func.count()).select_from(_ENTERPRISES).where(_ENTERPRISES.c.verified)
+            )
             return [], int((await connection.execute(count)).scalar_one())
 
     async def find(self, *, enterprise_id: int) -> EnterpriseView | None:
@@ -66,7 +72,35 @@ class EnterpriseService:
             found = await session.get(Enterprise, enterprise_id)
             return EnterpriseView(found.id or 0, found.name) if found else None
 
-    async def named(self, *, name: str) -> EnterpriseView:
+    async def search(self, *, text: str, limit: int = 8) -> list[EnterpriseView]:
+        """Enterprises whose name contains ``text`` or comes close to it, best first."""
+        wanted = normalize(text).casefold()
+        async with self._db.reader() as session:
+            rows = (await session.exec(select(Enterprise.id, Enterprise.name))).all()
+        names = {row[0] or 0: row[1] for row in rows}
+        found = process.extract(
+            wanted,
+            {key: name.casefold() for key, name in names.items()},
+            scorer=fuzz.partial_ratio,
+            score_cutoff=SIMILAR,
+            limit=None,
+        )
+        found.sort(key=lambda hit: (wanted not in hit[0], -hit[1], len(hit[0])))
+        return [EnterpriseView(key, names[key]) for _, _, key in found[:limit]]
+
+    async def exact(self, *, name: str) -> EnterpriseView | None:
+        """The enterprise called exactly ``name`` (ignoring case and spacing), if any."""
+        wanted = normalize(name).casefold()
+        return next((e for e in await self.search(text=name) if e.name.casefold() == wanted), None)
+
+    async def unverified(self) -> list[EnterpriseView]:
+        """Enterprises users added themselves, oldest first, for an admin to check or merge."""
+        query = select(Enterprise).where(col(Enterprise.verified).is_(False))
+        async with self._db.reader() as session:
+            found = (await session.exec(query.order_by(col(Enterprise.created_at)))).all()
+        return [EnterpriseView(e.id or 0, e.name) for e in found]
+
+    async def named(self, *, name: str, verified: bool = True) -> EnterpriseView:
         """The enterprise called ``name``, created if new; safe when two people type it at once."""
         name = normalize(name)
         if not NAME_MIN <= len(name) <= NAME_MAX:
@@ -80,7 +114,7 @@ class EnterpriseService:
                     return EnterpriseView(found.id or 0, found.name)
             try:
                 async with self._db.session() as session:
-                    created = Enterprise(name=name)
+                    created = Enterprise(name=name, verified=verified)
                     session.add(created)
                     await session.flush()
                     return EnterpriseView(created.id or 0, created.name)

@@ -6,12 +6,20 @@ so a restart, or a crash right after the bot replied, resumes at the next questi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import update
 from sqlmodel import col, select
 
 from bot.db import Database
 from bot.models.users import OnboardingStep, User
-from bot.services.core.enterprises import EnterpriseService
+from bot.services.core.enterprises import (
+    NAME_MAX,
+    NAME_MIN,
+    EnterpriseService,
+    EnterpriseView,
+    normalize,
+)
 
 FIELD_MAX = 64
 ORDER = [OnboardingStep.ENTERPRISE, OnboardingStep.DEPARTMENT, OnboardingStep.OCCUPATION]
@@ -22,6 +30,16 @@ NOT_STARTED = OnboardingStep.NEW.value
 
 class InvalidAnswer(ValueError):
     """An answer the question cannot take; the question is asked again."""
+
+
+@dataclass(frozen=True, slots=True)
+class EnterpriseLookup:
+    """What a typed enterprise name found: the one it names exactly, or those it resembles."""
+
+    name: str
+    picked: EnterpriseView | None
+    similar: list[EnterpriseView]
+    next_step: str | None
 
 
 def _next(step: str) -> str | None:
@@ -79,16 +97,49 @@ class OnboardingService:
         ):
             raise InvalidAnswer("enterprise")
         if enterprise_id is None:
-            return await self._store(user_id, step=_next(step))
-        return await self._store(user_id, step=_next(step), enterprise_id=enterprise_id)
+            return await self._store(user_id, step=_next(step), enterprise_draft=None)
+        return await self._store(
+            user_id, step=_next(step), enterprise_id=enterprise_id, enterprise_draft=None
+        )
 
-    async def name_enterprise(self, *, user_id: int, name: str, step: str) -> str | None:
-        """Record an enterprise typed in by name (created when new) and move on."""
+    async def look_up_enterprise(self, *, user_id: int, text: str, step: str) -> EnterpriseLookup:
+        """Pick the enterprise ``text`` names exactly; otherwise keep it and list similar ones."""
+        name = normalize(text)
+        if not NAME_MIN <= len(name) <= NAME_MAX:
+            raise InvalidAnswer("enterprise")
+        exact = await self._enterprises.exact(name=name)
+        if exact:
+            next_step = await self.choose_enterprise(
+                user_id=user_id, enterprise_id=exact.id, step=step
+            )
+            return EnterpriseLookup(name, exact, [], next_step)
+        similar = await self._enterprises.search(text=name)
+        await self._store(user_id, step=step, enterprise_draft=name)
+        return EnterpriseLookup(name, None, similar, step)
+
+    async def confirm_enterprise(self, *, user_id: int, step: str) -> tuple[str, str | None]:
+        """Add the name the user typed as a new (unverified) enterprise, and move on."""
+        async with self._db.reader() as session:
+            user = await session.get(User, user_id)
+            draft = user.enterprise_draft if user else None
+        if not draft:
+            raise InvalidAnswer("enterprise")
+        next_step = await self.name_enterprise(
+            user_id=user_id, name=draft, step=step, verified=False
+        )
+        return draft, next_step
+
+    async def name_enterprise(
+        self, *, user_id: int, name: str, step: str, verified: bool = True
+    ) -> str | None:
+        """Record an enterprise by name (created when new: unverified if a user added it)."""
         try:
-            enterprise = await self._enterprises.named(name=name)
+            enterprise = await self._enterprises.named(name=name, verified=verified)
         except ValueError as exc:
             raise InvalidAnswer("enterprise") from exc
-        return await self._store(user_id, step=_next(step), enterprise_id=enterprise.id)
+        return await self._store(
+            user_id, step=_next(step), enterprise_id=enterprise.id, enterprise_draft=None
+        )
 
     async def answer(self, *, user_id: int, step: str, text: str | None) -> str | None:
         """Record a department or occupation (``None`` skips, keeping an earlier one); move on."""

@@ -63,6 +63,28 @@ class BaseView:
     description: str | None
 
 
+# Skills experts commonly name, by a code the catalogs translate (network.skill.<code>), so a
+# card typed in one language reads in the other; any other skill is shown as typed.
+SKILL_CODES = {
+    "cnc": ("cnc", "数控"),
+    "cnc_turning": ("cnc turning", "数控车削", "数控车"),
+    "lathe": ("lathe", "lathe work", "车床", "车工"),
+    "milling": ("milling", "铣削", "铣工"),
+    "five_axis": ("five-axis machining", "5-axis machining", "五轴数控", "五轴加工"),
+    "precision_milling": ("precision milling", "精密铣削"),
+    "welding": ("welding", "焊接"),
+    "tig_welding": ("tig welding", "氩弧焊"),
+    "fitting": ("fitting", "钳工"),
+    "plc": ("plc", "plc 编程", "plc programming"),
+}
+_SKILL_WORDS = {word: code for code, words in SKILL_CODES.items() for word in words}
+
+
+def skill_code(skill: str) -> str | None:
+    """The code of a known skill, however it was typed (CNC, cnc, 数控), else None."""
+    return _SKILL_WORDS.get(" ".join(skill.split()).casefold())
+
+
 def split_skills(text: str | None) -> tuple[str, ...]:
     """Skills typed with any separator (comma, 、, ；, new line) as a clean tuple."""
     parts = re.split(r"[,，、;；\n/]+", text or "")

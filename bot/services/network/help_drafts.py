@@ -57,12 +57,14 @@ class HelpDraftService:
                 )
             )
             preferred = profile.user_id if profile and profile.user_id != user_id else None
+            # Rural requests are agriculture; one written to a chosen expert is in their field.
+            field = profile.field if profile and preferred else None
             request = HelpRequest(
                 requester_id=user_id,
                 rural=rural,
                 step="describe",
                 preferred_expert_id=preferred,
-                field=Speciality.AGRICULTURE.value if rural else None,
+                field=Speciality.AGRICULTURE.value if rural else field,
             )
             session.add(request)
             await session.flush()
@@ -92,12 +94,15 @@ class HelpDraftService:
             return request_view(request)
 
     async def described(self, *, user_id: int) -> RequestView:
-        """Close the description and move on to the field (or, for rural requests, the place)."""
+        """Close the description; next the field, or the place when the field is known already.
+
+        A rural request is agriculture, and one written to a chosen expert is in their field.
+        """
         async with self._db.session() as session:
             request = await self._draft(session, user_id, "describe")
             if not request.text and not request.media:
                 raise DraftError("empty")
-            request.step = "region" if request.rural else "field"
+            request.step = "region" if request.field else "field"
             session.add(request)
             return request_view(request)
 
@@ -123,6 +128,21 @@ class HelpDraftService:
             request.submitted_at = utcnow()
             session.add(request)
             return await self._requests.offer_next(session, request)
+
+    async def chosen_expert(self, *, user_id: int) -> str | None:
+        """The name of the expert the draft is written to, if it is written to one."""
+        async with self._db.reader() as session:
+            draft = await self._find_draft(session, user_id)
+            if draft is None or draft.preferred_expert_id is None:
+                return None
+            expert = await session.get(User, draft.preferred_expert_id)
+            profile = (
+                await session.exec(
+                    select(ExpertProfile).where(ExpertProfile.user_id == draft.preferred_expert_id)
+                )
+            ).first()
+            shown = expert and profile and profile.show_name
+            return expert.name if shown and expert else ""
 
     async def draft_of(self, *, user_id: int) -> RequestView | None:
         """The request this user is writing, if any."""

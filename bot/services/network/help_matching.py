@@ -2,7 +2,8 @@
 
 Non-rural requests rank by field, then skills named in the text, then region, then current
 load; rural requests put the region first. Only available experts who can be reached (they
-opened the bot) are ranked, and only those who match on something.
+opened the bot) are ranked, and only those who match on something. A request written to one
+expert from their card is offered to that expert alone first.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ async def rank_experts(session: AsyncSession, request: HelpRequest, exclude: set
     ranked = [user_id for _, user_id in scored]
     preferred = request.preferred_expert_id
     if request.round == 1 and preferred in eligible:
-        ranked = [preferred, *(u for u in ranked if u != preferred)]
+        return [preferred]  # asked by name: that expert alone, others only if they pass
     return ranked
 
 

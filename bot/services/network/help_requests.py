@@ -76,6 +76,8 @@ class Offered:
     round: int
     to_admins: bool
     recipients: tuple[Recipient, ...]
+    # No expert was ever found for it: the admins hear so, not "no expert took it yet".
+    no_expert: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +140,8 @@ class HelpRequestService:
         asked = await session.exec(
             select(HelpOffer.user_id).where(HelpOffer.request_id == request.id)
         )
-        exclude = set(asked.all()) | {request.requester_id}
+        earlier = set(asked.all())
+        exclude = earlier | {request.requester_id}
         rounds = self.settings.expert_rounds
         chosen: list[int] = []
         while request.round <= rounds:
@@ -163,7 +166,10 @@ class HelpRequestService:
             )
         session.add(request)
         recipients = await reachable(session, chosen)
-        offered = Offered(request_view(request), request.round, request.round > rounds, recipients)
+        to_admins = request.round > rounds
+        offered = Offered(
+            request_view(request), request.round, to_admins, recipients, to_admins and not earlier
+        )
         await self._schedule_escalation(session, offered)
         return offered
 
