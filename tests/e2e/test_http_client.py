@@ -24,7 +24,12 @@ async def test_a_worker_registers_over_either_client(
         worker = emulator.user("李工", lang="zh")
         await worker.send("/start")
         assert "李工" in (await worker.reply()).text
-        for answer in ("宝鸡石油机械有限责任公司", "焊接车间", "焊工"):
+        await worker.reply()
+        await worker.send("宝鸡石油机械有限责任公司")
+        assert "没有找到" in (await worker.reply()).text
+        await worker.press("➕ 添加新企业：宝鸡石油机械有限责任公司")
+        await worker.reply()  # added
+        for answer in ("焊接车间", "焊工"):
             await worker.reply()
             await worker.send(answer)
         assert "设置完成" in (await worker.reply()).text
