@@ -55,17 +55,24 @@ PEOPLE = (
     DemoPerson(
         7_100_005, "陈海燕", "zh", ENTERPRISES[2], "精密加工车间", "数控铣工", (Role.CRAFTSMAN,)
     ),
-    DemoPerson(7_100_006, "赵明", "zh", ENTERPRISES[3], "工会", "工会干事", (Role.REVIEWER,)),
+    DemoPerson(
+        7_100_006,
+        "赵明",
+        "zh",
+        ENTERPRISES[3],
+        "工会",
+        "工会干事",
+        (Role.REVIEWER, Role.ORGANISER),  # the dashboard for 宝鸡市 only
+    ),
     DemoPerson(7_100_007, "刘芳", "zh", None, "省总工会劳动和经济工作部", "干部", (Role.ADMIN,)),
     DemoPerson(
         7_100_008, "马晓东", "zh", ENTERPRISES[4], "焊装车间", "机器人调试工", (Role.CRAFTSMAN,)
     ),
-    DemoPerson(7_100_009, "周敏", "zh", None, "宝鸡市总工会", "组织部干事", (Role.ORGANISER,)),
 )
-CITY_ORGANISER = PEOPLE[8]  # sees the dashboard for 宝鸡市 only
 
 
 REVIEWER = PEOPLE[5]
+CITY_ORGANISER = PEOPLE[5]
 ORGANISER = PEOPLE[6]
 S = ProposalStatus
 

@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 # Shown for a person holding several roles: the most privileged one.
 ROLE_ORDER = (
     Role.ADMIN,
-    Role.ORGANISER,
     Role.REVIEWER,
+    Role.ORGANISER,
     Role.CRAFTSMAN,
     Role.MODEL_WORKER,
     Role.WORKER,

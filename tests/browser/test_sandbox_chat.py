@@ -240,6 +240,7 @@ async def test_a_worker_learns_proposes_and_a_reviewer_sees_it_arrive(
         await worker.press(letter)
     await expect(question.locator(".text")).to_contain_text("💡")
     await expect(question.locator(".meta")).to_contain_text("已编辑")
+    await worker.press("下一题 ▶")  # the explanation stays until the learner moves on
     await worker.sees("📝 第 2/")
     await phone.screenshot(path=screenshot_path("sandbox-quiz-390"))
 

@@ -83,7 +83,7 @@ async def test_an_admin_named_in_settings_gets_the_admin_menu_on_first_contact(
 
     admin = emulator.user("Admin", lang="en", user_id=ADMIN_ID)
     await admin.send("/start")
-    await admin.settle()
+    await admin.settle(quiet=0.5)
     commands = [item["command"] for item in emulator.visible_commands("en", chat_id=ADMIN_ID)]
     assert "grant" in commands
     assert "grant" not in [item["command"] for item in emulator.visible_commands("en")]

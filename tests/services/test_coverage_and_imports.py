@@ -53,7 +53,9 @@ async def test_a_citys_own_target_changes_its_gap_but_not_the_provinces(services
     await services.network.studios.set_target(unit_id=xian.id, target=0.9)
     city = await services.network.studios.coverage(unit_id=xian.id)
     assert (city.total.population, city.total.covered, city.total.gap) == (6, 2, 4)
-    assert {r.label: r.gap for r in city.by_area} == {"高陵区": 1, None: 3}
+    # the city's own people (in no county) are its direct line, named after the city
+    assert {r.label: r.gap for r in city.by_area} == {"高陵区": 1, "西安市": 3}
+    assert [r.direct for r in city.by_area if r.label == "西安市"] == [True]
     province = await services.network.studios.coverage()
     assert province.total.target == 0.8
     assert province.total.gap == 4
