@@ -31,26 +31,24 @@ def _day(moment: datetime | None, zone: ZoneInfo) -> str | None:
     return moment.astimezone(zone).strftime("%Y-%m-%d") if moment else None
 
 
+def _coverage_rows(first: str, lines: Any) -> Rows:
+    """One coverage table (units or enterprises): the same columns after the first."""
+    rows = [(c.name, c.population, c.covered, _pct(c.share), _pct(c.target), c.gap) for c in lines]
+    return (first, "population", "covered", "share", "target", "gap"), rows
+
+
 async def _coverage_units(
     service: DashboardService, scope: Scope, params: dict[str, Any], zone: ZoneInfo
 ) -> Rows:
     level = await service.coverage(scope=scope, unit_id=params.get("unit"))
-    rows = [
-        (c.name, c.population, c.covered, _pct(c.share), _pct(c.target), c.gap)
-        for c in level.children
-    ]
-    return ("unit", "population", "covered", "share", "target", "gap"), rows
+    return _coverage_rows("unit", level.children)
 
 
 async def _coverage_enterprises(
     service: DashboardService, scope: Scope, params: dict[str, Any], zone: ZoneInfo
 ) -> Rows:
     level = await service.coverage(scope=scope, unit_id=params.get("unit"))
-    rows = [
-        (e.name, e.population, e.covered, _pct(e.share), _pct(e.target), e.gap)
-        for e in level.enterprises
-    ]
-    return ("enterprise", "population", "covered", "share", "target", "gap"), rows
+    return _coverage_rows("enterprise", level.enterprises)
 
 
 async def _teams(
