@@ -72,10 +72,9 @@ async def test_help_request_offered_accepted_relayed_solved_rated_in_chinese(
     assert "王建军" in accepted.text
     assert "三秦工匠" in accepted.text
 
-    await zhao.press("✅ 我来解答")
-    await zhao.settle()
-    assert zhao.callback_answers[-1].text
-    assert "已经有人接了" in zhao.callback_answers[-1].text
+    answer = await zhao.answer_to(await zhao.press("✅ 我来解答"))
+    assert answer.text
+    assert "已经有人接了" in answer.text
 
     await worker.send("请问用什么焊丝？")
     relayed = await wang.reply()
@@ -256,12 +255,10 @@ async def test_forged_accept_and_talk_buttons_change_nothing(
     await worker.replies(2)
     await worker.press("跳过")
     await worker.reply()
-    await mallory.press_data("ask:acc:1")
-    await mallory.settle()
-    assert "not offered to you" in (mallory.callback_answers[-1].text or "")
-    await mallory.press_data("ask:talk:1")
-    await mallory.settle()
-    assert "closed, or not yours" in (mallory.callback_answers[-1].text or "")
+    answer = await mallory.answer_to(await mallory.press_data("ask:acc:1"))
+    assert "not offered to you" in (answer.text or "")
+    answer = await mallory.answer_to(await mallory.press_data("ask:talk:1"))
+    assert "closed, or not yours" in (answer.text or "")
     request = await services.network.help_requests.find(request_id=1)
     assert request is not None
     assert request.status == "open"

@@ -259,16 +259,13 @@ async def test_worker_forging_review_buttons_is_refused_and_nothing_changes(
     mallory = await person(emulator, services, "Mallory", lang="en")
     forged = (f"rev:acc:{pid}", f"rev:accok:{pid}", f"rev:rej:{pid}", f"rev:impl:{pid}")
     for data in (*forged, "rev:q:p:any:0:0:0"):
-        await mallory.press_data(data)
-        await mallory.settle()
-        answer_ = mallory.callback_answers[-1]
-        assert answer_.show_alert
-        assert answer_.text
-        assert "not allowed" in answer_.text
+        answer = await mallory.answer_to(await mallory.press_data(data))
+        assert answer.show_alert
+        assert answer.text
+        assert "not allowed" in answer.text
     for data in (f"rev:acc:{pid}", f"rev:accok:{pid}"):
-        await worker.press_data(data)
-        await worker.settle()
-        assert "权限" in (worker.callback_answers[-1].text or "")
+        answer = await worker.answer_to(await worker.press_data(data))
+        assert "权限" in (answer.text or "")
     view = await services.proposals.card(proposal_id=pid, viewer_id=worker.id)
     assert view.status == ProposalStatus.SUBMITTED
     assert len(view.history) == 1
@@ -296,9 +293,8 @@ async def test_second_reviewer_is_told_the_proposal_was_already_decided(
     await second.send("同意")
     assert "已采纳" in (await until(second, "已经是")).text
     for label in ("✅ 采纳", "❌ 不采纳"):
-        await second.press(label)
-        await second.settle()
-        assert "已采纳" in (second.callback_answers[-1].text or "")
+        answer = await second.answer_to(await second.press(label))
+        assert "已采纳" in (answer.text or "")
 
 
 async def test_proposal_updates_follow_each_authors_push_settings(

@@ -22,10 +22,9 @@ async def test_forged_admin_callback_is_refused_and_changes_nothing(
     worker = emulator.user("Mallory", lang="en")
     await worker.send("/start")
     await worker.replies(2)
-    await worker.press_data(f"admin:grant:{worker.id}:admin")
-    await worker.settle()
-    assert worker.callback_answers[-1].text
-    assert "not allowed" in worker.callback_answers[-1].text
+    answer = await worker.answer_to(await worker.press_data(f"admin:grant:{worker.id}:admin"))
+    assert answer.text
+    assert "not allowed" in answer.text
     assert Role.ADMIN not in await services.users.roles(user_id=worker.id)
 
 
@@ -272,6 +271,5 @@ async def test_admin_cancels_a_grant_at_the_confirmation(
     assert cancelled.buttons == []
     assert Role.REVIEWER not in await services.users.roles(user_id=worker.id)
 
-    await worker.press_data("admin:cancel")
-    await worker.settle()
-    assert worker.callback_answers[-1].text
+    answer = await worker.answer_to(await worker.press_data("admin:cancel"))
+    assert answer.text

@@ -260,9 +260,10 @@ async def test_cancel_leaves_a_progress_report_once_the_broadcast_has_finished(
     assert "已完成 121/121" in final.text
     assert "⛔ 取消发送" not in final.button_texts
 
-    await admin.press_data(f"bc:cancel:{broadcast_id}", report.message_id)
-    await admin.settle()
-    assert "已经发完了" in (admin.callback_answers[-1].text or "")
+    answer = await admin.answer_to(
+        await admin.press_data(f"bc:cancel:{broadcast_id}", report.message_id)
+    )
+    assert "已经发完了" in (answer.text or "")
     assert (await services.broadcasts.reports.one(broadcast_id=broadcast_id)).state == "finished"
 
 
