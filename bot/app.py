@@ -24,6 +24,7 @@ from bot import render, unit
 from bot.config import Settings
 from bot.context import SERVICES_KEY, Context, services_of
 from bot.edge import scheduler
+from bot.edge.calls import EngageBot
 from bot.edge.metrics import METRICS_KEY, Metrics, metrics_of
 from bot.edge.poller import poll
 from bot.edge.processor import PerUserUpdateProcessor
@@ -152,24 +153,25 @@ def build_application(settings: Settings, *, services: Services | None = None) -
     # update as the JSON it came as.
     warnings.filterwarnings("ignore", r"Please use 'Bot\.\w+'", PTBUserWarning)
     metrics = Metrics()
+    bot = EngageBot(
+        settings.token,
+        base_url=f"{settings.bot_api_url}/bot",
+        base_file_url=f"{settings.bot_api_url}/file/bot",
+        request=_request(settings, pool_size=64, pool_timeout=30),
+        get_updates_request=_request(settings, pool_size=1, pool_timeout=1),
+        rate_limiter=TelegramRateLimiter(
+            overall_rate=settings.global_rate,
+            chat_rate=settings.per_chat_rate,
+            chat_burst=settings.per_chat_burst,
+            max_retries=settings.max_retries,
+            on_retry_after=metrics.throttle,
+        ),
+    )
     app: App = (
         ApplicationBuilder()
-        .token(settings.token)
-        .base_url(f"{settings.bot_api_url}/bot")
-        .base_file_url(f"{settings.bot_api_url}/file/bot")
+        .bot(bot)
         .context_types(ContextTypes(context=Context))
         .concurrent_updates(PerUserUpdateProcessor(settings.max_concurrent_updates))
-        .rate_limiter(
-            TelegramRateLimiter(
-                overall_rate=settings.global_rate,
-                chat_rate=settings.per_chat_rate,
-                chat_burst=settings.per_chat_burst,
-                max_retries=settings.max_retries,
-                on_retry_after=metrics.throttle,
-            )
-        )
-        .request(_request(settings, pool_size=64, pool_timeout=30))
-        .get_updates_request(_request(settings, pool_size=1, pool_timeout=1))
         .updater(None)  # updates come from the inbox (bot.edge.poller or the webhook)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)

@@ -17,6 +17,7 @@ busy timeout, which is what SQLite's single writer means.
 from __future__ import annotations
 
 import asyncio
+import functools
 import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -177,6 +178,12 @@ class WriteLock:
 _LOCKS: dict[str, tuple[asyncio.AbstractEventLoop, WriteLock]] = {}
 
 
+@functools.lru_cache(maxsize=64)
+def _resolved(path: str) -> str:
+    """The file's real path, found once: every write asks for its lock."""
+    return str(Path(path).resolve())
+
+
 def write_lock(path: str) -> WriteLock:
     """The one lock this process's writers of the file at ``path`` take, on the running loop.
 
@@ -184,7 +191,7 @@ def write_lock(path: str) -> WriteLock:
     sandbox and a seeding command): they must share it, or one would wait inside SQLite for
     another that cannot move while the loop is held.
     """
-    key = str(Path(path).resolve())
+    key = _resolved(path)
     loop = asyncio.get_running_loop()
     found = _LOCKS.get(key)
     if found is None or found[0] is not loop:

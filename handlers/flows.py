@@ -71,6 +71,13 @@ class FlowSteps(MutableMapping[Key, object]):
             raise KeyError(key)
         return found[0].flows[found[1]]
 
+    def get(self, key: Key, default: object = None) -> object:
+        """The step, or ``default``: asked by every flow for every update, so no ``KeyError``."""
+        found = self._slot(key)
+        if found is None:
+            return default
+        return found[0].flows.get(found[1], default)
+
     def __setitem__(self, key: Key, state: object) -> None:
         found = self._slot(key)
         if found is None or not isinstance(state, str | int):
@@ -177,6 +184,9 @@ class Leave(BaseHandler):  # type: ignore[type-arg]
 
     def check_update(self, update: object) -> Found | None:
         """The open flows this update leaves, with each flow's own check result."""
+        work = unit.current()
+        if work is None or not work.flows:  # most updates: the person is in no flow
+            return None
         found: Found = []
         for flow in self.flows:
             check = flow.check_update(update)

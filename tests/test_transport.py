@@ -6,7 +6,6 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl
 
 import pytest
 from telegram import Bot
@@ -14,6 +13,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import HTTPXRequest, RequestData
 from telegram.request._requestparameter import RequestParameter
 
+from bot.edge.calls import JsonBody
 from bot.edge.transport import KeepAliveRequest, NotSent, build_request
 
 OK = json.dumps({"ok": True, "result": True}).encode()
@@ -138,10 +138,10 @@ def form(**fields: object) -> RequestData:
     return RequestData([RequestParameter.from_input(k, v) for k, v in fields.items()])
 
 
-async def test_a_call_is_posted_as_a_form_and_the_connection_is_kept(
+async def test_a_call_is_posted_as_json_and_the_connection_is_kept(
     server: Server, client: KeepAliveRequest
 ) -> None:
-    """Two calls arrive with their fields encoded, over one connection."""
+    """Two calls arrive as JSON objects with their fields as given, over one connection."""
     for text in ("你好 & welcome", "second"):
         status, payload = await client.do_request(
             server.url, "POST", form(chat_id=7, text=text, reply_markup={"a": [1]})
@@ -149,13 +149,19 @@ async def test_a_call_is_posted_as_a_form_and_the_connection_is_kept(
         assert (status, payload) == (200, OK)
     line, headers, body = server.requests[0]
     assert line == "POST /botTOKEN/sendMessage HTTP/1.1"
-    assert headers["content-type"] == "application/x-www-form-urlencoded"
-    assert dict(parse_qsl(body.decode())) == {
-        "chat_id": "7",
-        "text": "你好 & welcome",
-        "reply_markup": '{"a": [1]}',
-    }
+    assert headers["content-type"] == "application/json"
+    assert json.loads(body) == {"chat_id": 7, "text": "你好 & welcome", "reply_markup": {"a": [1]}}
     assert server.connections == 1
+
+
+async def test_a_kept_call_is_posted_as_it_was_kept(
+    server: Server, client: KeepAliveRequest
+) -> None:
+    """A call kept as JSON (``bot.unit.Call``) goes out as that JSON, ``None`` left out."""
+    kept = {"chat_id": 7, "text": "好", "parse_mode": "HTML", "reply_markup": None}
+    assert (await client.do_request(server.url, "POST", JsonBody(kept)))[0] == 200
+    _, _, body = server.requests[0]
+    assert json.loads(body) == {"chat_id": 7, "text": "好", "parse_mode": "HTML"}
 
 
 async def call_twice(

@@ -15,6 +15,7 @@ from typing import Any
 from telegram import Bot, InputFile
 from telegram.error import BadRequest, Forbidden, TelegramError
 
+from bot.edge.calls import EngageBot
 from bot.unit import Call
 
 log = logging.getLogger(__name__)
@@ -30,11 +31,8 @@ CANNOT_EDIT = ("message to edit not found", "message can't be edited")
 
 async def perform(bot: Bot, call: Call, unreachable: Unreachable) -> Any:
     """Make one call; ``None`` when Telegram refused it in a way that ends it (see above)."""
-    params = dict(call.params)
-    for name, (filename, data) in call.files.items():
-        params[name] = InputFile(data, filename=filename)
     try:
-        result = await bot.do_api_request(call.method, api_kwargs=params)
+        result = await _send(bot, call)
     except Forbidden as exc:
         if call.chat_id is None or call.kind == "answer":
             raise
@@ -53,6 +51,15 @@ async def perform(bot: Bot, call: Call, unreachable: Unreachable) -> Any:
     if call.then is not None:
         call.then(result)
     return result
+
+
+async def _send(bot: Bot, call: Call) -> Any:
+    if not call.files and isinstance(bot, EngageBot):
+        return await bot.call(call.method, call.params)
+    params = dict(call.params)
+    for name, (filename, data) in call.files.items():
+        params[name] = InputFile(data, filename=filename)
+    return await bot.do_api_request(call.method, api_kwargs=params)
 
 
 async def perform_all(bot: Bot, calls: Sequence[Call], unreachable: Unreachable) -> Any:

@@ -1,6 +1,6 @@
 """The bot's HTTP client: keep-alive HTTP/1.1 on asyncio streams, for the Bot API's plain calls.
 
-Almost every call the bot makes is a small form-encoded POST answered by a small JSON body.
+Almost every call the bot makes is a small JSON POST answered by a small JSON body.
 httpx spends several times the cost of the whole rest of a ``sendMessage`` on such a call
 (URL models, header models, anyio and sniffio on every read), which is what limits a broadcast
 at Telegram's paid rates. This client writes the request bytes itself and reads the reply by
@@ -20,10 +20,12 @@ import urllib.request
 from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
+
+from bot.edge.calls import json_body
 
 TIMEOUT = 5.0  # seconds, as HTTPXRequest's defaults
 MEDIA_WRITE_TIMEOUT = 20.0
@@ -215,7 +217,7 @@ class KeepAliveRequest(BaseRequest):
                 pool_timeout,  # type: ignore[arg-type]
             )
         target = parse(url)
-        body = urlencode(request_data.json_parameters).encode() if request_data else b""
+        body = json_body(request_data) if request_data else b""
         head = _request_head(method, target, len(body))
         await self._acquire(self._timeout(pool_timeout, "pool"), target)
         try:
@@ -319,10 +321,7 @@ def _prefix(method: str, target: Target) -> str:
 
 def _request_head(method: str, target: Target, length: int) -> bytes:
     prefix = _prefix(method, target)
-    return (
-        f"{prefix}Content-Type: application/x-www-form-urlencoded\r\n"
-        f"Content-Length: {length}\r\n\r\n"
-    ).encode()
+    return (f"{prefix}Content-Type: application/json\r\nContent-Length: {length}\r\n\r\n").encode()
 
 
 def build_request(
