@@ -14,7 +14,7 @@ from typing import Any
 
 from telegram.ext import Application
 
-from handlers import deeplinks, flows
+from handlers import deeplinks, dispatch, flows
 from handlers.broadcasts import announce, broadcasts
 from handlers.commands import COMMANDS_KEY, Command
 from handlers.core import fallback, help, identity, language, onboarding, profile, roles
@@ -95,7 +95,9 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> list[StartHook]:
         links.update(getattr(module, "DEEP_LINKS", {}))
         hooks.extend(getattr(module, "ON_START", []))
     app.bot_data[deeplinks.REGISTRY_KEY] = links
-    open_flows = [h for h in app.handlers.get(0, []) if isinstance(h, flows.Flow)]
+    features = app.handlers.pop(0, [])
+    app.add_handler(dispatch.Dispatch(features))
+    open_flows = [h for h in features if isinstance(h, flows.Flow)]
     app.add_handlers(fallback.refusals(), group=REFUSE_GROUP)
     app.add_handler(flows.Leave(open_flows), group=LEAVE_GROUP)
     return hooks

@@ -112,10 +112,19 @@ class Callback:
         return value
 
 
-def either(*schemes: Callback) -> Matcher:
+class Either:
+    """A pattern for one handler that answers several kinds of button (see :func:`either`)."""
+
+    __slots__ = ("schemes",)
+
+    def __init__(self, schemes: tuple[Callback, ...]) -> None:
+        self.schemes = schemes
+
+    def __call__(self, data: object) -> bool:
+        """Whether ``data`` is a button of one of the kinds."""
+        return any(scheme.matches(data) for scheme in self.schemes)
+
+
+def either(*schemes: Callback) -> Either:
     """A pattern for one handler that answers several kinds of button."""
-
-    def matches(data: object) -> bool:
-        return any(scheme.matches(data) for scheme in schemes)
-
-    return matches
+    return Either(schemes)

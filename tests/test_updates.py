@@ -18,7 +18,7 @@ from telegram.ext import (
 from bot.app import build_application
 from bot.config import load_settings
 from bot.edge.updates import ALLOWED_UPDATES
-from handlers import flows
+from handlers import dispatch, flows
 
 MESSAGES = {"message", "edited_message"}
 
@@ -35,6 +35,8 @@ def _kinds(handler: BaseHandler[Any, Any, Any]) -> set[str]:
     if isinstance(handler, ChatMemberHandler):
         assert handler.chat_member_types == ChatMemberHandler.MY_CHAT_MEMBER
         return {"my_chat_member"}
+    if isinstance(handler, dispatch.Dispatch):  # the features' handlers, looked up
+        return set().union(*(_kinds(h) for h in handler.handlers))
     if isinstance(handler, flows.Leave):  # ends flows: needs what their leaving handlers need
         return set().union(*(_kinds(flow.leaving) for flow in handler.flows))
     if isinstance(handler, TypeHandler):
