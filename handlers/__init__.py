@@ -17,7 +17,16 @@ from telegram.ext import Application
 from handlers import deeplinks, dispatch, flows
 from handlers.broadcasts import announce, broadcasts
 from handlers.commands import COMMANDS_KEY, Command
-from handlers.core import fallback, help, identity, language, onboarding, profile, roles
+from handlers.core import (
+    enterprises,
+    fallback,
+    help,
+    identity,
+    language,
+    onboarding,
+    profile,
+    roles,
+)
 from handlers.dashboard import dashboard, organisers
 from handlers.events import admin as event_admin
 from handlers.events import events
@@ -25,7 +34,7 @@ from handlers.events import new as event_new
 from handlers.learning import content_stats, daily, learn, lesson, practice, progress, quiz
 from handlers.network import experts, help_relay, help_requests, pairings, reports, studios, teams
 from handlers.proposals import admin as proposal_admin
-from handlers.proposals import browse, mine, prompts, review, write
+from handlers.proposals import browse, mine, prompts, review, scoring, write
 from handlers.reminders import reminders
 from handlers.settings import preferences
 
@@ -33,6 +42,7 @@ MODULES: list[ModuleType] = [
     identity,
     write,  # before onboarding: its conversation owns `/start idea_<place>` (QR codes)
     onboarding,
+    enterprises,
     profile,
     language,
     help,
@@ -56,6 +66,7 @@ MODULES: list[ModuleType] = [
     studios,
     reports,
     review,
+    scoring,
     prompts,
     mine,
     browse,

@@ -80,7 +80,7 @@ class Services:
             (settings.database_pool_size, settings.database_max_overflow),
         )
         users = UserService(db, settings)
-        enterprises = EnterpriseService(db)
+        enterprises = EnterpriseService(db, users)
         scheduler = SchedulerService(db, settings)
         points = PointsService(db)
         preferences = PreferenceService(db, settings)

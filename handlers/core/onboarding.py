@@ -1,8 +1,8 @@
 """/start and the onboarding questions (enterprise, department, occupation); also profile edits.
 
 A typed enterprise name searches the list; a name that matches none becomes a new, unverified
-enterprise only when the user presses "add" under the results, and /enterprises shows admins
-those waiting to be checked or merged.
+enterprise only when the user presses "add" under the results, and /enterprises
+(``handlers.core.enterprises``) shows admins those waiting to be checked or merged.
 
 The conversation's state is the ``onboarding_step`` stored on the user row with each answer,
 so it is rebuilt from the database after a restart (see ``bot.edge.persistence``).
@@ -25,13 +25,11 @@ from telegram.ext import (
 from bot import render
 from bot.context import Context
 from bot.render import Button
-from bot.services.core import ADMINS
 from bot.services.core.onboarding import EDIT_PREFIX, NOT_STARTED, InvalidAnswer, field_of
 from handlers import deeplinks, flows, keyboards
 from handlers.callbacks import Callback, either
 from handlers.commands import Command
 from handlers.core import profile
-from handlers.guards import require_role
 from handlers.parts import data_of, sender_id, text_of, user_of
 
 PICK = Callback("onb", "pick", int)
@@ -237,18 +235,6 @@ async def cmd_cancel(update: Update, context: Context) -> int:
     return ConversationHandler.END
 
 
-@require_role(ADMINS)
-async def cmd_enterprises(update: Update, context: Context) -> None:
-    """Admins: the enterprises newcomers added themselves, to check or merge."""
-    t = context.t
-    found = await context.services.enterprises.unverified()
-    if not found:
-        await render.reply(update, context, t("enterprises.none_unverified"))
-        return
-    lines = "\n".join(f"• {e.name} (#{e.id})" for e in found)
-    await render.reply(update, context, t("enterprises.unverified", count=len(found), lines=lines))
-
-
 def _state_handlers() -> list[object]:
     return [
         CallbackQueryHandler(btn_onboarding_pick, pattern=PICK.pattern),
@@ -272,12 +258,10 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         name="onboarding",
         stop=cmd_cancel,
     )
-    enterprises = CommandHandler("enterprises", cmd_enterprises)
-    return [conversation, flows.passed(PICK, PAGE, SKIP, SKIP_AT, NEW_AT), enterprises]
+    return [conversation, flows.passed(PICK, PAGE, SKIP, SKIP_AT, NEW_AT)]
 
 
 COMMANDS = [
     Command("start", "start.command", in_menu=False),
     Command("cancel", "cancel.command"),
-    Command("enterprises", "enterprises.command", roles=ADMINS),
 ]

@@ -5,7 +5,15 @@ Other features import these names from ``bot.services.core``, never its modules.
 
 from bot.services.core import qr
 from bot.services.core.directory import Found, Person, UserDirectory
-from bot.services.core.enterprises import EnterpriseService, InvalidName, normalize
+from bot.services.core.enterprises import (
+    EnterpriseGone,
+    EnterpriseService,
+    EnterpriseView,
+    InvalidName,
+    Merged,
+    Unchecked,
+    normalize,
+)
 from bot.services.core.points import BoardRow, PointsService
 from bot.services.core.scheduler import JobView, SchedulerService, next_cron
 from bot.services.core.tables import TableError, read_table, write_table
@@ -26,15 +34,19 @@ __all__ = [
     "EXPERTS",
     "REVIEWERS",
     "BoardRow",
+    "EnterpriseGone",
     "EnterpriseService",
+    "EnterpriseView",
     "Found",
     "InvalidName",
     "JobView",
+    "Merged",
     "PermissionDenied",
     "Person",
     "PointsService",
     "SchedulerService",
     "TableError",
+    "Unchecked",
     "UserDirectory",
     "UserService",
     "UserView",
