@@ -222,11 +222,22 @@ async def btn_event_new_publish(update: Update, context: Context) -> str | int |
     except InvalidEvent as error:
         await render.reply(update, context, t(f"events.new.invalid_{error.field}"))
         return None
-    await announce(context.services, event, created_by=user_id)
+    broadcast_id = await announce(context.services, event, created_by=user_id)
     reach = await context.services.broadcasts.audience.count(event.audience)
     people = t.plural("common.count.people", reach)
-    await render.edit(update, context, t("events.new.published", title=event.title, people=people))
+    text = t("events.new.published", title=event.title, people=people)
+    await render.edit(update, context, text + await _held(context, broadcast_id))
     return ConversationHandler.END
+
+
+async def _held(context: Context, broadcast_id: int) -> str:
+    """A line saying how many invitations wait for quiet hours and until when; empty if none."""
+    report = await context.services.broadcasts.reports.one(broadcast_id=broadcast_id)
+    if report is None or not report.held or report.held_until is None:
+        return ""
+    t = context.t
+    until = t.moment(report.held_until, user_of(context).timezone)
+    return "\n" + t.plural("events.new.held", report.held, until=until)
 
 
 async def btn_event_new_drop(update: Update, context: Context) -> int:

@@ -27,6 +27,7 @@ PRACTICE_START = Callback("prac", "start")
 PRACTICE_ANSWER = Callback("prac", "ans", int, int)
 PRACTICE_TOGGLE = Callback("prac", "tog", int, int)
 PRACTICE_SUBMIT = Callback("prac", "sub", int, int)
+PRACTICE_NEXT = Callback("prac", "next")  # the verdict read: whatever is due next
 
 PROGRESS = Callback("prog", "show")
 LEADERBOARD = Callback("prog", "board", int)

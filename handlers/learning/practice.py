@@ -1,37 +1,50 @@
 """/practice: a short daily review of questions the learner got wrong, spaced out over days.
 
 (/review belongs to the proposal reviewers.) Questions are drawn like quiz questions; each answer
-reschedules the question, and the next due one follows until none is left for today.
+reschedules the question. As in a quiz, the verdict and its explanation stay on screen with
+"Next question ▶", which brings the next due one, until none is left for today.
 """
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import render
 from bot.context import Context
+from bot.i18n import Translator
 from bot.services.learning.practice import PracticeCard
 from handlers.commands import Command
 from handlers.learning.buttons import (
     PRACTICE_ANSWER,
+    PRACTICE_NEXT,
     PRACTICE_START,
     PRACTICE_SUBMIT,
     PRACTICE_TOGGLE,
 )
-from handlers.learning.quiz import Schemes, choices, feedback_text, question_keyboard, question_text
+from handlers.learning.quiz import (
+    Schemes,
+    choices,
+    move_on,
+    question_keyboard,
+    question_text,
+    show_verdict,
+)
 from handlers.parts import data_of, sender_id
 
 PRACTICE = Schemes(PRACTICE_ANSWER, PRACTICE_TOGGLE, PRACTICE_SUBMIT)
 
 
-async def _ask(update: Update, context: Context, card: PracticeCard | None) -> None:
-    t = context.t
-    if card is None:
-        await render.reply(update, context, t("practice.nothing"))
-        return
+def _question(t: Translator, card: PracticeCard) -> tuple[str, InlineKeyboardMarkup | None]:
     text = question_text(t, t("practice.header", due=card.due), card.question)
-    await render.reply(update, context, text, question_keyboard(t, card.question, PRACTICE))
+    return text, question_keyboard(t, card.question, PRACTICE)
+
+
+async def _ask(update: Update, context: Context, card: PracticeCard | None) -> None:
+    if card is None:
+        await render.reply(update, context, context.t("practice.nothing"))
+        return
+    await render.reply(update, context, *_question(context.t, card))
 
 
 async def cmd_practice(update: Update, context: Context) -> None:
@@ -56,15 +69,20 @@ async def _submit(
     if step is None:
         await render.answer(update, t("practice.not_due"), alert=True)
         return
-    await render.answer(
-        update, t("quiz.right_toast") if step.feedback.correct else t("quiz.wrong_toast")
-    )
-    header = t("practice.answered")
-    await render.edit(update, context, feedback_text(t, header, step.feedback))
+    following = PRACTICE_NEXT.build() if step.next is not None else None
+    await show_verdict(update, context, t("practice.answered"), step.feedback, following)
     if step.next is None:
         await render.reply(update, context, t("practice.done"))
-    else:
-        await _ask(update, context, step.next)
+
+
+async def btn_practice_next(update: Update, context: Context) -> None:
+    """The learner has read the explanation: the next question due, below it."""
+    t = context.t
+    card = await context.services.practice.next(user_id=sender_id(update), locale=t.locale)
+    if card is None:
+        await move_on(update, context, t("practice.done"), None)
+        return
+    await move_on(update, context, *_question(t, card))
 
 
 async def btn_practice_answer(update: Update, context: Context) -> None:
@@ -110,4 +128,5 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(btn_practice_answer, pattern=PRACTICE_ANSWER.pattern),
         CallbackQueryHandler(btn_practice_toggle, pattern=PRACTICE_TOGGLE.pattern),
         CallbackQueryHandler(btn_practice_submit, pattern=PRACTICE_SUBMIT.pattern),
+        CallbackQueryHandler(btn_practice_next, pattern=PRACTICE_NEXT.pattern),
     ]

@@ -1,7 +1,8 @@
 """Course quizzes: a question at a time, the verdict and explanation at once, the score at the end.
 
 The verdict replaces the question's buttons with "Next question", so the explanation stays on
-screen until the learner has read it and asks for the next one.
+screen until the learner has read it and asks for the next one (practice does the same, with
+:func:`show_verdict` and :func:`move_on`).
 
 Options are listed in the message as A, B, C… and answered with letter buttons. For
 multiple-choice questions the buttons tick options on and off (the ticks live in the buttons'
@@ -88,6 +89,31 @@ def feedback_text(t: Translator, header: str, feedback: Feedback) -> str:
     return f"{question_text(t, header, feedback.question)}\n\n{verdict}\n{explanation}"
 
 
+async def show_verdict(
+    update: Update, context: Context, head: str, feedback: Feedback, following: str | None
+) -> None:
+    """Toast right or wrong and turn the question into its verdict and explanation.
+
+    ``following`` is the callback data of "Next question ▶"; without it (nothing follows) the
+    verdict has no buttons.
+    """
+    t = context.t
+    await render.answer(
+        update, t("quiz.right_toast") if feedback.correct else t("quiz.wrong_toast")
+    )
+    keyboard = render.inline([[Button(t("quiz.next"), following)]]) if following else None
+    await render.edit(update, context, feedback_text(t, head, feedback), keyboard)
+
+
+async def move_on(
+    update: Update, context: Context, text: str, keyboard: InlineKeyboardMarkup | None
+) -> None:
+    """The learner read the verdict: take "Next question ▶" off it and ask ``text`` below."""
+    await render.answer(update)
+    await render.edit_keyboard(update, context, None)
+    await render.reply(update, context, text, keyboard)
+
+
 def header(t: Translator, view: QuestionView) -> str:
     """The question's number: “Question 2 of 5”."""
     return t("quiz.header", n=view.number, total=view.total)
@@ -144,18 +170,8 @@ async def _submit(
     if step.outcome in OUTCOME_KEYS or step.feedback is None:
         await render.answer(update, t(OUTCOME_KEYS.get(step.outcome, "learn.gone")), alert=True)
         return
-    await render.answer(
-        update, t("quiz.right_toast") if step.feedback.correct else t("quiz.wrong_toast")
-    )
-    following = None
-    if step.next is not None:
-        following = render.inline([[Button(t("quiz.next"), QUIZ_NEXT.build(step.next.id))]])
-    await render.edit(
-        update,
-        context,
-        feedback_text(t, header(t, step.feedback.question), step.feedback),
-        following,
-    )
+    following = QUIZ_NEXT.build(step.next.id) if step.next is not None else None
+    await show_verdict(update, context, header(t, step.feedback.question), step.feedback, following)
     if step.next is None and step.score is not None:
         await render.reply(update, context, *score_message(t, step.score))
 
@@ -169,9 +185,7 @@ async def btn_quiz_next(update: Update, context: Context) -> None:
     if view is None:
         await render.answer(update, t("learn.gone"), alert=True)
         return
-    await render.answer(update)
-    await render.edit_keyboard(update, context, None)
-    await render.reply(
+    await move_on(
         update, context, question_text(t, header(t, view), view), question_keyboard(t, view, QUIZ)
     )
 

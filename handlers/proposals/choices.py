@@ -31,7 +31,7 @@ from handlers.proposals.buttons import (
     SUPPORT_INSTEAD,
 )
 from handlers.proposals.cards import preview
-from handlers.proposals.notify import tell
+from handlers.proposals.notify import heard, tell
 from handlers.proposals.steps import END, ask, lost, refuse
 
 Change = Callable[[int, str], Awaitable[DraftView]]
@@ -162,13 +162,15 @@ async def btn_idea_submit(update: Update, context: Context) -> str | int | None:
         await render.reply(update, context, context.t.plural("proposals.limit", limit.limit))
         return None
     await render.edit(update, context, preview(context.t, draft))
-    await render.reply(
-        update,
-        context,
-        context.t("proposals.submitted", number=moved.number, title=moved.title),
-        keyboards.main_menu(context.t),
-    )
+    lines: list[str] = [context.t("proposals.submitted", number=moved.number, title=moved.title)]
     if lead := moved.studio_lead:
+        # The studio's leader is the one reviewer told of it: say when, never "told" at night.
+        told = await heard(
+            context, "proposals.submitted_studio", lead.user_id, studio=draft.studio or ""
+        )
+        lines += [told] if told else []
+    await render.reply(update, context, "\n".join(lines), keyboards.main_menu(context.t))
+    if lead:
         await tell(context, lead, "proposals.notify.studio", number=moved.number, title=moved.title)
     return END
 

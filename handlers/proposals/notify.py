@@ -9,11 +9,13 @@ import logging
 from collections.abc import Mapping, Sequence
 
 from bot import render
+from bot.clock import utcnow
 from bot.context import Context
 from bot.i18n import Translator
 from bot.models.proposals import ProposalStatus
 from bot.render import Button
 from bot.services.proposals.rules import DECIDED_WELL, Moved, ProposalCard, Recipient
+from handlers.parts import user_of
 from handlers.proposals.buttons import REPLY, SHOW_MINE
 
 log = logging.getLogger(__name__)
@@ -61,6 +63,22 @@ async def tell(
         if button
         else None,
     )
+
+
+async def heard(context: Context, key: str, user_id: int, **values: object) -> str | None:
+    """What the person acting reads about telling ``user_id``: ``key``'s message if told now.
+
+    Their push settings decide: quiet hours or a digest hold a proposal update, and then the
+    ``_later`` variant says when it arrives (``when``, in the reader's time); proposal pushes
+    turned off give ``None``.
+    """
+    t, now = context.t, utcnow()
+    when = await context.services.broadcasts.release(user_id=user_id, kind="proposal", now=now)
+    if when is None:
+        return None
+    if when > now:
+        return t(f"{key}_later", when=t.moment(when, user_of(context).timezone), **values)
+    return t(key, **values)
 
 
 def _review_lines(moved: Moved) -> list[Line]:

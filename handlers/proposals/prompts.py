@@ -20,7 +20,6 @@ from telegram.ext import (
 )
 
 from bot import render
-from bot.clock import utcnow
 from bot.context import Context
 from bot.models.proposals import MediaKind, ProposalStatus
 from bot.render import Button
@@ -46,7 +45,6 @@ from handlers.parts import (
     sender_id,
     sender_of,
     text_of,
-    user_of,
 )
 from handlers.proposals.buttons import (
     ACCEPT,
@@ -58,7 +56,7 @@ from handlers.proposals.buttons import (
     REPLY,
 )
 from handlers.proposals.cards import plain, status
-from handlers.proposals.notify import announce, tell
+from handlers.proposals.notify import announce, heard, tell
 from handlers.proposals.review import show_queue
 from handlers.proposals.review_access import pressed
 
@@ -116,16 +114,9 @@ async def told(context: Context, key: str, moved: Moved) -> str:
     Their push settings decide: quiet hours or a digest hold the news (``_later``, with the
     moment in the reviewer's time), proposal pushes turned off drop it (``_off``).
     """
-    t, now = context.t, utcnow()
-    when = await context.services.broadcasts.release(
-        user_id=moved.author.user_id, kind="proposal", now=now
-    )
     values = {"number": moved.number, "title": moved.title}
-    if when is None:
-        return t(f"{key}_off", **values)
-    if when > now:
-        return t(f"{key}_later", when=t.moment(when, user_of(context).timezone), **values)
-    return t(key, **values)
+    said = await heard(context, key, moved.author.user_id, **values)
+    return said if said is not None else context.t(f"{key}_off", **values)
 
 
 async def _accepted(update: Update, context: Context, moved: Moved, *, edit: bool) -> None:

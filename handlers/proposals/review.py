@@ -39,7 +39,6 @@ from handlers.proposals.buttons import (
     NEEDS_INFO,
     QUEUE,
     REJECT,
-    SCORE,
     SCORE_START,
 )
 from handlers.proposals.cards import card, plain, status
@@ -49,8 +48,6 @@ from handlers.proposals.review_tools import (
     btn_review_assign,
     btn_review_assign_to,
     btn_review_filter,
-    btn_review_score,
-    btn_review_score_start,
 )
 
 
@@ -126,10 +123,13 @@ async def show_queue(
     position: int = 0,
     *,
     in_place: bool = False,
+    anchor: int | None = None,
+    note: str = "",
 ) -> None:
     """Show the proposal at ``position`` of the (filtered) queue, photos and voice first.
 
     ``in_place`` replaces the message pressed on (its media are offered by a button instead).
+    ``anchor`` shows that proposal wherever the queue moved it, with ``note`` above its card.
     """
     t, chat_id = context.t, chat_id_of(update)
     show = render.edit if in_place else render.reply
@@ -137,6 +137,7 @@ async def show_queue(
         user_id=sender_id(update),
         where=_where(mode, category, enterprise, studio),
         position=position,
+        anchor=anchor,
     )
     if item.card is None:
         toggle = QUEUE.build(ACCEPTED if mode == PENDING else PENDING, ANY, 0, 0, 0)
@@ -159,6 +160,8 @@ async def show_queue(
         await send_media(context, chat_id, item.card)
     head = t(f"proposals.review.position_{mode}", position=item.position + 1, total=item.total)
     text = f"{head}\n\n{card(t, item.card, context.services.settings.zone, with_scores=True)}"
+    if note and item.card.id == anchor:
+        text = f"{note}\n\n{text}"
     where = (category, enterprise, studio)
     await show(update, context, text, _card_keyboard(context, item, mode, where, media=in_place))
 
@@ -224,7 +227,10 @@ COMMANDS = [Command("review", "proposals.command.review", roles=REVIEWERS)]
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    """/review and its card buttons (accept, reject and needs-info start the prompts flow)."""
+    """/review and its card buttons (accept, reject and needs-info start the prompts flow).
+
+    Scoring has its own module (``scoring``), which redraws the card it was started on.
+    """
     return [
         CommandHandler("review", cmd_review),
         CallbackQueryHandler(btn_review_queue, pattern=QUEUE.pattern),
@@ -233,6 +239,4 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(btn_review_implemented, pattern=IMPLEMENTED.pattern),
         CallbackQueryHandler(btn_review_assign, pattern=ASSIGN.pattern),
         CallbackQueryHandler(btn_review_assign_to, pattern=ASSIGN_TO.pattern),
-        CallbackQueryHandler(btn_review_score_start, pattern=SCORE_START.pattern),
-        CallbackQueryHandler(btn_review_score, pattern=SCORE.pattern),
     ]

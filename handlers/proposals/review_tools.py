@@ -1,23 +1,24 @@
-"""The review card's tools: queue filters, 1-5 scores, and sending a proposal to a studio."""
+"""The review card's tools: queue filters and sending a proposal to a studio.
+
+Scoring, which redraws the card, is in ``handlers.proposals.scoring``.
+"""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 
 from bot import render
 from bot.context import Context
 from bot.models.proposals import BenefitCategory
 from bot.render import Button
 from bot.services.core import PermissionDenied
-from bot.services.proposals.rules import OwnProposal, ProposalError
+from bot.services.proposals.rules import ProposalError
 from handlers import keyboards
 from handlers.parts import sender_id
-from handlers.proposals.buttons import ASSIGN, ASSIGN_TO, FILTER, QUEUE, SCORE, SCORE_START
+from handlers.proposals.buttons import ASSIGN, ASSIGN_TO, FILTER, QUEUE
 from handlers.proposals.cards import plain
 from handlers.proposals.notify import tell
 from handlers.proposals.review_access import ANY, pressed
-
-NEXT_CRITERION = {"f": "b", "b": "n"}
 
 
 async def btn_review_filter(update: Update, context: Context) -> None:
@@ -97,61 +98,3 @@ async def btn_review_assign_to(update: Update, context: Context) -> None:
             title=view.title,
             studio=view.studio or "",
         )
-
-
-def _score_keyboard(proposal_id: int, criterion: str) -> InlineKeyboardMarkup | None:
-    return render.inline(
-        [[Button(str(n), SCORE.build(proposal_id, criterion, n)) for n in range(1, 6)]]
-    )
-
-
-async def btn_review_score_start(update: Update, context: Context) -> None:
-    """Ask for the first score (feasibility)."""
-    args = await pressed(update, context, SCORE_START)
-    if not args:
-        return
-    proposal_id = args[0]
-    await render.reply(
-        update, context, context.t("proposals.review.score_f"), _score_keyboard(proposal_id, "f")
-    )
-
-
-async def btn_review_score(update: Update, context: Context) -> None:
-    """Record one score and ask the next, then show all three."""
-    args = await pressed(update, context, SCORE)
-    if not args:
-        return
-    t, user_id = context.t, sender_id(update)
-    proposal_id, criterion, value = args
-    try:
-        await context.services.proposal_reviews.score(
-            user_id=user_id, proposal_id=proposal_id, criterion=criterion, value=value
-        )
-    except OwnProposal:
-        await render.edit(update, context, t("proposals.review.own"))
-        return
-    except (ProposalError, PermissionDenied):
-        await render.edit(update, context, t("proposals.gone"))
-        return
-    following = NEXT_CRITERION.get(criterion)
-    if following:
-        await render.edit(
-            update,
-            context,
-            t(f"proposals.review.score_{following}"),
-            _score_keyboard(proposal_id, following),
-        )
-        return
-    mine = await context.services.proposal_reviews.my_scores(
-        user_id=user_id, proposal_id=proposal_id
-    )
-    await render.edit(
-        update,
-        context,
-        t(
-            "proposals.review.scored",
-            feasibility=mine["f"] or "–",
-            benefit=mine["b"] or "–",
-            novelty=mine["n"] or "–",
-        ),
-    )

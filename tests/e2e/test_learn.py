@@ -579,3 +579,38 @@ async def test_a_wrong_answers_explanation_stays_on_screen_until_next_is_pressed
     assert read.button_texts == []  # pressed once: no second copy of the next question
     assert second.message_id != first.message_id
     assert question_of(second) != question_of(first)
+
+
+async def test_practice_keeps_a_wrong_answers_explanation_until_next_is_pressed(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """In /practice a wrong answer's explanation stays in view; 下一题 ▶ brings the next due one."""
+    worker = await registered(emulator, "孙师傅", "zh")
+    course_id = (await services.learning.courses(user_id=worker.id, locale="zh"))[0][0].id
+    await worker.press_data(f"quiz:start:{course_id}")
+    await take_quiz(worker, await worker.reply(), "zh", wrong=2)
+    with time_machine.travel(utcnow() + timedelta(days=1, minutes=1), tick=True):
+        await worker.send("/practice")
+        first = await worker.reply()
+        assert "今天还有 2 题" in first.text
+        await answer(worker, first, "zh", right=False)
+        verdict = await worker.reply()
+        assert verdict.message_id == first.message_id
+        assert "💡" in verdict.text
+        assert verdict.button_texts == ["下一题 ▶"]
+        await worker.settle()
+        assert worker.last is not None
+        assert worker.last.message_id == verdict.message_id  # nothing pushed it off screen
+
+        await worker.press("下一题 ▶")
+        read, second = await worker.replies(2)
+        assert read.message_id == verdict.message_id
+        assert "💡" in read.text
+        assert read.button_texts == []
+        assert "今天还有 1 题" in second.text
+        assert question_of(second) != question_of(first)
+        await answer(worker, second, "zh", right=True)
+        last, done = await worker.replies(2)
+        assert last.message_id == second.message_id
+        assert last.button_texts == []  # nothing is due after it: no 下一题
+        assert "复习完成" in done.text

@@ -340,3 +340,65 @@ async def test_proposal_updates_follow_each_authors_push_settings(
         assert "Reviewer's comment: “Good catch”" in news.text
         await sleeper.settle(quiet=0.5)
         assert sleeper.pending_replies() == []
+
+
+async def test_scoring_redraws_the_card_with_the_scores(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """Scores are asked on the card, and the card then shows them instead of “还没有评分”."""
+    worker = await person(emulator, services, "冯师傅")
+    reviewer = await person(emulator, services, "陈评审", role=Role.REVIEWER, enterprise=None)
+    await submit(services, worker.id, title="刀具柜加锁")
+    await reviewer.send("/review")
+    card = await until(reviewer, "刀具柜加锁")
+    assert "⭐ 还没有评分" in card.text
+
+    await reviewer.press("⭐ 打分")
+    for score, asked in (("4", "可行性"), ("2", "效益"), ("5", "创新性")):
+        question = await reviewer.reply()
+        assert question.message_id == card.message_id
+        assert f"{asked}打几分" in question.text
+        assert "刀具柜加锁" in question.text
+        assert question.button_texts == ["1", "2", "3", "4", "5", "↩️ 返回卡片", "⏭ 跳过"]
+        await reviewer.press(score)
+    redrawn = await reviewer.reply()
+    assert redrawn.message_id == card.message_id
+    assert "还没有评分" not in redrawn.text
+    assert "⭐ 评分：可行性 4.0 · 效益 2.0 · 创新 5.0（1 位评审）" in redrawn.text
+    assert "评分已保存：可行性 4 · 效益 2 · 创新 5" in redrawn.text
+    assert "📋 待评审 1/1" in redrawn.text
+    assert {"✅ 采纳", "⭐ 打分"} <= set(redrawn.button_texts)
+    assert "评分已保存" in (reviewer.callback_answers[-1].text or "")
+
+    await reviewer.send("/review")
+    assert "⭐ 评分：可行性 4.0 · 效益 2.0 · 创新 5.0" in (await until(reviewer, "刀具柜加锁")).text
+
+
+async def test_a_card_scored_while_the_queue_moves_is_redrawn_as_itself(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """The card scored comes back with its scores even when an older proposal left the queue."""
+    worker = await person(emulator, services, "褚师傅")
+    reviewer = await person(emulator, services, "卫评审", role=Role.REVIEWER, enterprise=None)
+    other = await person(emulator, services, "蒋评审", role=Role.REVIEWER, enterprise=None)
+    older = await submit(services, worker.id, title="冷却液回收")
+    await submit(services, worker.id, title="工位灯加罩")
+    await submit(services, worker.id, title="通道划线")
+    await reviewer.send("/review")
+    await until(reviewer, "冷却液回收")
+    await reviewer.press("⏭ 跳过")
+    second = await until(reviewer, "工位灯加罩")
+    assert "📋 待评审 2/3" in second.text
+    await reviewer.press("⭐ 打分")
+    await reviewer.reply()
+    await services.proposals.move(
+        proposal_id=older.proposal_id, actor_id=other.id, to=ProposalStatus.ACCEPTED
+    )
+    for score in ("3", "3"):
+        await reviewer.press(score)
+        await reviewer.reply()
+    await reviewer.press("4")
+    redrawn = await reviewer.reply()
+    assert "工位灯加罩" in redrawn.text
+    assert "📋 待评审 1/2" in redrawn.text
+    assert "⭐ 评分：可行性 3.0 · 效益 3.0 · 创新 4.0" in redrawn.text

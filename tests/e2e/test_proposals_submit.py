@@ -280,7 +280,7 @@ async def test_duplicate_hint_offers_to_support_the_similar_proposal(
 async def test_the_studio_leader_hears_of_a_proposal_addressed_to_the_studio(
     emulator: Emulator, bot: BotRunner, services: Services
 ) -> None:
-    """A worker sends a proposal to a studio; its leader is told in their own language."""
+    """A proposal sent to a studio: its leader is told in their language, the worker that it was."""
     leader = await person(emulator, services, "刘工匠", lang="zh", role=Role.CRAFTSMAN)
     async with services.db.session() as session:
         session.add(Studio(name="Liu Craftsman Studio", leader_id=leader.id))
@@ -300,7 +300,8 @@ async def test_the_studio_leader_hears_of_a_proposal_addressed_to_the_studio(
     await worker.press("🙋 With my name")
     await worker.reply()
     await worker.press("📨 Submit")
-    await until(worker, "Submitted!")
+    submitted = await until(worker, "Submitted!")
+    assert "The leader of “Liu Craftsman Studio” has been told." in submitted.text
 
     told = await leader.reply()
     assert "工作室" in told.text

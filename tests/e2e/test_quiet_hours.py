@@ -1,4 +1,4 @@
-"""Quiet hours at 23:45 in Beijing: what must arrive arrives, and what waits says until when."""
+"""Quiet hours late at night in Beijing: what must arrive arrives, and what waits says so."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 import time_machine
 
 from bot.clock import utcnow
+from bot.models.organizations import Studio
 from bot.models.users import Role
 from bot.sandbox import Emulator
 from bot.sandbox.users import SimUser
@@ -31,6 +32,7 @@ def next_local(hour: int, minute: int) -> datetime:
 
 LATE = next_local(23, 45)
 MORNING = LATE.replace(hour=7, minute=0, second=5) + timedelta(days=1)
+TWENTY_TO_MIDNIGHT = next_local(23, 40)
 
 
 @pytest.fixture
@@ -38,6 +40,18 @@ def traveller() -> Iterator[time_machine.Coordinates]:
     """A quarter to midnight in Beijing, inside everyone's default quiet hours (22:00-07:00)."""
     with time_machine.travel(LATE, tick=True) as coordinates:
         yield coordinates
+
+
+@pytest.fixture
+def night() -> Iterator[time_machine.Coordinates]:
+    """Twenty to midnight in Beijing, as a tester would try it at 23:4x."""
+    with time_machine.travel(TWENTY_TO_MIDNIGHT, tick=True) as coordinates:
+        yield coordinates
+
+
+def morning_after(moment: datetime) -> datetime:
+    """Five seconds past seven the morning after ``moment``, when quiet hours end."""
+    return moment.replace(hour=7, minute=0, second=5) + timedelta(days=1)
 
 
 async def silent(user: SimUser) -> None:
@@ -156,3 +170,71 @@ async def test_a_night_acceptance_says_when_the_author_hears_and_myideas_shows_s
     traveller.move_to(MORNING)
     news = await until(worker, "已被采纳", within=3)
     assert "可行性 4" in news.text
+
+
+async def test_an_event_published_at_night_says_how_many_invitations_wait_and_until_when(
+    night: time_machine.Coordinates, emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """Published at 23:40, the confirmation says 3 people are in quiet hours, invited at 07:00."""
+    admin = await person(emulator, services, "工会干事", role=Role.ADMIN, enterprise=None)
+    workers = [await person(emulator, services, name) for name in ("夜班赵师傅", "夜班钱师傅")]
+    await admin.send("/event_new")
+    await until(admin, "活动名称")
+    await admin.send("叉车安全培训")
+    await until(admin, "介绍")
+    await admin.press("跳过")
+    await until(admin, "在哪里")
+    await admin.send("培训中心301")
+    await until(admin, "什么时候开始")
+    await admin.send("后天下午3点")
+    await until(admin, "什么时候结束")
+    await admin.send("2小时后")
+    await until(admin, "多少人")
+    await admin.send("30")
+    await until(admin, "邀请谁")
+    await admin.press("下一步 ▶️")
+    await until(admin, "请确认")
+    await admin.press("📣 发布并通知")
+    published = await until(admin, "已发布")
+    assert "其中 3 人正在免打扰时段" in published.text, published.text
+    assert "07:00" in published.text, published.text
+    for worker in workers:
+        await silent(worker)
+
+    night.move_to(morning_after(TWENTY_TO_MIDNIGHT))
+    for worker in workers:
+        assert "叉车安全培训" in (await until(worker, "新活动", within=3)).text
+
+
+async def test_a_proposal_sent_to_a_studio_at_night_says_when_its_leader_is_told(
+    night: time_machine.Coordinates, emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """Submitted at 23:40, the confirmation says the studio's leader hears at 07:00, not now."""
+    leader = await person(emulator, services, "刘工匠", role=Role.CRAFTSMAN)
+    async with services.db.session() as session:
+        session.add(Studio(name="刘工匠创新工作室", leader_id=leader.id))
+    worker = await person(emulator, services, "夜班孙师傅")
+    await worker.send("/idea")
+    await worker.reply()
+    for text in ("叉车通道反光标识", "夜班通道看不清", "贴反光条"):
+        await worker.send(text)
+        await worker.reply()
+    await worker.press("🦺 安全")
+    await worker.reply()
+    for _ in range(3):
+        await worker.press("跳过")
+        await worker.reply()
+    await worker.press("刘工匠创新工作室")
+    await worker.reply()
+    await worker.press("🙋 署名提交")
+    await worker.reply()
+    await worker.press("📨 提交")
+    confirmation = await until(worker, "提交成功")
+    assert "已通知" not in confirmation.text, confirmation.text
+    assert "刘工匠创新工作室" in confirmation.text, confirmation.text
+    assert "07:00" in confirmation.text, confirmation.text
+    await silent(leader)
+
+    night.move_to(morning_after(TWENTY_TO_MIDNIGHT))
+    told = await until(leader, "新建议", within=3)
+    assert "叉车通道反光标识" in told.text

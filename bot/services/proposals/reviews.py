@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.clock import utcnow
@@ -104,9 +105,18 @@ class ProposalReviewService:
         return query
 
     async def queue(
-        self, *, user_id: int, where: QueueFilter | None = None, position: int = 0
+        self,
+        *,
+        user_id: int,
+        where: QueueFilter | None = None,
+        position: int = 0,
+        anchor: int | None = None,
     ) -> QueueItem:
-        """The proposal at ``position``, oldest first; reading it changes nothing."""
+        """The proposal at ``position``, oldest first; reading it changes nothing.
+
+        With ``anchor``, that proposal at its own place, found again however the queue moved
+        meanwhile (``position`` only when it has left the queue).
+        """
         where = where or QueueFilter()
         scope = await self.scope(user_id=user_id)
         query = self._query(user_id, scope, where)
@@ -114,6 +124,8 @@ class ProposalReviewService:
             total = int(
                 (await session.exec(select(func.count()).select_from(query.subquery()))).one()
             )
+            if anchor is not None:
+                position = await self._place(session, query, anchor, position)
             position = position if 0 <= position < total else 0
             found = (
                 await session.exec(
@@ -127,6 +139,22 @@ class ProposalReviewService:
         return QueueItem(
             await self.card(user_id=user_id, proposal_id=found.id or 0), position, total
         )
+
+    @staticmethod
+    async def _place(
+        session: AsyncSession, query: SelectOfScalar[Proposal], anchor: int, otherwise: int
+    ) -> int:
+        """How many proposals of ``query`` come before ``anchor`` (``otherwise`` if not in it)."""
+        found = (await session.exec(query.where(Proposal.id == anchor))).first()
+        if found is None or found.submitted_at is None:
+            return otherwise
+        earlier = query.where(
+            or_(
+                col(Proposal.submitted_at) < found.submitted_at,
+                and_(col(Proposal.submitted_at) == found.submitted_at, col(Proposal.id) < anchor),
+            )
+        )
+        return int((await session.exec(select(func.count()).select_from(earlier.subquery()))).one())
 
     async def card(self, *, user_id: int, proposal_id: int) -> ProposalCard:
         """A proposal as its reviewer sees it (an anonymous author is shown to admins only)."""
