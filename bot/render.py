@@ -9,6 +9,7 @@ anywhere else (a job, a command-line task) they are made at once.
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 from collections import OrderedDict
@@ -68,10 +69,14 @@ DATA_LIMIT = 64
 # bot/edge/replies.py.)
 EDITS_KEPT = 4096
 _EDITS_KEY = "render.edits"
+KEYBOARDS_KEPT = 1024  # keyboards built once and kept, with their JSON
 log = logging.getLogger(__name__)
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 Photo = str | bytes | InputFile
 PhotoSeen = Callable[[str], None]
+# A keyboard's JSON, made once per keyboard object (the object kept beside it, so its id
+# cannot be taken by another); the calls of many replies share it and never change it.
+_AS_JSON: OrderedDict[int, tuple[object, dict[str, object]]] = OrderedDict()
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,19 +101,30 @@ def inline(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
     """Build an inline keyboard, refusing callback data Telegram would reject.
 
     No buttons at all is no keyboard (``None``): Telegram refuses an empty markup object, which
-    would lose the whole message.
+    would lose the whole message. Most keyboards are the same for everyone (a course list, a
+    menu) and PTB's markup objects are immutable, so each is built once and shared.
     """
+    # Labels are made first: an Html label and a plain one of the same characters are equal
+    # as keys, yet show differently (see label()).
+    return _inline(tuple(tuple((label(b.text), b.data, b.url) for b in row) for row in rows))
+
+
+Row = tuple[tuple[str, str | None, str | None], ...]
+
+
+@functools.lru_cache(maxsize=KEYBOARDS_KEPT)
+def _inline(rows: tuple[Row, ...]) -> InlineKeyboardMarkup | None:
     keyboard = []
     for row in rows:
         buttons = []
-        for button in row:
-            if button.url:
-                buttons.append(InlineKeyboardButton(label(button.text), url=button.url))
+        for text, data, url in row:
+            if url:
+                buttons.append(InlineKeyboardButton(text, url=url))
                 continue
-            data = button.data or ""
+            data = data or ""
             if not 1 <= len(data.encode()) <= DATA_LIMIT:
                 raise ValueError(f"callback data must be 1-{DATA_LIMIT} bytes: {data!r}")
-            buttons.append(InlineKeyboardButton(label(button.text), callback_data=data))
+            buttons.append(InlineKeyboardButton(text, callback_data=data))
         if buttons:
             keyboard.append(buttons)
     return InlineKeyboardMarkup(keyboard) if keyboard else None
@@ -117,9 +133,16 @@ def inline(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
 def reply_keyboard(
     rows: Sequence[Sequence[str]], *, placeholder: str | None = None
 ) -> ReplyKeyboardMarkup:
-    """A persistent reply keyboard of plain-text buttons."""
+    """A persistent reply keyboard of plain-text buttons (the menus: built once, shared)."""
+    return _reply_keyboard(tuple(tuple(label(text) for text in row) for row in rows), placeholder)
+
+
+@functools.lru_cache(maxsize=KEYBOARDS_KEPT)
+def _reply_keyboard(
+    rows: tuple[tuple[str, ...], ...], placeholder: str | None
+) -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
-        [[KeyboardButton(label(text)) for text in row] for row in rows],
+        [[KeyboardButton(text) for text in row] for row in rows],
         resize_keyboard=True,
         is_persistent=True,
         input_field_placeholder=placeholder,
@@ -140,7 +163,15 @@ async def _nobody(chat_id: int) -> None:
 
 
 def _markup(keyboard: Markup) -> dict[str, object]:
-    return {"reply_markup": keyboard.to_dict()} if keyboard is not None else {}
+    if keyboard is None:
+        return {}
+    kept = _AS_JSON.get(id(keyboard))
+    if kept is None or kept[0] is not keyboard:  # the id of a keyboard since collected
+        kept = (keyboard, keyboard.to_dict())
+        _AS_JSON[id(keyboard)] = kept
+        if len(_AS_JSON) > KEYBOARDS_KEPT:
+            _AS_JSON.popitem(last=False)
+    return {"reply_markup": kept[1]}
 
 
 def text_calls(

@@ -8,6 +8,7 @@ fallback answers it as a stale button. Handlers still check permissions and exis
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -80,6 +81,9 @@ class Callback:
 
     def build(self, *values: object) -> str:
         """Data for a button; refuses what Telegram would refuse and what parse would."""
+        return _build(self, values, tuple(map(type, values)))  # True is 1 as a key, not as data
+
+    def _build(self, values: tuple[object, ...]) -> str:
         if len(values) != len(self.args):
             raise ValueError(f"{self.prefix} takes {len(self.args)} arguments")
         parts = [self.prefix, *(str(v) for v in values)]
@@ -123,6 +127,12 @@ class Either:
     def __call__(self, data: object) -> bool:
         """Whether ``data`` is a button of one of the kinds."""
         return any(scheme.matches(data) for scheme in self.schemes)
+
+
+@functools.lru_cache(maxsize=4096)
+def _build(scheme: Callback, values: tuple[object, ...], _types: tuple[type, ...]) -> str:
+    """Built once per button: the same buttons go to many people, and checking takes time."""
+    return scheme._build(values)
 
 
 def either(*schemes: Callback) -> Either:

@@ -57,6 +57,20 @@ def test_button_labels_show_catalog_text_unescaped_and_user_text_as_typed() -> N
     assert labels == ["A&B 小组", "&lt;3"]
 
 
+def test_a_shared_keyboard_keeps_each_label_as_it_was_given() -> None:
+    """Keyboards are built once and shared; catalog text and typed text stay apart.
+
+    The same characters as catalog HTML and as a user's own text are two labels.
+    """
+    catalog = inline([[Button(Html("A&amp;B"), "team:1")]])
+    typed = inline([[Button("A&amp;B", "team:1")]])
+    assert catalog is not None
+    assert typed is not None
+    assert catalog.inline_keyboard[0][0].text == "A&B"
+    assert typed.inline_keyboard[0][0].text == "A&amp;B"
+    assert inline([[Button(Html("A&amp;B"), "team:1")]]) is catalog
+
+
 def test_no_buttons_is_no_keyboard() -> None:
     """An empty list of buttons (an empty page) sends no markup, which Telegram would refuse."""
     assert inline([]) is None

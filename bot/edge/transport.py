@@ -297,6 +297,9 @@ class KeepAliveRequest(BaseRequest):
 
     async def _acquire(self, limit: float | None, target: Target) -> None:
         """Wait for one of the pool's places, or give up before anything is sent."""
+        if not self._slots.locked():  # a place is free: taken at once, no timer needed
+            await self._slots.acquire()
+            return
         try:
             async with asyncio.timeout(limit):
                 await self._slots.acquire()
