@@ -6,9 +6,11 @@ so a restart, or a crash right after the bot replied, resumes at the next questi
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Update, bindparam, update
 from sqlmodel import col, select
 
 from bot.db import Database
@@ -152,9 +154,22 @@ class OnboardingService:
 
     async def _store(self, user_id: int, *, step: str | None, **values: object) -> str | None:
         """Record answers and the step in one UPDATE."""
-        change = update(User).where(col(User.id) == user_id)
+        given = {"onboarding_step": step, **values}
         async with self._db.statement() as connection:
-            result = await connection.execute(change.values(onboarding_step=step, **values))
+            result = await connection.execute(
+                _storing(frozenset(given)), {"b_user_id": user_id} | _bound(given)
+            )
         if not result.rowcount:
             raise InvalidAnswer("user")
         return step
+
+
+@functools.lru_cache(maxsize=32)
+def _storing(columns: frozenset[str]) -> Update:
+    """The UPDATE of these columns of one user, built once per set of columns."""
+    values: dict[str, Any] = {name: bindparam(f"b_{name}") for name in sorted(columns)}
+    return update(User).where(col(User.id) == bindparam("b_user_id")).values(values)
+
+
+def _bound(values: dict[str, object]) -> dict[str, Any]:
+    return {f"b_{name}": value for name, value in values.items()}
