@@ -75,6 +75,16 @@ def normalize(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip()
 
 
+def exact_of(name: str, found: list[EnterpriseView]) -> EnterpriseView | None:
+    """The one of ``found`` (a search for ``name``) called exactly ``name``, if any.
+
+    Case and spacing are ignored. Such a name sorts first, so one search answers both "which
+    enterprise?" and "is it that one?".
+    """
+    wanted = normalize(name).casefold()
+    return next((e for e in found if e.name.casefold() == wanted), None)
+
+
 class EnterpriseService:
     """Listing and naming enterprises."""
 
@@ -120,8 +130,7 @@ class EnterpriseService:
 
     async def exact(self, *, name: str) -> EnterpriseView | None:
         """The enterprise called exactly ``name`` (ignoring case and spacing), if any."""
-        wanted = normalize(name).casefold()
-        return next((e for e in await self.search(text=name) if e.name.casefold() == wanted), None)
+        return exact_of(name, await self.search(text=name))
 
     async def unverified(self) -> list[EnterpriseView]:
         """Enterprises users added themselves, oldest first, for an admin to check or merge."""

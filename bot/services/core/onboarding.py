@@ -20,6 +20,7 @@ from bot.services.core.enterprises import (
     NAME_MIN,
     EnterpriseService,
     EnterpriseView,
+    exact_of,
     normalize,
 )
 
@@ -109,13 +110,13 @@ class OnboardingService:
         name = normalize(text)
         if not NAME_MIN <= len(name) <= NAME_MAX:
             raise InvalidAnswer("enterprise")
-        exact = await self._enterprises.exact(name=name)
+        similar = await self._enterprises.search(text=name)
+        exact = exact_of(name, similar)  # one read of the names for both questions
         if exact:
             next_step = await self.choose_enterprise(
                 user_id=user_id, enterprise_id=exact.id, step=step
             )
             return EnterpriseLookup(name, exact, [], next_step)
-        similar = await self._enterprises.search(text=name)
         await self._store(user_id, step=step, enterprise_draft=name)
         return EnterpriseLookup(name, None, similar, step)
 

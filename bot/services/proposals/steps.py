@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from sqlalchemy import bindparam
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -144,12 +145,20 @@ class DraftView:
         )
 
 
+# Asked on every step of a draft: built once (building a statement costs more than running it).
+DRAFT = select(Proposal).where(
+    Proposal.author_id == bindparam("author_id"), Proposal.status == ProposalStatus.DRAFT.value
+)
+MEDIA = (
+    select(ProposalMedia)
+    .where(ProposalMedia.proposal_id == bindparam("proposal_id"))
+    .order_by(col(ProposalMedia.id))
+)
+
+
 async def draft_of(session: AsyncSession, user_id: int) -> Proposal:
     """The user's draft row; :class:`ProposalNotFound` when there is none."""
-    query = select(Proposal).where(
-        Proposal.author_id == user_id, Proposal.status == ProposalStatus.DRAFT.value
-    )
-    found = (await session.exec(query)).first()
+    found = (await session.exec(DRAFT, params={"author_id": user_id})).first()
     if found is None:
         raise ProposalNotFound(user_id)
     return found
@@ -157,13 +166,7 @@ async def draft_of(session: AsyncSession, user_id: int) -> Proposal:
 
 async def view_of(session: AsyncSession, draft: Proposal) -> DraftView:
     """The draft with its media counted and its studio named."""
-    media = (
-        await session.exec(
-            select(ProposalMedia)
-            .where(ProposalMedia.proposal_id == draft.id)
-            .order_by(col(ProposalMedia.id))
-        )
-    ).all()
+    media = (await session.exec(MEDIA, params={"proposal_id": draft.id})).all()
     studio = await session.get(Studio, draft.studio_id) if draft.studio_id else None
     voices = sum(m.kind == MediaKind.VOICE for m in media)
     return DraftView(
