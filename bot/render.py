@@ -10,6 +10,7 @@ anywhere else (a job, a command-line task) they are made at once.
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import logging
 from collections import OrderedDict
@@ -336,7 +337,7 @@ async def edit(
         await reply(update, context, text, keyboard)
         return
     where, seen = (message.chat.id, message.message_id), _state(message)
-    wanted = (plain_text(text), _buttons(keyboard))
+    wanted = (_digest(plain_text(text)), _buttons(keyboard))
     if _current(context, where, seen) == wanted:
         return  # Telegram refuses an edit that changes nothing
     call = _edit_call(message.chat.id, message.message_id, text, keyboard)
@@ -345,15 +346,22 @@ async def edit(
     await submit(context.bot, call, context)
 
 
-State = tuple[str, str | None]  # a message's plain text and its buttons
+# A message's plain text and its buttons, each as a short digest: only compared, and kept for
+# thousands of messages (whole lesson texts took 2 KiB a user).
+State = tuple[bytes, bytes]
 
 
-def _buttons(keyboard: InlineKeyboardMarkup | None) -> str | None:
-    return keyboard.to_json() if keyboard is not None and keyboard.inline_keyboard else None
+def _digest(value: str | None) -> bytes:
+    return b"" if value is None else hashlib.blake2b(value.encode(), digest_size=12).digest()
+
+
+def _buttons(keyboard: InlineKeyboardMarkup | None) -> bytes:
+    shown = keyboard is not None and keyboard.inline_keyboard
+    return _digest(keyboard.to_json() if shown and keyboard is not None else None)
 
 
 def _state(message: Message) -> State:
-    return (message.text or message.caption or "", _buttons(message.reply_markup))
+    return (_digest(message.text or message.caption or ""), _buttons(message.reply_markup))
 
 
 def _edits(context: Context) -> OrderedDict[tuple[int, int], tuple[State, State]]:
