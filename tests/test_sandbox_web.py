@@ -225,3 +225,51 @@ async def test_after_demo_seed_the_cast_is_there_and_reviewing_reaches_the_autho
         sandbox.emulator.assert_no_violations()
     finally:
         await sandbox.stop()
+
+
+async def test_a_person_may_have_a_username_that_is_theirs_alone(
+    web: httpx.AsyncClient, sandbox: Sandbox
+) -> None:
+    """A username given when adding reaches the bot as Telegram's; a bad or taken one is refused."""
+    person = await _add(web, name="王师傅", lang="zh", username="@wang_shifu")
+    assert person["username"] == "wang_shifu"
+    user = sandbox.emulator.user_by_id(person["id"])
+    assert user is not None
+    assert user.user_json["username"] == "wang_shifu"
+    bad = await web.post("/sandbox/app/people", json={"name": "李", "username": "a b"})
+    assert bad.status_code == 400
+    taken = await web.post("/sandbox/app/people", json={"name": "李", "username": "Wang_Shifu"})
+    assert taken.status_code == 409
+    cast = (await web.get("/sandbox/app/info")).json()["cast"]
+    assert [p["username"] for p in cast] == [p.username for p in PEOPLE]
+    assert all(p.username for p in PEOPLE), "every demo person can be named in /grant @…"
+
+
+async def _person_changed(web: httpx.AsyncClient) -> dict[str, Any]:
+    async with web.stream("GET", "/sandbox/app/events") as stream:
+        async for line in stream.aiter_lines():
+            if line.startswith("data: "):
+                event = json.loads(line[6:])
+                if event["type"] == "person_changed":
+                    person: dict[str, Any] = event["person"]
+                    return person
+    raise AssertionError("the stream ended before a person_changed event")
+
+
+async def test_choosing_a_language_tells_the_page_the_persons_new_language(
+    web: httpx.AsyncClient, sandbox: Sandbox, services: Services
+) -> None:
+    """/language → English sends the page the person as now described, without a reload."""
+    await seed(services)
+    listed = (await web.get("/sandbox/app/people")).json()
+    person = next(p for p in listed if p["id"] == PEOPLE[0].id)
+    assert (person["username"], person["locale"]) == (PEOPLE[0].username, "zh")
+    user = sandbox.emulator.user_by_id(person["id"])
+    assert user is not None
+    told = asyncio.create_task(_person_changed(web))
+    await asyncio.sleep(0.2)
+    await user.send("/language")
+    await user.settle()
+    await user.press("English（英文）")
+    changed = await asyncio.wait_for(told, 10)
+    assert (changed["id"], changed["locale"]) == (person["id"], "en")

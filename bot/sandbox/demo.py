@@ -32,6 +32,7 @@ class DemoPerson:
     department: str
     occupation: str
     roles: tuple[Role, ...] = ()
+    username: str | None = None  # so that /grant @username can be tried in the sandbox
 
     @property
     def role(self) -> Role:
@@ -40,9 +41,21 @@ class DemoPerson:
 
 
 PEOPLE = (
-    DemoPerson(7_100_001, "王建国", "zh", ENTERPRISES[0], "焊接车间", "焊工"),
-    DemoPerson(7_100_002, "李秀兰", "zh", ENTERPRISES[4], "装配车间", "装配钳工"),
-    DemoPerson(7_100_003, "Li Wei", "en", ENTERPRISES[1], "Melting shop", "Process technician"),
+    DemoPerson(
+        7_100_001, "王建国", "zh", ENTERPRISES[0], "焊接车间", "焊工", username="wang_jianguo"
+    ),
+    DemoPerson(
+        7_100_002, "李秀兰", "zh", ENTERPRISES[4], "装配车间", "装配钳工", username="li_xiulan"
+    ),
+    DemoPerson(
+        7_100_003,
+        "Li Wei",
+        "en",
+        ENTERPRISES[1],
+        "Melting shop",
+        "Process technician",
+        username="li_wei_tech",
+    ),
     DemoPerson(
         7_100_004,
         "张卫东",
@@ -51,9 +64,17 @@ PEOPLE = (
         "钻机总装车间",
         "高级技师",
         (Role.MODEL_WORKER,),
+        username="zhang_weidong",
     ),
     DemoPerson(
-        7_100_005, "陈海燕", "zh", ENTERPRISES[2], "精密加工车间", "数控铣工", (Role.CRAFTSMAN,)
+        7_100_005,
+        "陈海燕",
+        "zh",
+        ENTERPRISES[2],
+        "精密加工车间",
+        "数控铣工",
+        (Role.CRAFTSMAN,),
+        username="chen_haiyan",
     ),
     DemoPerson(
         7_100_006,
@@ -63,10 +84,27 @@ PEOPLE = (
         "工会",
         "工会干事",
         (Role.REVIEWER, Role.ORGANISER),  # the dashboard for 宝鸡市 only
+        username="zhao_ming",
     ),
-    DemoPerson(7_100_007, "刘芳", "zh", None, "省总工会劳动和经济工作部", "干部", (Role.ADMIN,)),
     DemoPerson(
-        7_100_008, "马晓东", "zh", ENTERPRISES[4], "焊装车间", "机器人调试工", (Role.CRAFTSMAN,)
+        7_100_007,
+        "刘芳",
+        "zh",
+        None,
+        "省总工会劳动和经济工作部",
+        "干部",
+        (Role.ADMIN,),
+        username="liu_fang",
+    ),
+    DemoPerson(
+        7_100_008,
+        "马晓东",
+        "zh",
+        ENTERPRISES[4],
+        "焊装车间",
+        "机器人调试工",
+        (Role.CRAFTSMAN,),
+        username="ma_xiaodong",
     ),
 )
 
@@ -200,7 +238,9 @@ async def seed(services: Services) -> SeedReport:
 async def _register(services: Services, person: DemoPerson, enterprises: dict[str, int]) -> int:
     """Register one person with a finished profile; 1 if they were new."""
     known = await services.users.find(user_id=person.id)
-    await services.users.seen(user_id=person.id, name=person.name, language_code=person.lang)
+    await services.users.seen(
+        user_id=person.id, name=person.name, username=person.username, language_code=person.lang
+    )
     if known is not None and known.onboarding_step is None:
         return 0
     onboarding = services.onboarding

@@ -57,17 +57,18 @@ class People:
         """
         async with self.services.db.reader() as session:
             rows = await session.exec(
-                select(User.id, User.name, User.locale)
+                select(User.id, User.name, User.locale, User.username)
                 .where(col(User.last_seen_at).is_not(None))
                 .order_by(col(User.last_seen_at).desc())
                 .limit(limit)
             )
             known = list(rows.all())
         new = [row for row in reversed(known) if self.emu.user_by_id(row[0]) is None]
-        for user_id, name, locale in new:  # no await in between: a look running alongside
-            self.emu.user(name, locale, user_id=user_id).started = True  # sees them all
+        for user_id, name, locale, username in new:  # no await in between: a look running
+            sim = self.emu.user(name, locale, user_id=user_id, username=username)  # alongside
+            sim.started = True  # sees them all
         if new and running:
-            for user_id, _, locale in new:
+            for user_id, _, locale, _ in new:
                 await self._publish_menu(user_id, locale)
             self.emu.publish({"type": "people_changed"})
         return len(new)
@@ -78,16 +79,29 @@ class People:
         return next(role for role in ROLE_ORDER if role in held)
 
     async def describe(self, user: SimUser) -> dict[str, Any]:
-        """A person as the page lists them."""
-        return {**user.to_json(), "role": (await self.role(user.id)).value}
+        """A person as the page lists them: their role, and the language the bot speaks to them."""
+        found = await self.services.users.find(user_id=user.id)
+        chosen = found.locale if found is not None and found.is_active else user.lang
+        locale = "en" if (chosen or "").startswith("en") else "zh"
+        return {**user.to_json(), "role": (await self.role(user.id)).value, "locale": locale}
 
-    async def add(self, *, name: str, lang: str, role: Role, user_id: int | None) -> SimUser:
+    async def add(
+        self,
+        *,
+        name: str,
+        lang: str,
+        role: Role,
+        user_id: int | None,
+        username: str | None = None,
+    ) -> SimUser:
         """Create a person: a demo person by id, or someone new to the bot's database."""
         if user_id is None:
             user_id = await self._fresh_id()
         elif self.emu.user_by_id(user_id) is not None:
             raise ValueError(f"{user_id} is already in the sandbox")
-        user = self.emu.user(name, lang, user_id=user_id)
+        if username and any((u.username or "").lower() == username.lower() for u in self.emu.users):
+            raise ValueError(f"@{username} is already someone's username")
+        user = self.emu.user(name, lang, user_id=user_id, username=username)
         await self.set_role(user, role)
         return user
 

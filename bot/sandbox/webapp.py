@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -32,8 +34,10 @@ from bot.services.settings import PushSettings, quiet_end
 if TYPE_CHECKING:
     from bot.sandbox.emulator import Emulator
 
+log = logging.getLogger(__name__)
 WEB = Path(__file__).with_name("web")
 PING_SECONDS = 15.0
+USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")  # Telegram's rule for a username
 
 
 class _Handler(tornado.web.RequestHandler):
@@ -91,6 +95,15 @@ def _role(value: object) -> Role:
         raise tornado.web.HTTPError(400, f"unknown role {value!r}") from None
 
 
+def _username(value: object) -> str | None:
+    text = str(value or "").strip().removeprefix("@")
+    if not text:
+        return None
+    if USERNAME.fullmatch(text) is None:
+        raise tornado.web.HTTPError(400, "a username is 5 to 32 letters, digits or _")
+    return text
+
+
 class Info(_Handler):
     """GET: the bot, the roles in both languages, the demo cast, the bot's timezone."""
 
@@ -105,7 +118,16 @@ class Info(_Handler):
             }
             for r in reversed(ROLE_ORDER)
         ]
-        cast = [{"id": p.id, "name": p.name, "lang": p.lang, "role": p.role.value} for p in PEOPLE]
+        cast = [
+            {
+                "id": p.id,
+                "name": p.name,
+                "lang": p.lang,
+                "role": p.role.value,
+                "username": p.username,
+            }
+            for p in PEOPLE
+        ]
         bot = self.emu.bot
         self.reply(
             {
@@ -160,6 +182,7 @@ class PeopleList(_Handler):
                 lang=lang,
                 role=_role(body.get("role")),
                 user_id=int(user_id) if user_id else None,
+                username=_username(body.get("username")),
             )
         except ValueError as exc:
             raise tornado.web.HTTPError(409, str(exc)) from None
@@ -216,7 +239,7 @@ class Events(_Handler):
                     continue
                 if event is None:
                     break
-                for out in self._translate(event):
+                for out in await self._translate(event):
                     self._send(out)
                 for violation in self.emu.violations[reported:]:
                     self._send(
@@ -239,7 +262,7 @@ class Events(_Handler):
     def _send(self, event: dict[str, Any]) -> None:
         self.write(f"data: {json.dumps(event, ensure_ascii=False)}\n\n")
 
-    def _translate(self, event: dict[str, Any]) -> list[dict[str, Any]]:
+    async def _translate(self, event: dict[str, Any]) -> list[dict[str, Any]]:
         kind, chat_id = event.get("type"), event.get("chat_id")
         user = self.emu.user_by_id(chat_id) if isinstance(chat_id, int) else None
         if kind == "user_message" and user is not None:
@@ -278,11 +301,30 @@ class Events(_Handler):
             return [{"type": "action", "chat_id": chat_id, "action": event.get("action")}]
         if kind == "menu_button":
             return [{"type": "menu_button", "chat_id": chat_id}]
-        if kind in ("commands_changed", "people_changed"):
+        if kind == "commands_changed":
+            return [{"type": kind}, *await self._person_changed(event.get("scope") or {})]
+        if kind == "people_changed":
             return [{"type": kind}]
         if kind == "content_reloaded":
             return [{"type": "content", "text": event.get("text")}]
         return []
+
+    async def _person_changed(self, scope: dict[str, Any]) -> list[dict[str, Any]]:
+        """The person whose own menu changed, as the page lists them now.
+
+        The bot gives a chat its own menu when that person's roles or language change (/grant,
+        /revoke, /language), so their role and language in the page follow without a reload.
+        """
+        chat_id = scope.get("chat_id") if scope.get("type") == "chat" else None
+        user = self.emu.user_by_id(chat_id) if isinstance(chat_id, int) else None
+        if user is None:
+            return []
+        try:
+            person = await self.people.describe(user)
+        except Exception:  # a busy database is no reason to end the page's stream
+            log.warning("could not describe %s for the page", user.id, exc_info=True)
+            return []
+        return [{"type": "person_changed", "person": person}]
 
 
 class Page(tornado.web.StaticFileHandler):

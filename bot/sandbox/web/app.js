@@ -26,7 +26,15 @@ function drawPeople() {
     const role = document.createElement("span");
     role.className = "chip-role";
     role.textContent = roleLabel(person.role);
-    chip.append(avatar, name, role);
+    chip.append(avatar, name);
+    if (person.username) {
+      const username = document.createElement("span");
+      username.className = "chip-username";
+      username.textContent = `@${person.username}`;
+      chip.append(username);
+    }
+    chip.append(role);
+    chip.title = [person.name, person.username && `@${person.username}`, roleLabel(person.role)].filter(Boolean).join(" · ");
     chip.addEventListener("click", () => chipClicked(person.id));
     list.append(chip);
   }
@@ -207,6 +215,11 @@ function handle(event) {
     case "people_changed":
       loadPeople(false);
       break;
+    case "person_changed": // a role granted or a language chosen in a chat
+      state.people.set(event.person.id, event.person);
+      state.chats.get(event.person.id)?.describe(event.person);
+      drawPeople();
+      break;
     case "content":
       for (const each of readyChats()) each.notice(`📚 ${event.text}`);
       break;
@@ -222,6 +235,7 @@ function setUiLanguage(lang) {
   document.title = `${t("sandbox")} · ${state.info ? state.info.bot.name : "Telegram"}`;
   $("#ui-lang").textContent = lang === "zh" ? "EN" : "中文";
   translate();
+  $(".banner-badge").title = t("sandbox_note"); // the note itself is left out on a phone
   for (const chat of state.chats.values()) {
     chat.describe(chat.person);
     translate(chat.root);
@@ -239,7 +253,12 @@ async function main() {
     const dialog = $("#add-dialog");
     if (dialog.returnValue !== "add") return;
     const form = $("form", dialog);
-    createPerson({ name: form.elements.name.value, lang: form.elements.lang.value, role: form.elements.role.value });
+    createPerson({
+      name: form.elements.name.value,
+      username: form.elements.username.value,
+      lang: form.elements.lang.value,
+      role: form.elements.role.value,
+    });
   });
   narrow.addEventListener("change", () => state.active && activate(state.active, false));
   connect();

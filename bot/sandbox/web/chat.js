@@ -4,6 +4,9 @@ import { $, api, ask, clock, fileUrl, fillRoles, paintAvatar, sizeText, state, t
 import { renderText } from "./entities.js";
 import { openMiniApp } from "./miniapp.js";
 
+const PINNED_GAP = 8; // px above a long new message shown from its top
+const POPUP_GAP = 4; // px between a popup and the input field
+
 export class Chat {
   // `hooks` lets the page follow the chat: focus(id), close(id), replay(event).
   constructor(person, hooks) {
@@ -23,6 +26,8 @@ export class Chat {
     this.state = "new"; // new → loading → ready; events met while loading wait in `queued`
     this.queued = [];
     this.stuck = true; // following the newest message; false once the person scrolls up
+    this.pinned = null; // a new message taller than the list: its top is kept in view
+    this.placed = 0; // where the list was last scrolled to, to tell the person's own scrolling
     this.wire();
     this.follow();
     this.describe(person);
@@ -68,11 +73,13 @@ export class Chat {
   // keyboard appearing shrinks the list, a photo that loads grows it. Only the person
   // scrolling up stops the following, and scrolling back down resumes it. (A scroll event can
   // arrive after the list has shrunk, far from the bottom without anyone scrolling: only a
-  // move upwards counts.)
+  // move upwards counts.) A new message taller than the list is shown from its beginning,
+  // as one reads it, until the person scrolls on.
   follow() {
     let last = 0;
     this.messages.addEventListener("scroll", () => {
       const top = this.messages.scrollTop;
+      if (Math.abs(top - this.placed) > 1) this.pinned = null;
       if (top < last - 1) this.stuck = this.nearBottom();
       else if (this.nearBottom()) this.stuck = true;
       last = top;
@@ -87,7 +94,8 @@ export class Chat {
     const root = this.root;
     paintAvatar($(".owner-avatar", root), person.name, person.id);
     $(".owner-name", root).textContent = person.name;
-    $(".owner-lang", root).textContent = person.lang === "en" ? "English" : "中文";
+    $(".owner-username", root).textContent = person.username ? `@${person.username}` : "";
+    $(".owner-lang", root).textContent = (person.locale || person.lang) === "en" ? "English" : "中文";
     const select = $(".owner-role", root);
     fillRoles(select, person.role);
     const bot = state.info.bot;
@@ -132,9 +140,11 @@ export class Chat {
     const old = this.messages.querySelector(`.msg[data-mid="${view.id}"]`);
     if (old) {
       old.replaceWith(node);
+      if (this.pinned === old) this.pinned = node;
     } else {
       const later = [...this.messages.querySelectorAll(".msg")].find((el) => Number(el.dataset.mid) > view.id);
       this.messages.insertBefore(node, later || null);
+      if (!later) this.pinned = view.out || this.state !== "ready" ? null : node;
     }
     this.refreshStart();
     if (this.stuck || (view.out && !old)) this.scrollDown();
@@ -263,8 +273,14 @@ export class Chat {
     return box.scrollHeight - box.scrollTop - box.clientHeight < margin;
   }
 
+  // To the end, or to the top of a new message that is taller than the list.
   scrollDown() {
-    this.messages.scrollTop = this.messages.scrollHeight;
+    const box = this.messages;
+    const end = box.scrollHeight - box.clientHeight;
+    const pinned = this.pinned && this.pinned.isConnected ? this.pinned : null;
+    const top = pinned ? pinned.offsetTop - PINNED_GAP : end;
+    box.scrollTop = Math.max(0, Math.min(end, top));
+    this.placed = box.scrollTop;
     this.stuck = true;
   }
 
@@ -351,11 +367,19 @@ export class Chat {
     this.setCommands(await api(`/sandbox/api/commands?lang=${lang}&user_id=${this.id}`));
   }
 
+  // A popup opens above the input field, whatever is shown under it (a reply keyboard), so
+  // that the button that opened it stays in sight and closes it again.
   toggle(selector) {
     const popup = $(selector, this.root);
     const show = popup.hidden;
     this.closePopups();
-    popup.hidden = !show;
+    if (!show) return;
+    const chat = this.root.getBoundingClientRect();
+    const composer = $(".composer", this.root).getBoundingClientRect();
+    const head = $(".chat-head", this.root).getBoundingClientRect();
+    popup.style.bottom = `${chat.bottom - composer.top + POPUP_GAP}px`;
+    popup.style.maxHeight = `${Math.max(120, composer.top - head.bottom - 2 * POPUP_GAP)}px`;
+    popup.hidden = false;
   }
 
   closePopups() {
