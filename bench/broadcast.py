@@ -42,7 +42,7 @@ from bot.config import load_settings
 from bot.context import services_of
 from bot.db import Database
 from bot.models.users import User
-from bot.outbox.sender import sender_of
+from bot.sending.sender import sender_of
 from bot.services.broadcasts.audience import Audience
 from bot.services.broadcasts.outbox import Status
 

@@ -23,7 +23,7 @@ import handlers
 from bot import render, unit
 from bot.config import Settings
 from bot.context import SERVICES_KEY, Context, services_of
-from bot.edge import scheduler
+from bot.edge import jobs
 from bot.edge.calls import EngageBot
 from bot.edge.metrics import METRICS_KEY, Metrics, metrics_of
 from bot.edge.poller import poll
@@ -35,7 +35,7 @@ from bot.edge.web import serving, web_app
 from bot.edge.worker import InboxWorker
 from bot.i18n import locale_from_language_code
 from bot.models.users import Role
-from bot.outbox import sender
+from bot.sending import sender
 from bot.services import Services
 from handlers.broadcasts.recovery import report_unknown
 from handlers.broadcasts.reports import READ
@@ -204,7 +204,7 @@ async def _post_init(app: App) -> None:
     for hook in app.bot_data[HOOKS_KEY]:
         await hook(app)
     await sender.start(app, read_data=READ.build, unknown=partial(report_unknown, app))
-    await scheduler.start(app)
+    await jobs.start(app)
 
 
 async def _post_shutdown(app: App) -> None:

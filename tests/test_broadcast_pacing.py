@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.outbox.pacing import Admission
+from bot.sending.pacing import Admission
 
 
 async def fill(admission: Admission) -> int:

@@ -11,7 +11,7 @@ from typing import Any
 from telegram.ext import Application
 
 from bot import render
-from bot.edge.scheduler import job_context
+from bot.edge.jobs import job_context
 from bot.render import Button
 from handlers.broadcasts.reports import RESEND_OK, SHOW
 

@@ -22,7 +22,7 @@ from telegram.ext import (
 from bot import render
 from bot.clock import utcnow
 from bot.context import Context, services_of
-from bot.edge.scheduler import job_context
+from bot.edge.jobs import job_context
 from bot.i18n import Html
 from bot.models.events import Answer
 from bot.models.users import Role

@@ -16,7 +16,7 @@ from telegram.ext import Application, BaseHandler, CallbackQueryHandler
 
 from bot import render
 from bot.context import Context, services_of
-from bot.edge.scheduler import job_context
+from bot.edge.jobs import job_context
 from bot.i18n import Translator
 from bot.render import Button
 from bot.services.core import JobView

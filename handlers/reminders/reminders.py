@@ -29,7 +29,7 @@ from telegram.ext import (
 
 from bot import render
 from bot.context import Context, services_of
-from bot.edge.scheduler import job_context
+from bot.edge.jobs import job_context
 from bot.i18n import Html, Translator
 from bot.render import Button
 from bot.services.core import JobView

@@ -2,7 +2,7 @@
 
 Starting a broadcast writes one delivery row per recipient in one transaction, routed by the
 recipient's push settings: due now, held until their quiet hours end, kept for their daily
-digest, or not written at all. The sender (``bot.outbox.sender``) sends what is due; this module
+digest, or not written at all. The sender (``bot.sending.sender``) sends what is due; this module
 never talks to Telegram. Audiences, push settings, reports and drafts hang off this service.
 """
 

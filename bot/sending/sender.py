@@ -1,7 +1,7 @@
 """The outbox sender: every due delivery row is sent once, as fast as Telegram allows.
 
 Rows are claimed in batches (``claimed``), admitted one by one at the bot's overall rate
-(``bot.outbox.pacing``), marked ``sending`` just before their call (``bot.outbox.attempts``)
+(``bot.sending.pacing``), marked ``sending`` just before their call (``bot.sending.attempts``)
 and sent through the bot, whose limiter keeps the per-chat limits and waits out 429s. Outcomes
 are written every few milliseconds in one batch. After a crash only the rows whose calls were
 under way are "unknown" (the rest are sent again); the author of each broadcast concerned is
@@ -37,9 +37,9 @@ from telegram.ext import Application
 from bot.clock import utcnow
 from bot.context import Context, services_of
 from bot.edge.transport import NotSent
-from bot.outbox.attempts import Attempts
-from bot.outbox.messages import Messenger
-from bot.outbox.pacing import Admission
+from bot.sending.attempts import Attempts
+from bot.sending.messages import Messenger
+from bot.sending.pacing import Admission
 from bot.services.broadcasts.broadcasts import DIGEST_JOB, REMIND_JOB, START_JOB, BroadcastService
 from bot.services.broadcasts.outbox import Claimed, Outcome, Status
 from bot.services.core.scheduler import JobView
