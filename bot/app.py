@@ -15,7 +15,13 @@ from typing import Any, Literal
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationBuilder, ApplicationHandlerStop, ContextTypes
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    ContextTypes,
+    SimpleUpdateProcessor,
+)
 from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
@@ -27,7 +33,6 @@ from bot.edge import jobs
 from bot.edge.calls import EngageBot
 from bot.edge.metrics import METRICS_KEY, Metrics, metrics_of
 from bot.edge.poller import poll
-from bot.edge.processor import PerUserUpdateProcessor
 from bot.edge.ratelimit import TelegramRateLimiter
 from bot.edge.transport import build_request
 from bot.edge.updates import ALLOWED_UPDATES
@@ -171,7 +176,10 @@ def build_application(settings: Settings, *, services: Services | None = None) -
         ApplicationBuilder()
         .bot(bot)
         .context_types(ContextTypes(context=Context))
-        .concurrent_updates(PerUserUpdateProcessor(settings.max_concurrent_updates))
+        # The inbox hands out each sender's updates one at a time and in order (its chat key
+        # is the sender), in this process and across workers; the processor only bounds how
+        # many run at once.
+        .concurrent_updates(SimpleUpdateProcessor(settings.max_concurrent_updates))
         .updater(None)  # updates come from the inbox (bot.edge.poller or the webhook)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)

@@ -99,7 +99,7 @@ def _item(row: Any, user: Any = None) -> InboxItem:
 
 
 def chat_key(payload: dict[str, Any]) -> int:
-    """Whose turn an update waits for: its sender, else its chat (as the update processor)."""
+    """Whose turn an update waits for: its sender, else its chat (one at a time, in order)."""
     for kind, body in payload.items():
         if kind == "update_id" or not isinstance(body, dict):
             continue
