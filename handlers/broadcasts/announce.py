@@ -29,6 +29,7 @@ from handlers.broadcasts import audience, screens
 from handlers.broadcasts.reports import SHOW as SHOW_REPORT
 from handlers.callbacks import either
 from handlers.commands import Command
+from handlers.features import Feature
 from handlers.guards import require_role
 from handlers.parts import data_of, message_of, sender_id, text_of, user_of
 
@@ -241,3 +242,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
 
 
 COMMANDS = [Command("announce", "broadcasts.announce_command", roles=ADMINS)]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS)

@@ -30,6 +30,7 @@ from handlers.broadcasts.reports import (
 )
 from handlers.callbacks import either
 from handlers.commands import Command
+from handlers.features import Feature
 from handlers.guards import require_role
 from handlers.parts import data_of, query_of, sender_id
 
@@ -169,3 +170,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(btn_broadcasts_confirm, pattern=either(CANCEL, RESEND)),
         CallbackQueryHandler(btn_broadcasts_apply, pattern=either(CANCEL_OK, RESEND_OK)),
     ]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS)

@@ -20,6 +20,7 @@ from bot.services.core import ADMINS, EnterpriseGone
 from handlers import keyboards
 from handlers.callbacks import Callback
 from handlers.commands import Command
+from handlers.features import Feature
 from handlers.guards import require_role
 from handlers.parts import data_of, sender_id
 
@@ -189,3 +190,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(btn_enterprises_into, pattern=INTO.pattern),
         CallbackQueryHandler(btn_enterprises_merge_now, pattern=MERGE_NOW.pattern),
     ]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS)

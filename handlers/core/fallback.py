@@ -16,6 +16,7 @@ from bot import render
 from bot.context import Context
 from bot.services.core import ADMINS, holds
 from bot.text.clean import is_blank
+from handlers.features import Feature
 from handlers.parts import message_of, sender_id
 
 
@@ -90,3 +91,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, msg_not_understood),
         CallbackQueryHandler(btn_stale),
     ]
+
+
+FEATURE = Feature(handlers)

@@ -12,6 +12,7 @@ from bot.models.users import Role
 from bot.services.core import EVERYONE
 from handlers import keyboards
 from handlers.commands import COMMANDS_KEY, Command, MenuButton, visible
+from handlers.features import Feature
 from handlers.parts import sender_id
 
 # What a worker does, each with its commands; a command not named here that the person's
@@ -81,3 +82,6 @@ COMMANDS = [Command("help", "help.command")]
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """/help and its menu button."""
     return [CommandHandler("help", cmd_help), MessageHandler(MenuButton("menu.help"), cmd_help)]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS)

@@ -12,6 +12,7 @@ from bot.context import Context
 from bot.models.users import Role
 from handlers.commands import shared_menu_locale
 from handlers.core import roles
+from handlers.features import Feature
 from handlers.parts import MissingPart, user_of
 
 log = logging.getLogger("bot.updates")
@@ -86,3 +87,6 @@ def pre_handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """Membership changes of the bot in private chats."""
     return [ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)]
+
+
+FEATURE = Feature(handlers, pre_handlers=pre_handlers)

@@ -13,6 +13,7 @@ from handlers import keyboards
 from handlers.callbacks import Callback
 from handlers.commands import Command
 from handlers.core import roles
+from handlers.features import Feature
 from handlers.parts import data_of, sender_id
 
 MENU = Callback("lang", "menu")
@@ -60,3 +61,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(btn_language_menu, pattern=MENU.pattern),
         CallbackQueryHandler(btn_language_set, pattern=SET.pattern),
     ]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS)

@@ -30,6 +30,7 @@ from handlers import deeplinks, flows, keyboards
 from handlers.callbacks import Callback, either
 from handlers.commands import Command
 from handlers.core import profile
+from handlers.features import Feature
 from handlers.parts import data_of, sender_id, text_of, user_of
 
 PICK = Callback("onb", "pick", int)
@@ -265,3 +266,6 @@ COMMANDS = [
     Command("start", "start.command", in_menu=False),
     Command("cancel", "cancel.command"),
 ]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS)

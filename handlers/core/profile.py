@@ -12,6 +12,7 @@ from bot.render import Button
 from handlers.callbacks import Callback
 from handlers.commands import Command, MenuButton
 from handlers.core import language
+from handlers.features import Feature
 from handlers.parts import sender_id
 
 EDIT = Callback("profile", "edit", str)
@@ -57,3 +58,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CommandHandler("profile", cmd_profile),
         MessageHandler(MenuButton("menu.profile"), cmd_profile),
     ]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS)

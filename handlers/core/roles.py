@@ -24,6 +24,7 @@ from bot.services.core import ADMINS, Person
 from handlers import keyboards
 from handlers.callbacks import Callback, UserId, either
 from handlers.commands import COMMANDS_KEY, Command, publish_for
+from handlers.features import Feature
 from handlers.guards import require_role
 from handlers.parts import data_of, message_of, sender_id, sender_of
 
@@ -254,3 +255,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(btn_admin_role, pattern=either(GRANT, REVOKE)),
         CallbackQueryHandler(btn_admin_cancel, pattern=CANCEL.pattern),
     ]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS)

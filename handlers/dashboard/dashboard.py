@@ -15,6 +15,7 @@ from bot.models.users import Role
 from bot.services.dashboard import NotAllowed, Scope
 from bot.unit import Call
 from handlers.commands import Command
+from handlers.features import Feature
 from handlers.parts import chat_id_of, sender_id
 
 VIEWERS = frozenset({Role.ORGANISER})
@@ -56,3 +57,6 @@ COMMANDS = [Command("dashboard", "dashboard.command", roles=VIEWERS)]
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """The /dashboard command."""
     return [CommandHandler("dashboard", cmd_dashboard)]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS)

@@ -17,6 +17,7 @@ from bot.services.core import ADMINS, Person
 from handlers.callbacks import Callback, UserId
 from handlers.commands import Command
 from handlers.core.roles import refresh_menu
+from handlers.features import Feature
 from handlers.guards import require_role
 from handlers.parts import data_of, sender_id
 
@@ -85,3 +86,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CommandHandler("organiser", cmd_organiser),
         CallbackQueryHandler(btn_dash_org, pattern=BIND.pattern),
     ]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS)

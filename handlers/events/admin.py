@@ -16,6 +16,7 @@ from bot.services.core import ADMINS, qr
 from bot.services.events.attendance import FORMATS, export
 from handlers.callbacks import Callback
 from handlers.commands import Command
+from handlers.features import Feature
 from handlers.guards import require_role
 from handlers.parts import chat_id_of, data_of, sender_id, user_of
 
@@ -102,3 +103,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
 
 
 COMMANDS = [Command("event_qr", "events.qr_command", roles=ADMINS)]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS)

@@ -50,6 +50,7 @@ from handlers.events.cards import (
     rsvp_row,
     started,
 )
+from handlers.features import Feature
 from handlers.parts import chat_id_of, data_of, query_of, user_of
 
 REMIND = Callback("ev", "remind", int)
@@ -261,3 +262,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
 COMMANDS = [Command("events", "events.command")]
 DEEP_LINKS = {"checkin_": deep_checkin}
 ON_START = [register_jobs]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS, deep_links=DEEP_LINKS, on_start=ON_START)

@@ -34,6 +34,7 @@ from handlers.broadcasts import audience
 from handlers.callbacks import Callback, either
 from handlers.commands import Command, menu_buttons
 from handlers.events.cards import announce, card_text
+from handlers.features import Feature
 from handlers.guards import require_role
 from handlers.parts import data_of, sender_id, text_of, user_of
 
@@ -278,3 +279,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
 
 
 COMMANDS = [Command("event_new", "events.new.command", roles=ADMINS)]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS)

@@ -9,6 +9,7 @@ from bot import render
 from bot.context import Context
 from bot.services.core import ADMINS
 from handlers.commands import Command
+from handlers.features import Feature
 from handlers.guards import require_role
 
 QUESTION_LIMIT = 15
@@ -58,3 +59,6 @@ COMMANDS = [Command("content_stats", "content_stats.command", roles=ADMINS)]
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """/content_stats."""
     return [CommandHandler("content_stats", cmd_content_stats)]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS)

@@ -22,6 +22,7 @@ from bot.services.core import JobView
 from bot.services.learning.progress import DAILY_KIND
 from handlers import keyboards
 from handlers.commands import Command
+from handlers.features import Feature
 from handlers.learning.buttons import DAILY, DAILY_OFF, DAILY_SET, PRACTICE_START
 from handlers.learning.lesson import send_lesson
 from handlers.parts import data_of, sender_id, user_of
@@ -124,3 +125,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(btn_daily_set, pattern=DAILY_SET.pattern),
         CallbackQueryHandler(btn_daily_off, pattern=DAILY_OFF.pattern),
     ]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS, on_start=ON_START)

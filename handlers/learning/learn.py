@@ -25,6 +25,7 @@ from bot.render import Button
 from bot.services.learning.learning import CourseView
 from handlers import keyboards
 from handlers.commands import COMMANDS_KEY, Command, MenuButton
+from handlers.features import Feature
 from handlers.learning.buttons import (
     BACK,
     COURSE,
@@ -173,3 +174,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(btn_learn_course, pattern=COURSE.pattern),
         CallbackQueryHandler(btn_learn_back, pattern=BACK.pattern),
     ]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS, on_start=ON_START)

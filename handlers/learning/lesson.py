@@ -27,6 +27,7 @@ from bot.services.learning.learning import REMIND_KIND
 from bot.services.learning.lessons import LessonView, SourceLink
 from handlers import keyboards
 from handlers.callbacks import Callback
+from handlers.features import Feature
 from handlers.learning import quiz
 from handlers.learning.buttons import (
     AGAIN,
@@ -271,3 +272,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(btn_learn_quiz, pattern=LESSON_QUIZ.pattern),
         CallbackQueryHandler(btn_learn_later, pattern=LATER.pattern),
     ]
+
+
+FEATURE = Feature(handlers, on_start=ON_START)

@@ -15,6 +15,7 @@ from bot.context import Context
 from bot.i18n import Translator
 from bot.services.learning.practice import PracticeCard
 from handlers.commands import Command
+from handlers.features import Feature
 from handlers.learning.buttons import (
     PRACTICE_ANSWER,
     PRACTICE_NEXT,
@@ -130,3 +131,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(btn_practice_submit, pattern=PRACTICE_SUBMIT.pattern),
         CallbackQueryHandler(btn_practice_next, pattern=PRACTICE_NEXT.pattern),
     ]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS)

@@ -15,6 +15,7 @@ from bot.render import Button
 from bot.services.core import BoardRow
 from bot.services.learning.progress import Boards, ProgressSummary
 from handlers.commands import Command
+from handlers.features import Feature
 from handlers.learning.buttons import DAILY, LEADERBOARD, PRACTICE_START, PROGRESS
 from handlers.parts import data_of, sender_id, user_of
 
@@ -111,3 +112,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(btn_progress_show, pattern=PROGRESS.pattern),
         CallbackQueryHandler(btn_progress_board, pattern=LEADERBOARD.pattern),
     ]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS)

@@ -24,6 +24,7 @@ from bot.render import Button
 from bot.services.learning.questions import Feedback, QuestionView
 from bot.services.learning.quizzes import Outcome, QuizScore, QuizStep
 from handlers.callbacks import Callback
+from handlers.features import Feature
 from handlers.learning.buttons import BACK, QUIZ_ANSWER, QUIZ_START, QUIZ_SUBMIT, QUIZ_TOGGLE
 from handlers.parts import data_of, sender_id
 
@@ -233,3 +234,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(btn_quiz_submit, pattern=QUIZ_SUBMIT.pattern),
         CallbackQueryHandler(btn_quiz_next, pattern=QUIZ_NEXT.pattern),
     ]
+
+
+FEATURE = Feature(handlers)

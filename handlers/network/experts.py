@@ -28,6 +28,7 @@ from bot.services.network.experts import ExpertCard, InvalidProfile, OwnProfile,
 from handlers import flows, keyboards
 from handlers.callbacks import Callback
 from handlers.commands import Command
+from handlers.features import Feature
 from handlers.parts import data_of, sender_id, text_of
 
 FIELD = Callback("exp", "field", str, int)
@@ -310,3 +311,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(btn_expert_set_field, pattern=SET_FIELD.pattern),
         CallbackQueryHandler(btn_expert_toggle, pattern=TOGGLE.pattern),
     ]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS)

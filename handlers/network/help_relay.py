@@ -18,6 +18,7 @@ from bot.services.network.relay import Relayed
 from handlers.callbacks import Callback
 from handlers.commands import Command, MenuButton
 from handlers.core import fallback
+from handlers.features import Feature
 from handlers.network.media import content_of
 from handlers.parts import data_of, message_of, sender_id
 
@@ -210,3 +211,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(btn_ask_withdraw, pattern=WITHDRAW.pattern),
         MessageHandler(_free_message(), msg_relay),
     ]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS)

@@ -27,6 +27,7 @@ from bot.services.network.help_requests import RequestView
 from handlers import flows, keyboards
 from handlers.callbacks import Callback
 from handlers.commands import Command
+from handlers.features import Feature
 from handlers.network import help_offers
 from handlers.network.experts import ASK_TO
 from handlers.network.media import content_of
@@ -284,3 +285,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         stop=cmd_ask_cancel,
     )
     return [conversation, flows.passed(DONE, STOP, FIELD, HERE, SKIP), *help_offers.handlers()]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS, on_start=ON_START)

@@ -32,6 +32,7 @@ from bot.services.network.pairings import CADENCES, REMIND_KIND, PairError, Pair
 from handlers import flows
 from handlers.callbacks import Callback
 from handlers.commands import Command
+from handlers.features import Feature
 from handlers.parts import data_of, sender_id, sender_of, text_of
 
 CADENCE = Callback("pair", "cad", int)
@@ -310,3 +311,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CommandHandler("pairs", cmd_pairs),
         CallbackQueryHandler(btn_pair_history, pattern=HISTORY.pattern),
     ]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS, deep_links=DEEP_LINKS, on_start=ON_START)

@@ -24,6 +24,7 @@ from bot.services.network.dossier import dossier_xlsx
 from bot.services.network.reports import AreaReport, LevelReport
 from handlers.callbacks import Callback, UserId
 from handlers.commands import Command
+from handlers.features import Feature
 from handlers.guards import allowed, require_role
 from handlers.network.studios import ORGANISERS, reach, within_reach
 from handlers.parts import chat_id_of, data_of, sender_id
@@ -197,3 +198,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(btn_report_unit, pattern=UNIT.pattern),
         CallbackQueryHandler(btn_report_dossier, pattern=PERSON.pattern),
     ]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS)

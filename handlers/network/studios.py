@@ -26,6 +26,7 @@ from bot.services.network.studios import CoverageReport, CoverageRow, StudioView
 from handlers import keyboards
 from handlers.callbacks import Callback
 from handlers.commands import Command
+from handlers.features import Feature
 from handlers.guards import refuse
 from handlers.parts import data_of, sender_id
 
@@ -292,3 +293,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(btn_studio_invite, pattern=INVITE.pattern),
         CallbackQueryHandler(btn_studio_coverage, pattern=COVER.pattern),
     ]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS, deep_links=DEEP_LINKS)

@@ -26,6 +26,7 @@ from bot.services.network.teams import ActivityView, TeamError, TeamRecord, Team
 from handlers import keyboards
 from handlers.callbacks import Callback
 from handlers.commands import Command
+from handlers.features import Feature
 from handlers.guards import allowed, require_role
 from handlers.network import team_log
 from handlers.parts import data_of, sender_id
@@ -218,3 +219,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(btn_team_invite, pattern=INVITE.pattern),
         CallbackQueryHandler(btn_team_serve, pattern=SERVE.pattern),
     ]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS, deep_links=DEEP_LINKS)

@@ -12,6 +12,7 @@ from bot.clock import utcnow
 from bot.context import Context
 from bot.services.core import ADMINS, qr
 from handlers.commands import Command
+from handlers.features import Feature
 from handlers.guards import require_role
 from handlers.parts import chat_id_of
 from handlers.proposals.write import PLACE_MAX, PREFIX
@@ -54,3 +55,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CommandHandler("idea_qr", cmd_idea_qr),
         CommandHandler("export_ideas", cmd_export_ideas),
     ]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS)

@@ -17,6 +17,7 @@ from bot.render import Button
 from bot.services.proposals.rules import OwnProposal, ProposalCard, ProposalError
 from handlers import keyboards
 from handlers.commands import Command
+from handlers.features import Feature
 from handlers.parts import chat_id_of, data_of, sender_id
 from handlers.proposals.buttons import BROWSE, COMMENT, SHOW, STARS, SUPPORT
 from handlers.proposals.cards import card, line, plain
@@ -130,3 +131,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(btn_browse_support, pattern=SUPPORT.pattern),
         CallbackQueryHandler(btn_browse_stars, pattern=STARS.pattern),
     ]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS)

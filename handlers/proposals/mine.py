@@ -21,6 +21,7 @@ from bot.services.proposals.rules import (
 )
 from handlers.callbacks import Callback
 from handlers.commands import Command
+from handlers.features import Feature
 from handlers.parts import chat_id_of, data_of, sender_id
 from handlers.proposals.buttons import (
     MINE,
@@ -173,3 +174,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(btn_my_withdraw_confirm, pattern=WITHDRAW_CONFIRM.pattern),
         CallbackQueryHandler(btn_my_step_forward, pattern=STEP_FORWARD.pattern),
     ]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS)

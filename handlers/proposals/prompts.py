@@ -38,6 +38,7 @@ from bot.services.proposals.rules import (
 from handlers import flows, keyboards
 from handlers.callbacks import Callback
 from handlers.commands import menu_buttons
+from handlers.features import Feature
 from handlers.parts import (
     MissingPart,
     data_of,
@@ -324,3 +325,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         left_by_buttons=STATES,
     )
     return [conversation]
+
+
+FEATURE = Feature(handlers)

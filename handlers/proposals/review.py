@@ -28,6 +28,7 @@ from bot.services.proposals.rules import (
     ProposalNotFound,
 )
 from handlers.commands import Command
+from handlers.features import Feature
 from handlers.parts import chat_id_of, sender_id
 from handlers.proposals.buttons import (
     ACCEPT,
@@ -240,3 +241,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(btn_review_assign, pattern=ASSIGN.pattern),
         CallbackQueryHandler(btn_review_assign_to, pattern=ASSIGN_TO.pattern),
     ]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS)

@@ -16,6 +16,7 @@ from bot.context import Context
 from bot.render import Button
 from bot.services.core import PermissionDenied
 from bot.services.proposals.rules import OwnProposal, ProposalError
+from handlers.features import Feature
 from handlers.parts import query_of, sender_id
 from handlers.proposals.buttons import QUEUE, SCORE, SCORE_START
 from handlers.proposals.cards import card, plain
@@ -125,3 +126,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CallbackQueryHandler(btn_review_score_start, pattern=SCORE_START.pattern),
         CallbackQueryHandler(btn_review_score, pattern=SCORE.pattern),
     ]
+
+
+FEATURE = Feature(handlers)

@@ -25,6 +25,7 @@ from bot.services.proposals.steps import DraftView
 from handlers import deeplinks, flows, keyboards
 from handlers.callbacks import Callback, either
 from handlers.commands import Command, MenuButton, menu_buttons
+from handlers.features import Feature
 from handlers.parts import data_of, sender_id
 from handlers.proposals import choices, steps
 from handlers.proposals.buttons import (
@@ -200,3 +201,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
 
 COMMANDS = [Command("idea", "proposals.command.idea")]
 DEEP_LINKS = {PREFIX: deep_idea}
+
+
+FEATURE = Feature(handlers, commands=COMMANDS, deep_links=DEEP_LINKS)

@@ -46,6 +46,7 @@ from bot.text.timeparse import Problem, Repeat, RepeatKind, TimeParseError
 from handlers import flows
 from handlers.callbacks import Callback
 from handlers.commands import Command, menu_buttons
+from handlers.features import Feature
 from handlers.parts import data_of, query_of, sender_id, text_of, user_of
 
 CONFIRM = Callback("rem", "ok", int)
@@ -344,3 +345,6 @@ COMMANDS = [
     Command("reminders", "reminders.list_command"),
 ]
 ON_START = [register_jobs]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS, on_start=ON_START)

@@ -23,6 +23,7 @@ from bot.services.settings.preferences import (
 )
 from handlers.callbacks import Callback, either
 from handlers.commands import Command
+from handlers.features import Feature
 from handlers.parts import data_of, sender_id
 
 MODE = Callback("set", "mode", str, str)
@@ -99,3 +100,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CommandHandler("settings", cmd_settings),
         CallbackQueryHandler(btn_settings_change, pattern=either(MODE, QUIET, DIGEST)),
     ]
+
+
+FEATURE = Feature(handlers, commands=COMMANDS)
