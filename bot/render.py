@@ -46,6 +46,7 @@ __all__ = [
     "Button",
     "Html",
     "answer",
+    "drop_stale_keyboard",
     "edit",
     "edit_keyboard",
     "edit_message",
@@ -292,6 +293,23 @@ async def send_album(context: Context, chat_id: int, photos: Sequence[str]) -> N
             media = [{"type": "photo", "media": photo} for photo in group]
             call = Call("sendMediaGroup", {"chat_id": chat_id, "media": media}, chat_id=chat_id)
         await submit(context.bot, call, context)
+
+
+async def drop_stale_keyboard(update: Update, context: Context) -> None:
+    """Take the buttons away from the message a passed step's button was pressed on.
+
+    Unless this process has edited that message since the press's copy: a double tap's second
+    press then lands on the next question, which the first press edited into the same message,
+    and its buttons are the ones now asked for. (Another process's edit is not known here.)
+    """
+    query = update.callback_query
+    message = query.message if query else None
+    if not isinstance(message, Message):
+        return
+    seen = _state(message)
+    if _current(context, (message.chat.id, message.message_id), seen) != seen:
+        return
+    await edit_keyboard(update, context, None)
 
 
 async def edit_keyboard(

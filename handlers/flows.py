@@ -163,7 +163,7 @@ def conversation(
 async def step_passed(update: Update, context: Context) -> None:
     """A button of a question already answered: say so briefly and take the buttons away."""
     await render.answer(update, context.t("common.step_passed"))
-    await render.edit_keyboard(update, context, None)
+    await render.drop_stale_keyboard(update, context)
 
 
 def passed(*schemes: Callback) -> CallbackQueryHandler:  # type: ignore[type-arg]

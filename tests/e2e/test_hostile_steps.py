@@ -17,6 +17,7 @@ from bot.sandbox.users import SimUser
 from bot.services import Services
 from tests.conftest import BotRunner
 from tests.e2e.proposals_helpers import answer, person, until
+from tests.network_helpers import load_network, started
 from tests.services.proposal_helpers import write
 
 pytestmark = pytest.mark.usefixtures("daytime")
@@ -86,6 +87,45 @@ async def test_a_double_tap_on_an_events_skip_skips_one_question(
     await double_tap(admin, "跳过")
     asked = [m.text for m in admin.drain()]
     assert sum("第 3 步" in text for text in asked) == 1, asked
+
+
+async def test_a_double_tap_on_each_skip_of_an_announcement_asks_the_next_question_once(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """The English version's 跳过 twice, then 不要图片 twice: each next question comes once."""
+    admin = await person(emulator, services, "工会干事", role=Role.ADMIN)
+    await admin.send("/announce")
+    await until(admin, "中文")
+    await admin.send("周五下午三点安全培训")
+    await until(admin, "英文")
+    await double_tap(admin, "跳过")
+    asked = [m.text for m in admin.drain()]
+    assert sum("配图" in text for text in asked) == 1, asked
+    await double_tap(admin, "不要图片")
+    asked = [m.text for m in admin.drain()]
+    assert sum("发给谁" in text for text in asked) == 1, asked
+
+
+async def test_a_double_tap_on_a_help_requests_skip_sends_it_once(
+    emulator: Emulator, bot: BotRunner, services: Services
+) -> None:
+    """The place question's 跳过 tapped twice: the request goes out once, each expert asked once."""
+    await load_network(services)
+    wang = await started(emulator, "王建军", lang="zh", user_id=1003, username="wang_tig")
+    worker = await started(emulator, "小李", lang="zh", username="xiaoli1990")
+    await worker.send("/ask")
+    await until(worker, "说说你遇到的问题")
+    await worker.send("钛合金焊缝总有气孔，怎么办？")
+    await until(worker, "已记下")
+    await worker.press("✅ 说完了")
+    await until(worker, "哪个领域")
+    await worker.press("焊接")
+    await until(worker, "你在哪里")
+    await double_tap(worker, "跳过")
+    told = [m.text for m in worker.drain()]
+    assert sum("已发给" in text for text in told) == 1, told
+    await wang.settle(quiet=0.3)
+    assert sum("求助 #1" in m.text for m in wang.drain()) == 1
 
 
 async def test_an_old_continue_and_submit_after_submitting_are_answered_once(
