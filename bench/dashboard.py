@@ -11,7 +11,11 @@ the target p95 ≤ 200 ms.
 
     python bench/dashboard.py [--database-url postgresql+asyncpg://postgres@127.0.0.1:5432/test]
                               [--users 100000] [--enterprises 2000] [--proposals 20000]
-                              [--completions 1000000] [--repeat 30]
+                              [--completions 1000000] [--repeat 30] [--keep NAME]
+
+``--keep NAME`` seeds into the database NAME on that server and leaves it there; a later run
+with the same NAME and sizes migrates it to the newest revision and times it again without
+seeding (what a change to the queries or indexes needs, run after run).
 """
 
 from __future__ import annotations
@@ -62,6 +66,15 @@ class Seeded:
     rows: dict[str, int] = field(default_factory=dict)
 
 
+def _opened(sizes: Sizes) -> int:
+    """The first submitted proposal of the first city (the seed's formulas, without the seed)."""
+    for p in range(1, sizes.proposals + 1):
+        enterprise = 1 + (3 + (p * 37) % (sizes.users - 2)) % sizes.enterprises
+        if p % 8 and enterprise % (CITIES * COUNTIES_PER_CITY) < COUNTIES_PER_CITY:
+            return p
+    raise ValueError("no submitted proposal in the first city")
+
+
 def _plain(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
 
@@ -94,7 +107,7 @@ async def copy(conn: Any, table: str, columns: Sequence[str], records: Iterable[
 
 async def seed(url: str, sizes: Sizes) -> Seeded:
     """Write the province, its people and their activity; ids of what the calls ask for."""
-    import asyncpg  # type: ignore[import-untyped]
+    import asyncpg
     from sqlalchemy.engine import make_url
 
     started = time.perf_counter()
@@ -113,7 +126,7 @@ async def seed(url: str, sizes: Sizes) -> Seeded:
 async def _seed(conn: Any, sizes: Sizes, made: Seeded) -> None:
     now = datetime.now().astimezone()
     rows = made.rows
-    units = [(1, "陕西省", "province", None)]
+    units: list[tuple[int, str, str, int | None]] = [(1, "陕西省", "province", None)]
     for c in range(CITIES):
         city = 2 + c
         units.append((city, f"市{c}", "city", 1))
@@ -242,10 +255,7 @@ async def _proposals(conn: Any, sizes: Sizes, made: Seeded, now: datetime) -> No
     made.rows["proposaltransition"] = await copy(
         conn, "proposaltransition", ("proposal_id", "from_status", "to_status", "at"), moves
     )
-    in_city = range(COUNTIES_PER_CITY)  # the first city's counties hold these enterprises
-    made.proposal = next(
-        r[0] for r in records if r[7] is not None and r[2] % (CITIES * COUNTIES_PER_CITY) in in_city
-    )
+    made.proposal = _opened(sizes)
     await conn.execute(
         "SELECT setval(pg_get_serial_sequence('proposal', 'id'), (SELECT max(id) FROM proposal))"
     )
@@ -521,6 +531,57 @@ def table(results: dict[str, dict[str, list[float]]]) -> str:
     return "\n".join(lines)
 
 
+async def kept(server: str, name: str, sizes: Sizes) -> tuple[str, Seeded | None]:
+    """The database ``name`` beside ``server``, migrated; what it holds if seeded at ``sizes``.
+
+    None when it was missing or seeded at other sizes: it is then made again, empty.
+    """
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    from bot.db import Database
+
+    parsed = make_url(server)
+    url = parsed.set(database=name).render_as_string(False)
+    mark = json.dumps(vars(sizes), sort_keys=True)
+    admin = await asyncpg.connect(parsed.set(drivername="postgresql").render_as_string(False))
+    try:
+        found = await admin.fetchval(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1",
+            name,
+        )
+        if found != mark:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    db = Database(url)
+    await db.upgrade()
+    await db.dispose()
+    if found != mark:
+        return url, None
+    conn = await asyncpg.connect(make_url(url).set(drivername="postgresql").render_as_string(False))
+    try:
+        await conn.execute("ANALYZE")
+    finally:
+        await conn.close()
+    return url, Seeded(2, 100, 1, _opened(sizes))
+
+
+async def mark_seeded(url: str, sizes: Sizes) -> None:
+    """Note on the database the sizes it was seeded at, for ``--keep`` to find next time."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    mark = json.dumps(vars(sizes), sort_keys=True).replace("'", "''")
+    conn = await asyncpg.connect(parsed.set(drivername="postgresql").render_as_string(False))
+    try:
+        await conn.execute(f"COMMENT ON DATABASE \"{parsed.database}\" IS '{mark}'")
+    finally:
+        await conn.close()
+
+
 async def main() -> None:
     """Seed, time, print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -535,13 +596,24 @@ async def main() -> None:
     parser.add_argument("--proposals", type=int, default=Sizes.proposals)
     parser.add_argument("--completions", type=int, default=Sizes.completions)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--keep", metavar="NAME", help="seed into NAME once and reuse it")
     args = parser.parse_args()
     sizes = Sizes(args.users, args.enterprises, args.proposals, args.completions)
-    url = await scratch_database(args.database_url)
-    made = await seed(url, sizes)
+    reused: Seeded | None = None
+    if args.keep:
+        url, reused = await kept(args.database_url, args.keep, sizes)
+    else:
+        url = await scratch_database(args.database_url)
+    made = reused or await seed(url, sizes)
+    if args.keep and reused is None:
+        await mark_seeded(url, sizes)
     command = "python bench/dashboard.py " + " ".join(sys.argv[1:])
     print(header("Dashboard API on PostgreSQL", command.strip()))
-    print(f"Seeded in {made.seconds:.1f} s: " + json.dumps(made.rows, ensure_ascii=False) + "\n")
+    if reused:
+        print(f"Reused the database {args.keep}, seeded earlier at {vars(sizes)}\n")
+    else:
+        rows = json.dumps(made.rows, ensure_ascii=False)
+        print(f"Seeded in {made.seconds:.1f} s: {rows}\n")
     results = await measure(url, made, args.repeat)
     print(table(results))
 

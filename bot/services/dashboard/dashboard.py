@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import utcnow
@@ -16,9 +19,11 @@ from bot.services.dashboard.common import Window
 from bot.services.dashboard.coverage import CoverageLevel
 from bot.services.dashboard.learning import LearningReport
 from bot.services.dashboard.overview import Overview
-from bot.services.dashboard.proposals import PAGE, Funnel, ProposalDetail, ProposalLine
+from bot.services.dashboard.proposals import PAGE, Cells, Funnel, ProposalDetail, ProposalLine
 from bot.services.dashboard.scopes import Area, Scope, ScopeService, resolve
 from bot.services.network.orgtree import OrgTree
+
+T = TypeVar("T")
 
 
 class DashboardService:
@@ -75,6 +80,28 @@ class DashboardService:
                 unit_id=unit_id,
                 statuses=statuses,
                 offset=offset,
+                limit=limit,
+            )
+
+    async def proposal_table(
+        self,
+        *,
+        scope: Scope,
+        each: Callable[[Cells], T],
+        unit_id: int | None = None,
+        statuses: tuple[str, ...] | None = None,
+        limit: int = PAGE,
+    ) -> list[T]:
+        """The same proposals as :meth:`proposals`, each line turned by ``each`` as it is read."""
+        async with self._db.reader() as session:
+            area = await self._area(session, scope)
+            return await ideas.table(
+                session,
+                area,
+                Window(utcnow()),
+                each,
+                unit_id=unit_id,
+                statuses=statuses,
                 limit=limit,
             )
 

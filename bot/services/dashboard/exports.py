@@ -1,25 +1,25 @@
 """Every table of the dashboard as an xlsx workbook, inside the viewer's scope.
 
 A download holds exactly the rows the page shows for the same filters (all of them, not one
-page), with headers in the viewer's language.
+page), with headers in the viewer's language. Each row becomes its sheet's XML as it is made
+(:func:`~bot.services.dashboard.xlsx.row`); the proposals as they are read from the database.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-
 from bot.i18n import Translator
 from bot.services.dashboard.dashboard import DashboardService
+from bot.services.dashboard.proposals import Cells
 from bot.services.dashboard.scopes import Scope
+from bot.services.dashboard.xlsx import row, workbook
 
-Cell = str | int | float | None
-Rows = tuple[tuple[str, ...], Sequence[Sequence[Cell]]]
+Rows = tuple[tuple[str, ...], list[str]]
+"""A table's columns, and its rows as :func:`~bot.services.dashboard.xlsx.row` made them."""
 EXPORT_LIMIT = 100_000
 
 
@@ -28,12 +28,14 @@ def _pct(value: float | None) -> float | None:
 
 
 def _day(moment: datetime | None, zone: ZoneInfo) -> str | None:
-    return moment.astimezone(zone).strftime("%Y-%m-%d") if moment else None
+    return moment.astimezone(zone).date().isoformat() if moment else None
 
 
 def _coverage_rows(first: str, lines: Any) -> Rows:
     """One coverage table (units or enterprises): the same columns after the first."""
-    rows = [(c.name, c.population, c.covered, _pct(c.share), _pct(c.target), c.gap) for c in lines]
+    rows = [
+        row((c.name, c.population, c.covered, _pct(c.share), _pct(c.target), c.gap)) for c in lines
+    ]
     return (first, "population", "covered", "share", "target", "gap"), rows
 
 
@@ -55,7 +57,9 @@ async def _teams(
     service: DashboardService, scope: Scope, params: dict[str, Any], zone: ZoneInfo
 ) -> Rows:
     found = await service.activity(scope=scope)
-    rows = [(t.name, t.members, t.enterprises, t.recent, _day(t.last, zone)) for t in found.teams]
+    rows = [
+        row((t.name, t.members, t.enterprises, t.recent, _day(t.last, zone))) for t in found.teams
+    ]
     return ("team", "members", "enterprises", "recent", "last"), rows
 
 
@@ -64,7 +68,7 @@ async def _pairings(
 ) -> Rows:
     found = await service.activity(scope=scope)
     rows = [
-        (p.expert, p.enterprise, p.recent, _day(p.last, zone), "!" if p.overdue else "")
+        row((p.expert, p.enterprise, p.recent, _day(p.last, zone), "!" if p.overdue else ""))
         for p in found.pairings
     ]
     return ("expert", "enterprise", "recent", "last", "overdue"), rows
@@ -73,24 +77,20 @@ async def _pairings(
 async def _proposals(
     service: DashboardService, scope: Scope, params: dict[str, Any], zone: ZoneInfo
 ) -> Rows:
-    found = await service.proposals(
+
+    def line(cells: Cells) -> str:
+        number, title, status, firm, sent, decided, waiting = cells
+        sent_on = sent.astimezone(zone).date().isoformat() if sent else None  # _day, inlined
+        decided_on = decided.astimezone(zone).date().isoformat() if decided else None
+        return row((number, title, status, firm, sent_on, decided_on, waiting))
+
+    rows = await service.proposal_table(
         scope=scope,
+        each=line,
         unit_id=params.get("unit"),
         statuses=params.get("statuses"),
         limit=EXPORT_LIMIT,
     )
-    rows = [
-        (
-            p.number,
-            p.title,
-            p.status,
-            p.enterprise,
-            _day(p.submitted_at, zone),
-            _day(p.decided_at, zone),
-            p.waiting_days,
-        )
-        for p in found
-    ]
     columns = ("number", "title", "status", "enterprise", "submitted", "decided", "waiting")
     return columns, rows
 
@@ -101,12 +101,14 @@ async def _courses(
     found = await service.learning(scope=scope)
     locale_title = params.get("locale") == "en"
     rows = [
-        (
-            c.title_en if locale_title else c.title_zh,
-            c.lessons,
-            c.started,
-            c.finished,
-            _pct(c.completion),
+        row(
+            (
+                c.title_en if locale_title else c.title_zh,
+                c.lessons,
+                c.started,
+                c.finished,
+                _pct(c.completion),
+            )
         )
         for c in found.courses
     ]
@@ -119,7 +121,7 @@ async def _learning_units(
     found = await service.learning(
         scope=scope, course_id=params.get("course"), unit_id=params.get("unit")
     )
-    rows = [(u.name, u.people, u.finished, _pct(u.completion)) for u in found.units]
+    rows = [row((u.name, u.people, u.finished, _pct(u.completion))) for u in found.units]
     return ("unit", "people", "finished", "completion"), rows
 
 
@@ -147,13 +149,5 @@ async def export_table(
 ) -> bytes:
     """One table as an xlsx workbook; ``KeyError`` for a table that does not exist."""
     columns, rows = await TABLES[table](service, scope, params, zone)
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = str(t(f"dashboard.table.{table}"))[:31]
-    sheet.append([str(t(f"dashboard.col.{c}")) for c in columns])
-    for row in rows:
-        sheet.append(list(row))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    title = str(t(f"dashboard.table.{table}"))[:31]
+    return workbook(title, [str(t(f"dashboard.col.{c}")) for c in columns], rows)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import func
+from sqlalchemy import DateTime, func, type_coerce
+from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -29,6 +32,24 @@ REVIEWED = (
 ACCEPTED = (ProposalStatus.ACCEPTED.value, ProposalStatus.IMPLEMENTED.value)
 DECIDED = (*ACCEPTED, ProposalStatus.REJECTED.value)
 PAGE = 50
+T = TypeVar("T")
+_MOMENT = DateTime(timezone=True)
+_LINE: tuple[Any, ...] = (
+    col(Proposal.id),
+    col(Proposal.year),
+    col(Proposal.seq),
+    col(Proposal.title),
+    col(Proposal.status),
+    col(Enterprise.name).label("enterprise"),
+    type_coerce(col(Proposal.submitted_at), _MOMENT).label("submitted_at"),
+    type_coerce(col(Proposal.decided_at), _MOMENT).label("decided_at"),
+)
+"""What a list shows of a proposal: plain rows, not objects (an export lists thousands).
+
+The two moments are read as the driver gives them, without ``UTCDateTime``'s call per value
+(35,000 of them for an export of the province): aware UTC on PostgreSQL, naive UTC on SQLite,
+made aware by :func:`_utc`.
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,22 +92,28 @@ class ProposalDetail:
     history: tuple[tuple[datetime, str, str], ...]
 
 
-def _line(proposal: Proposal, enterprise: str | None, window: Window) -> ProposalLine:
-    waiting = (
-        (window.now - proposal.submitted_at).days
-        if proposal.submitted_at and proposal.status in WAITING
-        else None
-    )
-    return ProposalLine(
-        proposal.id or 0,
-        proposal.number,
-        proposal.title,
-        proposal.status,
-        enterprise,
-        proposal.submitted_at,
-        proposal.decided_at,
-        waiting,
-    )
+Cells = tuple[str | None, str | None, str, str | None, datetime | None, datetime | None, int | None]
+"""A line without its id: number, title, status, enterprise, submitted, decided, days waiting."""
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """A moment read raw (:data:`_LINE`) as ``UTCDateTime`` gives it back: aware, in UTC."""
+    if moment is None or moment.tzinfo is UTC:
+        return moment
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _cells(row: Sequence[Any], now: datetime) -> Cells:
+    """What a line shows of a row of :data:`_LINE`'s columns."""
+    _, year, seq, title, status, enterprise, submitted, decided = row
+    submitted, decided = _utc(submitted), _utc(decided)
+    number = None if year is None or seq is None else f"{year}-{seq:04d}"  # Proposal.number
+    waiting = (now - submitted).days if submitted and status in WAITING else None
+    return number, title, status, enterprise, submitted, decided, waiting
+
+
+def _line(row: Sequence[Any], now: datetime) -> ProposalLine:
+    return ProposalLine(row[0] or 0, *_cells(row, now))
 
 
 def percentile(values: list[float], fraction: float) -> float | None:
@@ -152,8 +179,42 @@ async def listing(
     offset: int = 0,
 ) -> tuple[ProposalLine, ...]:
     """Submitted proposals inside ``area`` (and below ``unit_id``), newest first by default."""
+    rows = await _rows(session, area, unit_id, statuses, oldest_first, limit, offset)
+    return tuple(_line(row, window.now) for row in rows)
+
+
+async def table(
+    session: AsyncSession,
+    area: Area,
+    window: Window,
+    each: Callable[[Cells], T],
+    *,
+    unit_id: int | None = None,
+    statuses: tuple[str, ...] | None = None,
+    limit: int = PAGE,
+) -> list[T]:
+    """The listing's lines, newest first, each turned by ``each`` as it is read.
+
+    For an export of thousands: an export's ``each`` makes text, so no object outlives its
+    line. Objects that do pile up bring on the garbage collector's full pass, which walks every
+    live object of the process (about 45 ms in the web process).
+    """
+    rows = await _rows(session, area, unit_id, statuses, False, limit, 0)
+    return [each(_cells(row, window.now)) for row in rows]
+
+
+async def _rows(
+    session: AsyncSession,
+    area: Area,
+    unit_id: int | None,
+    statuses: tuple[str, ...] | None,
+    oldest_first: bool,
+    limit: int,
+    offset: int,
+) -> Iterable[Sequence[Any]]:
+    """Rows of :data:`_LINE`'s columns, filtered, ordered and cut to one page."""
     query = (
-        select(Proposal, Enterprise.name)
+        core_select(*_LINE)
         .join(Enterprise, col(Enterprise.id) == Proposal.enterprise_id, isouter=True)
         .where(col(Proposal.submitted_at).is_not(None))
     )
@@ -166,7 +227,8 @@ async def listing(
         query = query.where(col(Proposal.status).in_(statuses))
     order = col(Proposal.submitted_at) if oldest_first else col(Proposal.submitted_at).desc()
     query = query.order_by(order, col(Proposal.id)).offset(max(0, offset)).limit(limit)
-    return tuple(_line(p, name, window) for p, name in (await session.exec(query)).all())
+    connection = await session.connection()  # Core rows: no ORM bookkeeping per row
+    return await connection.execute(query)
 
 
 async def detail(
@@ -187,8 +249,18 @@ async def detail(
         .where(ProposalTransition.proposal_id == proposal_id)
         .order_by(col(ProposalTransition.at), col(ProposalTransition.id))
     )
+    line = (
+        proposal.id,
+        proposal.year,
+        proposal.seq,
+        proposal.title,
+        proposal.status,
+        enterprise.name if enterprise else None,
+        proposal.submitted_at,
+        proposal.decided_at,
+    )  # as a row of _LINE
     return ProposalDetail(
-        _line(proposal, enterprise.name if enterprise else None, window),
+        _line(line, window.now),
         author.name if author else None,
         proposal.problem,
         proposal.solution,
